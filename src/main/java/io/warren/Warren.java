@@ -1,0 +1,30 @@
+package io.warren;
+
+import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts warren: a camel-main application whose routes live in YAML files. Beans and routes are
+ * declared elsewhere; this class only wires the settings files, plugins and the exit code.
+ */
+public final class Warren {
+
+    private Warren() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Thread.currentThread().setContextClassLoader(Plugins.classLoader(Warren.class.getClassLoader()));
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(Settings.LOCATIONS);
+        main.addMainListener(new WarrenBeans());
+        int code;
+        try {
+            code = main.run(args);
+        } catch (Throwable failure) {
+            // Exit instead of hanging on the broker client's non-daemon threads.
+            LoggerFactory.getLogger(Warren.class).error("warren failed to start: {}", failure.getMessage(), failure);
+            code = 1;
+        }
+        System.exit(code);
+    }
+}

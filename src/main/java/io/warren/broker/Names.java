@@ -1,0 +1,42 @@
+package io.warren.broker;
+
+/**
+ * Every exchange and queue name warren uses, from the settings (warren.exchange.*, warren.queue.*),
+ * so the topology is named in one place.
+ */
+public final class Names {
+
+    private final String jobsExchange;
+    private final String deadExchange;
+    private final String auditQueue;
+    private final String workPrefix;
+    private final String deadPrefix;
+
+    public Names(String jobsExchange, String deadExchange, String auditQueue, String workPrefix, String deadPrefix) {
+        this.jobsExchange = jobsExchange;
+        this.deadExchange = deadExchange;
+        this.auditQueue = auditQueue;
+        this.workPrefix = workPrefix;
+        this.deadPrefix = deadPrefix;
+    }
+
+    public String jobsExchange() {
+        return jobsExchange;
+    }
+
+    public String deadExchange() {
+        return deadExchange;
+    }
+
+    public String auditQueue() {
+        return auditQueue;
+    }
+
+    public String workQueue(String type) {
+        return workPrefix + type;
+    }
+
+    public String deadQueue(String type) {
+        return deadPrefix + type;
+    }
+}

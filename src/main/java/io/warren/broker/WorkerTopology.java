@@ -1,0 +1,49 @@
+package io.warren.broker;
+
+import org.apache.camel.Route;
+import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
+import org.apache.camel.support.RoutePolicySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Route policy of every worker route: before the route starts, declares its job type's queues and
+ * makes the type known to the intake; when the route is removed, the intake forgets the type. The
+ * job type is the consumer's routing key, so a route file names it once.
+ */
+public class WorkerTopology extends RoutePolicySupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerTopology.class);
+
+    private final JobTopology topology;
+    private final JobTypes types;
+
+    public WorkerTopology(JobTopology topology, JobTypes types) {
+        this.topology = topology;
+        this.types = types;
+    }
+
+    @Override
+    public void onInit(Route route) {
+        String type = typeOf(route);
+        topology.declareType(type);
+        types.register(type, route.getRouteId());
+        LOG.info("Job type '{}' is live: route {} consumes {}", type, route.getRouteId(),
+                topology.names().workQueue(type));
+    }
+
+    @Override
+    public void onRemove(Route route) {
+        String type = typeOf(route);
+        types.unregister(type);
+        LOG.info("Job type '{}' removed with route {}", type, route.getRouteId());
+    }
+
+    private static String typeOf(Route route) {
+        if (route.getEndpoint() instanceof SpringRabbitMQEndpoint endpoint && !endpoint.getRoutingKey().isEmpty()) {
+            return endpoint.getRoutingKey();
+        }
+        throw new IllegalStateException("Route " + route.getRouteId()
+                + " uses the worker policy but does not consume from spring-rabbitmq with a routingKey");
+    }
+}

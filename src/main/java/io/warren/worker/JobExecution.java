@@ -1,0 +1,78 @@
+package io.warren.worker;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.JobHeaders;
+import io.warren.api.Job;
+import io.warren.api.JobHandler;
+import io.warren.api.PermanentJobFailure;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+
+/**
+ * Runs one delivery of a job through its handler. The message body is left untouched, so a
+ * dead letter carries exactly what was consumed. Whatever any client published is handled the
+ * same way: a body that is not a JSON object is a permanent failure, not a crash loop.
+ */
+public final class JobExecution {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JobExecution() {
+    }
+
+    public static void run(JobHandler handler, Exchange exchange) throws Exception {
+        Job job = read(exchange);
+        try {
+            handler.handle(job);
+        } catch (PermanentJobFailure e) {
+            throw e;
+        } catch (Exception e) {
+            if (handler.isPermanent(e)) {
+                throw new PermanentJobFailure(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    static Job read(Exchange exchange) throws PermanentJobFailure {
+        Message message = exchange.getMessage();
+        byte[] body = message.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw new PermanentJobFailure("Job body is empty");
+        }
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new PermanentJobFailure("Job body is not JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new PermanentJobFailure("Job body is unreadable: " + e.getMessage());
+        }
+        if (!(payload instanceof ObjectNode object)) {
+            throw new PermanentJobFailure("Job body is not a JSON object");
+        }
+        int redeliveries = message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        return new Job(
+                message.getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class),
+                message.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class),
+                object,
+                message.getHeader(JobHeaders.CORRELATION_ID, String.class),
+                message.getHeader(JobHeaders.PRODUCER, String.class),
+                instant(message.getHeader(JobHeaders.ACCEPTED_AT, String.class)),
+                redeliveries + 1);
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}
