@@ -1,5 +1,6 @@
 package io.warren;
 
+import io.warren.intake.HttpErrorPages;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ public final class Warren {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(Settings.LOCATIONS);
         main.addMainListener(new WarrenBeans());
+        main.addMainListener(new HttpErrorPages());
         int code;
         try {
             code = main.run(args);

@@ -32,6 +32,7 @@ public class WarrenBeans extends MainListenerSupport {
         PropertiesComponent settings = context.getPropertiesComponent();
         Registry registry = context.getRegistry();
 
+        HttpPort.requireFree(setting(settings, "warren.http.host"), Integer.parseInt(setting(settings, "warren.http.port")));
         BrokerAddress address = BrokerAddress.parse(setting(settings, "warren.rabbitmq.url"));
         CachingConnectionFactory factory = BrokerConnection.factory(address,
                 Integer.parseInt(setting(settings, "warren.rabbitmq.channel-cache-size")));

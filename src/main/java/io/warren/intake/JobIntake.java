@@ -38,7 +38,6 @@ public class JobIntake implements Processor {
 
     private JobTypes jobTypes;
     private Drain drain;
-    private long maxBodyBytes = 1024 * 1024;
     private String producer = defaultProducer();
     private final String host = hostName();
 
@@ -48,10 +47,6 @@ public class JobIntake implements Processor {
 
     public void setDrain(Drain drain) {
         this.drain = drain;
-    }
-
-    public void setMaxBodyBytes(long maxBodyBytes) {
-        this.maxBodyBytes = maxBodyBytes;
     }
 
     public void setProducer(String producer) {
@@ -80,9 +75,6 @@ public class JobIntake implements Processor {
         if (body == null || body.length == 0) {
             throw new JobRejected(400, "empty_body", "The request body is empty; send a JSON object");
         }
-        if (body.length > maxBodyBytes) {
-            throw tooLarge();
-        }
         requireObject(body);
 
         Instant acceptedAt = Instant.now();
@@ -107,10 +99,6 @@ public class JobIntake implements Processor {
         exchange.setProperty(JOB_TYPE, type);
         exchange.setProperty(ACCEPTED_AT, acceptedAt.toString());
         exchange.setProperty(CORRELATION_ID, correlationId);
-    }
-
-    JobRejected tooLarge() {
-        return new JobRejected(413, "body_too_large", "The request body is over the limit of " + maxBodyBytes + " bytes");
     }
 
     /** The type from the request path, not from a header a client could have sent. */
