@@ -19,6 +19,7 @@ public final class Warren {
         main.setPropertyPlaceholderLocations(Settings.LOCATIONS);
         main.addMainListener(new WarrenBeans());
         main.addMainListener(new HttpErrorPages());
+        main.addMainListener(new JobTypeFolder());
         int code;
         try {
             code = main.run(args);

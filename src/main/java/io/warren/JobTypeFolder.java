@@ -1,0 +1,203 @@
+package io.warren;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes folder (warren.routes.dir): loads every *.yaml at start, then watches the folder. A
+ * new file goes live, an edited file replaces its own routes (the others keep running), a deleted
+ * file removes its routes, and a broken edit leaves the previous version running.
+ *
+ * <p>Camel's own route reloading cannot do this for job types: it does not create templated routes
+ * on reload (RouteBuilder.updateRoutesToCamelContext skips populateTemplatedRoutes) and never
+ * removes the routes of a deleted file.
+ */
+public class JobTypeFolder extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobTypeFolder.class);
+    private static final long QUIET_MILLIS = 300;
+
+    private final Map<Path, Set<String>> routesByFile = new HashMap<>();
+    private final Map<Path, String> goodContentByFile = new HashMap<>();
+    private CamelContext context;
+    private Path folder;
+    private WatchService watcher;
+
+    @Override
+    public void afterConfigure(BaseMainSupport main) {
+        context = main.getCamelContext();
+        folder = Path.of(context.getPropertiesComponent().resolveProperty("warren.routes.dir").orElse("./routes"))
+                .toAbsolutePath().normalize();
+        if (!Files.isDirectory(folder)) {
+            LOG.warn("Routes folder {} does not exist: no job types from files until it is created", folder);
+            return;
+        }
+        for (Path file : yamlFiles()) {
+            apply(file);
+        }
+    }
+
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        if (folder == null || !Files.isDirectory(folder)) {
+            return;
+        }
+        try {
+            watcher = FileSystems.getDefault().newWatchService();
+            folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException e) {
+            LOG.error("Cannot watch routes folder {}: job type files will not reload", folder, e);
+            return;
+        }
+        Thread thread = new Thread(this::watch, "warren-routes-watcher");
+        thread.setDaemon(true);
+        thread.start();
+        LOG.info("Watching {} for job type files (*.yaml)", folder);
+    }
+
+    @Override
+    public void beforeStop(BaseMainSupport main) {
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the routes watcher", e);
+            }
+        }
+    }
+
+    private void watch() {
+        try {
+            while (true) {
+                Set<Path> changed = new LinkedHashSet<>();
+                WatchKey key = watcher.take();
+                // collect until the folder is quiet, so a file still being written is read once, whole
+                while (key != null) {
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        if (event.context() instanceof Path name && name.toString().endsWith(".yaml")) {
+                            changed.add(folder.resolve(name));
+                        }
+                    }
+                    key.reset();
+                    key = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                changed.forEach(this::apply);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ClosedWatchServiceException e) {
+            LOG.debug("Routes watcher closed");
+        }
+    }
+
+    /** Brings the routes of one file in line with what is on disk now. */
+    synchronized void apply(Path file) {
+        String previous = goodContentByFile.get(file);
+        String current = read(file);
+        if (current != null && current.isBlank()) {
+            return; // being written; the write that fills it triggers another apply
+        }
+        if (current != null && current.equals(previous)) {
+            return;
+        }
+        removeRoutes(file);
+        if (current == null) {
+            goodContentByFile.remove(file);
+            LOG.info("Job type file {} deleted: its routes are removed", file.getFileName());
+            return;
+        }
+        try {
+            Set<String> ids = load(file, current);
+            routesByFile.put(file, ids);
+            goodContentByFile.put(file, current);
+            LOG.info("Job type file {} loaded: routes {}", file.getFileName(), ids);
+        } catch (Exception e) {
+            LOG.error("Job type file {} is invalid: {}{}", file.getFileName(), e.getMessage(),
+                    previous == null ? "" : "; the previous version keeps running");
+            if (previous != null) {
+                try {
+                    routesByFile.put(file, load(file, previous));
+                } catch (Exception again) {
+                    LOG.error("The previous version of {} failed to load too", file.getFileName(), again);
+                }
+            }
+        }
+    }
+
+    private Set<String> load(Path file, String content) throws Exception {
+        Set<String> before = routeIds();
+        Resource resource = ResourceHelper.fromString("file:" + file, content);
+        PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+        Set<String> added = new TreeSet<>(routeIds());
+        added.removeAll(before);
+        return added;
+    }
+
+    private void removeRoutes(Path file) {
+        for (String id : routesByFile.getOrDefault(file, Set.of())) {
+            try {
+                RouteDefinition definition = model().getRouteDefinition(id);
+                if (definition != null) {
+                    model().removeRouteDefinition(definition); // stops and removes the running route too
+                }
+            } catch (Exception e) {
+                LOG.error("Could not remove route {} of {}", id, file.getFileName(), e);
+            }
+        }
+        routesByFile.remove(file);
+    }
+
+    /** Route ids from the model: at start-up the routes are defined but not yet created. */
+    private Set<String> routeIds() {
+        return model().getRouteDefinitions().stream().map(RouteDefinition::getRouteId)
+                .collect(Collectors.toCollection(HashSet::new));
+    }
+
+    private ModelCamelContext model() {
+        return (ModelCamelContext) context;
+    }
+
+    private List<Path> yamlFiles() {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot list routes folder " + folder, e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
