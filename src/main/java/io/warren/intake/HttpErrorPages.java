@@ -2,6 +2,7 @@ package io.warren.intake;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -14,7 +15,9 @@ public class HttpErrorPages extends MainListenerSupport {
 
     @Override
     public void afterStart(BaseMainSupport main) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(main.getCamelContext());
+        CamelContext context = main.getCamelContext();
+        int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{warren.http.port}}"));
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         router.route().order(Integer.MIN_VALUE).failureHandler(HttpErrorPages::failed);
         router.route().order(Integer.MAX_VALUE).handler(ctx -> send(ctx, 404, "not_found", "No such endpoint"));
     }

@@ -37,7 +37,6 @@ public class DeadLetterReason implements Processor {
         if (failure instanceof PermanentJobFailure && failure.getCause() != null) {
             failure = failure.getCause();
         }
-        int redeliveries = message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
         SpringRabbitMQEndpoint source = (SpringRabbitMQEndpoint) exchange.getFromEndpoint();
 
         if (failure != null) {
@@ -45,7 +44,7 @@ public class DeadLetterReason implements Processor {
             message.setHeader(JobHeaders.ERROR_MESSAGE, cut(String.valueOf(failure.getMessage()), maxMessageChars));
             message.setHeader(JobHeaders.ERROR_STACK, cut(stackTrace(failure), maxStackChars));
         }
-        message.setHeader(JobHeaders.ATTEMPTS, redeliveries + 1);
+        message.setHeader(JobHeaders.ATTEMPTS, exchange.getProperty(JobExecution.ATTEMPT, 1, Integer.class));
         message.setHeader(JobHeaders.FAILED_AT, Instant.now().toString());
         message.setHeader(JobHeaders.SOURCE_QUEUE, source.getQueues());
         message.setHeader(JobHeaders.ROUTE, exchange.getFromRouteId());

@@ -26,8 +26,13 @@ public final class JobExecution {
     private JobExecution() {
     }
 
+    /** Exchange property with the attempt being made, for the dead-letter reason. */
+    public static final String ATTEMPT = "warrenAttempt";
+
     public static void run(JobHandler handler, Exchange exchange) throws Exception {
-        Job job = read(exchange);
+        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        exchange.setProperty(ATTEMPT, attempt);
+        Job job = read(exchange, attempt);
         try {
             handler.handle(job);
         } catch (PermanentJobFailure e) {
@@ -40,7 +45,7 @@ public final class JobExecution {
         }
     }
 
-    static Job read(Exchange exchange) throws PermanentJobFailure {
+    static Job read(Exchange exchange, int attempt) throws PermanentJobFailure {
         Message message = exchange.getMessage();
         byte[] body = message.getBody(byte[].class);
         if (body == null || body.length == 0) {
@@ -57,7 +62,6 @@ public final class JobExecution {
         if (!(payload instanceof ObjectNode object)) {
             throw new PermanentJobFailure("Job body is not a JSON object");
         }
-        int redeliveries = message.getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
         return new Job(
                 message.getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class),
                 message.getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class),
@@ -65,7 +69,7 @@ public final class JobExecution {
                 message.getHeader(JobHeaders.CORRELATION_ID, String.class),
                 message.getHeader(JobHeaders.PRODUCER, String.class),
                 instant(message.getHeader(JobHeaders.ACCEPTED_AT, String.class)),
-                redeliveries + 1);
+                attempt);
     }
 
     private static Instant instant(String text) {
