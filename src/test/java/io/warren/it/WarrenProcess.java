@@ -55,15 +55,20 @@ public final class WarrenProcess implements AutoCloseable {
 
     /** Starts warren with the given route files: names under routes/ (the shipped ones) or under it-routes/. */
     public static WarrenProcess start(List<String> routeFiles, Map<String, String> extra) throws Exception {
+        WarrenProcess warren = create(routeFiles, extra);
+        warren.launch();
+        warren.awaitReady();
+        return warren;
+    }
+
+    /** Prepares folders and names without starting: {@link #launch()} starts it. */
+    public static WarrenProcess create(List<String> routeFiles, Map<String, String> extra) throws Exception {
         Path routes = Files.createTempDirectory("warren-routes");
         for (String file : routeFiles) {
             Files.copy(source(file), routes.resolve(file));
         }
         String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
-        WarrenProcess warren = new WarrenProcess(extra, routes, Files.createTempDirectory("warren-data"), prefix, freePort());
-        warren.launch();
-        warren.awaitReady();
-        return warren;
+        return new WarrenProcess(extra, routes, Files.createTempDirectory("warren-data"), prefix, freePort());
     }
 
     public static Path source(String file) {
@@ -96,7 +101,7 @@ public final class WarrenProcess implements AutoCloseable {
         process = builder.start();
     }
 
-    private void awaitReady() throws Exception {
+    public void awaitReady() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -204,7 +209,7 @@ public final class WarrenProcess implements AutoCloseable {
             kill9();
         }
         try (Amqp amqp = new Amqp(TestBroker.url())) {
-            for (String type : List.of("echo", "flaky", "probe", "slow", "late")) {
+            for (String type : List.of("echo", "flaky", "probe", "late", "later")) {
                 amqp.deleteQueue(workQueue(type));
                 amqp.deleteQueue(deadQueue(type));
             }

@@ -1,0 +1,99 @@
+package io.warren.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP forwarder between warren and the broker that a test can cut and restore: a broker outage
+ * as warren sees it, without stopping the broker other tests share.
+ */
+public final class CuttableProxy implements AutoCloseable {
+
+    private final String targetHost;
+    private final int targetPort;
+    private final int port;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private volatile ServerSocket server;
+
+    public CuttableProxy(String targetHost, int targetPort) throws IOException {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        this.port = WarrenProcess.freePort();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public synchronized void restore() throws IOException {
+        if (server != null) {
+            return;
+        }
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress("127.0.0.1", port));
+        ServerSocket listening = server;
+        Thread accept = new Thread(() -> {
+            while (!listening.isClosed()) {
+                try {
+                    Socket client = listening.accept();
+                    Socket upstream = new Socket(targetHost, targetPort);
+                    open.add(client);
+                    open.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "proxy-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    /** Refuses new connections and drops the open ones, as a dead broker would. */
+    public synchronized void cut() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+        for (Socket socket : open) {
+            socket.close();
+        }
+        open.clear();
+    }
+
+    private static void pump(Socket from, Socket to) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // the other side closed, or the proxy was cut
+            } finally {
+                try {
+                    from.close();
+                    to.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }
+        }, "proxy-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+        cut();
+    }
+}
