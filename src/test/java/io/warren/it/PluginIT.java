@@ -1,0 +1,96 @@
+package io.warren.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user's processor: compiled apart from warren, dropped as a jar into the plugins folder, named
+ * in a job type file, configured by a setter. No rebuild of warren.
+ */
+class PluginIT {
+
+    private static final String SOURCE = """
+            package com.acme;
+
+            import io.warren.api.Job;
+            import io.warren.api.JobHandler;
+            import java.nio.file.*;
+
+            public class Greeter implements JobHandler {
+                private String greeting = "Hello";
+                private String outbox;
+
+                public void setGreeting(String greeting) { this.greeting = greeting; }
+                public void setOutbox(String outbox) { this.outbox = outbox; }
+
+                @Override
+                public void handle(Job job) throws Exception {
+                    String line = greeting + ", " + job.payload().path("name").asText() + "!\\n";
+                    Files.writeString(Path.of(outbox), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+            }
+            """;
+
+    private static final String ROUTE = """
+            - beans:
+                - name: greeter
+                  type: com.acme.Greeter
+                  properties:
+                    greeting: Bonjour
+                    outbox: "{{warren.data.dir}}/greetings.txt"
+            - templatedRoute:
+                routeTemplateRef: job-worker
+                routeId: work-greet
+                parameters:
+                  - name: type
+                    value: greet
+                  - name: handler
+                    value: greeter
+            """;
+
+    @Test
+    void handlerFromAPluginJarRunsJobs() throws Exception {
+        Path plugins = Files.createTempDirectory("warren-plugins");
+        buildPluginJar(plugins.resolve("greeter.jar"));
+        // the plugin must not be on warren's own class path: the child gets it from the plugins folder only
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of("warren.plugins.dir", plugins.toString()))) {
+            Files.writeString(warren.routes().resolve("greet.yaml"), ROUTE);
+            Await.until("type 'greet' live", Duration.ofSeconds(20),
+                    () -> warren.post("greet", "{\"name\": \"Ada\"}").statusCode() == 202);
+
+            Path outbox = warren.data().resolve("greetings.txt");
+            Await.until("greeting written", Duration.ofSeconds(20), () -> Files.exists(outbox));
+            assertEquals("Bonjour, Ada!", Files.readString(outbox).lines().findFirst().orElseThrow());
+            try (Amqp amqp = new Amqp(TestBroker.url())) {
+                amqp.deleteQueue(warren.workQueue("greet"));
+                amqp.deleteQueue(warren.deadQueue("greet"));
+            }
+        }
+    }
+
+    private static void buildPluginJar(Path jar) throws Exception {
+        Path src = Files.createTempDirectory("greeter-src");
+        Path classes = Files.createTempDirectory("greeter-classes");
+        Path file = src.resolve("com/acme/Greeter.java");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, SOURCE);
+        int result = ToolProvider.getSystemJavaCompiler().run(null, null, null,
+                "-cp", System.getProperty("java.class.path"), "-d", classes.toString(), file.toString());
+        assertEquals(0, result, "plugin compiles against warren's API");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            Path compiled = classes.resolve("com/acme/Greeter.class");
+            out.putNextEntry(new JarEntry("com/acme/Greeter.class"));
+            Files.copy(compiled, out);
+            out.closeEntry();
+        }
+    }
+}
