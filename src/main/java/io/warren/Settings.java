@@ -1,18 +1,49 @@
 package io.warren;
 
+import org.apache.camel.Ordered;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesSource;
+import org.apache.camel.util.IOHelper;
+
 /**
- * Where settings come from, lowest precedence first: Camel wiring, the built-in defaults (the
- * repository's application.properties, packaged in the jar), then the operator's
- * application.properties in the working directory (or WARREN_CONFIG). Environment variables
- * (WARREN_HTTP_PORT for warren.http.port) and -D system properties override all files.
+ * Where settings come from, highest precedence first: -D system properties, environment variables
+ * (WARREN_HTTP_PORT for warren.http.port), the operator's application.properties in the working
+ * directory (or the file WARREN_CONFIG names), the built-in defaults (the repository's
+ * application.properties, packaged in the jar), then Camel wiring.
+ *
+ * <p>Camel itself lets environment variables beat system properties, so they are served here, by a
+ * properties source ranked above the files, and Camel's own environment lookup is turned off.
  */
-final class Settings {
+final class Settings extends MainListenerSupport implements PropertiesSource, Ordered {
 
-    static final String LOCATIONS = "classpath:warren-camel.properties,"
+    /** Camel ranks locations by position: the first one that has a key wins. */
+    static final String LOCATIONS = "file:" + operatorFile() + ";optional=true,"
             + "classpath:defaults/application.properties,"
-            + "file:" + operatorFile() + ";optional=true";
+            + "classpath:warren-camel.properties";
 
-    private Settings() {
+    @Override
+    public void beforeInitialize(BaseMainSupport main) {
+        PropertiesComponent properties = (PropertiesComponent) main.getCamelContext().getPropertiesComponent();
+        properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        properties.addPropertiesSource(this);
+    }
+
+    @Override
+    public String getName() {
+        return "environment";
+    }
+
+    @Override
+    public String getProperty(String name) {
+        return IOHelper.lookupEnvironmentVariable(name);
+    }
+
+    /** Below system properties (checked before any source), above the files (ranked from 100). */
+    @Override
+    public int getOrder() {
+        return 1;
     }
 
     private static String operatorFile() {

@@ -17,6 +17,7 @@ public final class Warren {
         Thread.currentThread().setContextClassLoader(Plugins.classLoader(Warren.class.getClassLoader()));
         Main main = new Main();
         main.setPropertyPlaceholderLocations(Settings.LOCATIONS);
+        main.addMainListener(new Settings());
         main.addMainListener(new WarrenBeans());
         main.addMainListener(new HttpErrorPages());
         main.addMainListener(new JobTypeFolder());

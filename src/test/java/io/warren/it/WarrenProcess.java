@@ -26,6 +26,7 @@ public final class WarrenProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, String> properties;
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private final Path routes;
     private final Path data;
     private final String prefix;
@@ -85,6 +86,12 @@ public final class WarrenProcess implements AutoCloseable {
         awaitReady();
     }
 
+    /** Environment variables for the next launch. */
+    public WarrenProcess env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     /** Starts it without waiting for it to be ready: for start-up failures. */
     public void launch() throws IOException {
         List<String> command = new ArrayList<>();
@@ -97,6 +104,7 @@ public final class WarrenProcess implements AutoCloseable {
         log = Files.createTempFile(data, "warren-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("WARREN_"));
+        builder.environment().putAll(environment);
         builder.directory(data.toFile());
         process = builder.start();
     }
