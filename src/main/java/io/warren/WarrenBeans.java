@@ -1,15 +1,19 @@
 package io.warren;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.warren.broker.BrokerAddress;
 import io.warren.broker.BrokerConnection;
-import io.warren.broker.BrokerHealthCheck;
 import io.warren.broker.JobTopology;
 import io.warren.broker.JobTypes;
 import io.warren.broker.Names;
 import io.warren.broker.WorkerTopology;
 import io.warren.intake.Drain;
+import io.warren.store.Database;
+import io.warren.store.JobStore;
+import io.warren.worker.JobSteps;
 import java.time.Duration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
@@ -17,13 +21,17 @@ import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
- * The beans a route cannot declare for itself: the broker connection (waited for at start), the
- * topology declarer and the registry of live job types. Processors are declared in the route files.
+ * The beans a route cannot declare for itself: the broker connection and the job database (both
+ * waited for at start), the topology declarer, the registry of live job types and the drain flag.
+ * Processors are declared in the route files and refer to these by name.
  */
 public class WarrenBeans extends MainListenerSupport {
+
+    private HikariDataSource dataSource;
 
     /** Before the route files are read: their beans refer to these. */
     @Override
@@ -31,13 +39,27 @@ public class WarrenBeans extends MainListenerSupport {
         CamelContext context = main.getCamelContext();
         PropertiesComponent settings = context.getPropertiesComponent();
         Registry registry = context.getRegistry();
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
 
         HttpPort.requireFree(setting(settings, "warren.http.host"), Integer.parseInt(setting(settings, "warren.http.port")));
+
         BrokerAddress address = BrokerAddress.parse(setting(settings, "warren.rabbitmq.url"));
         CachingConnectionFactory factory = BrokerConnection.factory(address,
                 Integer.parseInt(setting(settings, "warren.rabbitmq.channel-cache-size")));
-        BrokerConnection.awaitBroker(factory, address,
-                Duration.ofSeconds(Long.parseLong(setting(settings, "warren.rabbitmq.startup-timeout-seconds"))));
+        Runnable brokerProbe = () -> {
+            try (Connection ignored = factory.createConnection()) {
+                // reaching the broker is the whole check
+            }
+        };
+        StartupWait.until("RabbitMQ at " + address, seconds(settings, "warren.rabbitmq.startup-timeout-seconds"), brokerProbe);
+
+        String dbUrl = Database.url(optional(settings, "warren.db.url"), setting(settings, "warren.data.dir"));
+        dataSource = Database.pool(dbUrl, optional(settings, "warren.db.user"),
+                Database.secret(optional(settings, "warren.db.password"), optional(settings, "warren.db.password-file")),
+                Integer.parseInt(setting(settings, "warren.db.pool-size")));
+        StartupWait.until("Job database at " + BrokerAddress.mask(dbUrl), seconds(settings, "warren.db.startup-timeout-seconds"),
+                () -> Database.migrate(dataSource));
+        JobStore store = new JobStore(dataSource, Duration.ofHours(Long.parseLong(setting(settings, "warren.idempotency.retention-hours"))));
 
         Names names = new Names(
                 setting(settings, "warren.exchange.jobs"),
@@ -50,10 +72,18 @@ public class WarrenBeans extends MainListenerSupport {
         JobTypes types = new JobTypes();
 
         registry.bind("rabbitConnectionFactory", factory);
-        registry.bind("brokerAddress", address);
+        registry.bind("jobStore", store);
+        JobSteps steps = new JobSteps(store);
+        registry.bind("jobSteps", steps);
+        registry.bind("jobAttemptFailed", (Processor) steps::attemptFailed);
+        registry.bind("jobRetrying", (Processor) steps::retrying);
         registry.bind("jobTopology", topology);
         registry.bind("jobTypes", types);
         registry.bind("workerTopology", new WorkerTopology(topology, types));
+        if (health != null) {
+            health.register(new ReadinessCheck("broker", "RabbitMQ at " + address, brokerProbe));
+            health.register(new ReadinessCheck("database", "Job database", store::ping));
+        }
 
         Drain drain = new Drain();
         registry.bind("drain", drain);
@@ -63,14 +93,25 @@ public class WarrenBeans extends MainListenerSupport {
         long drainSeconds = Long.parseLong(setting(settings, "warren.worker.drain-timeout-seconds"));
         context.getComponent("spring-rabbitmq", SpringRabbitMQComponent.class).setShutdownTimeout(drainSeconds * 1000);
         context.getShutdownStrategy().setTimeout(drainSeconds + 10);
-        HealthCheckRegistry health = HealthCheckRegistry.get(context);
-        if (health != null) {
-            health.register(new BrokerHealthCheck(factory, address));
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        if (dataSource != null) {
+            dataSource.close();
         }
+    }
+
+    private static Duration seconds(PropertiesComponent settings, String key) {
+        return Duration.ofSeconds(Long.parseLong(setting(settings, key)));
     }
 
     private static String setting(PropertiesComponent settings, String key) {
         return settings.resolveProperty(key)
                 .orElseThrow(() -> new IllegalStateException("Setting " + key + " is missing"));
+    }
+
+    private static String optional(PropertiesComponent settings, String key) {
+        return settings.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
     }
 }

@@ -10,14 +10,14 @@ import org.apache.camel.Message;
  * Sets the whole HTTP answer: status, JSON body and exactly the given headers. Clearing the message
  * headers first is what keeps request and AMQP headers from being echoed back to the client.
  */
-final class HttpReply {
+public final class HttpReply {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private HttpReply() {
     }
 
-    static void send(Exchange exchange, int status, ObjectNode body, Map<String, String> headers) {
+    public static void send(Exchange exchange, int status, ObjectNode body, Map<String, String> headers) {
         Message out = exchange.getMessage();
         out.getHeaders().clear();
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);

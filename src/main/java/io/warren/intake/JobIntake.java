@@ -4,40 +4,49 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.warren.JobHeaders;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.warren.broker.JobTypes;
+import io.warren.store.IdempotencyConflict;
+import io.warren.store.JobRecord;
+import io.warren.store.JobStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Date;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
-import org.springframework.amqp.core.MessageDeliveryMode;
 
 /**
- * Checks a job request (method, type, content type, size, a JSON object) and turns it into the
- * message to publish: the posted bytes as body, and only warren's own headers; every client header
- * is dropped here, so none reaches AMQP.
+ * Checks a job request (method, type, content type, a JSON object), stores the job (status
+ * ACCEPTED) and turns the exchange into the message to publish: the posted bytes as body and only
+ * warren's own headers; every client header is dropped here, so none reaches AMQP. A repeated
+ * Idempotency-Key with the same request finds the first job instead; with another request, 409.
  */
 public class JobIntake implements Processor {
 
-    public static final String JOB_ID = "warrenJobId";
-    public static final String JOB_TYPE = "warrenJobType";
-    public static final String ACCEPTED_AT = "warrenAcceptedAt";
-    public static final String CORRELATION_ID = "warrenCorrelationId";
+    /** Exchange property: the stored {@link JobRecord}. */
+    public static final String JOB = "warrenJob";
+    /** Exchange property: true when an Idempotency-Key named a job accepted before (nothing to publish). */
+    public static final String EXISTING = "warrenExistingJob";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private static final Pattern SAFE_CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+    private static final Pattern SAFE_IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private JobTypes jobTypes;
-    private Drain drain;
+    private JobStore store;
     private String producer = defaultProducer();
     private final String host = hostName();
 
@@ -45,8 +54,8 @@ public class JobIntake implements Processor {
         this.jobTypes = jobTypes;
     }
 
-    public void setDrain(Drain drain) {
-        this.drain = drain;
+    public void setStore(JobStore store) {
+        this.store = store;
     }
 
     public void setProducer(String producer) {
@@ -59,11 +68,8 @@ public class JobIntake implements Processor {
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
         if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new JobRejected(405, "method_not_allowed", "Only POST is allowed here", Map.of("Allow", "POST"));
-        }
-        if (drain != null && drain.isDraining()) {
-            throw new JobRejected(503, "shutting_down", "warren is shutting down; send the job to another instance or retry",
-                    Map.of("Retry-After", "5"));
+            throw new JobRejected(405, "method_not_allowed", "Use POST to submit a job, GET to read one",
+                    Map.of("Allow", "GET, POST"));
         }
         String type = typeOf(in);
         if (!jobTypes.isKnown(type)) {
@@ -75,30 +81,25 @@ public class JobIntake implements Processor {
         if (body == null || body.length == 0) {
             throw new JobRejected(400, "empty_body", "The request body is empty; send a JSON object");
         }
-        requireObject(body);
+        JsonNode payload = requireObject(body);
+        String idempotencyKey = idempotencyKey(in.getHeader("Idempotency-Key", String.class));
 
-        Instant acceptedAt = Instant.now();
-        String jobId = JobIds.next(acceptedAt.toEpochMilli()).toString();
-        String correlationId = correlationId(in.getHeader("X-Correlation-Id", String.class));
-
-        in.getHeaders().clear();
-        in.setBody(body);
-        in.setHeader(SpringRabbitMQConstants.ROUTING_OVERRIDE_KEY, type);
-        in.setHeader(SpringRabbitMQConstants.MESSAGE_ID, jobId);
-        in.setHeader(SpringRabbitMQConstants.TIMESTAMP, Date.from(acceptedAt));
-        in.setHeader(SpringRabbitMQConstants.CONTENT_TYPE, "application/json");
-        in.setHeader(SpringRabbitMQConstants.DELIVERY_MODE, MessageDeliveryMode.PERSISTENT);
-        in.setHeader(SpringRabbitMQConstants.CORRELATION_ID, correlationId);
-        in.setHeader(JobHeaders.TYPE, type);
-        in.setHeader(JobHeaders.PRODUCER, producer);
-        in.setHeader(JobHeaders.HOST, host);
-        in.setHeader(JobHeaders.CORRELATION_ID, correlationId);
-        in.setHeader(JobHeaders.ACCEPTED_AT, acceptedAt.toString());
-
-        exchange.setProperty(JOB_ID, jobId);
-        exchange.setProperty(JOB_TYPE, type);
-        exchange.setProperty(ACCEPTED_AT, acceptedAt.toString());
-        exchange.setProperty(CORRELATION_ID, correlationId);
+        // microseconds: what both databases keep, so the answer and a later read agree
+        Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        JobRecord job = JobRecord.accepted(JobIds.next(acceptedAt.toEpochMilli()).toString(), type,
+                new String(body, StandardCharsets.UTF_8), correlationId(in.getHeader("X-Correlation-Id", String.class)),
+                producer, host, idempotencyKey, idempotencyKey == null ? null : requestHash(type, payload), acceptedAt);
+        JobStore.Inserted stored;
+        try {
+            stored = store.insert(job);
+        } catch (IdempotencyConflict e) {
+            throw new JobRejected(409, "idempotency_conflict", "Idempotency-Key '" + printable(idempotencyKey)
+                    + "' was already used for job " + e.jobId() + " with a different request");
+        }
+        JobRecord accepted = stored.job();
+        exchange.setProperty(JOB, accepted);
+        exchange.setProperty(EXISTING, stored.existing());
+        JobMessage.apply(in, accepted);
     }
 
     /** The type from the request path, not from a header a client could have sent. */
@@ -125,7 +126,7 @@ public class JobIntake implements Processor {
         }
     }
 
-    private static void requireObject(byte[] body) {
+    private static JsonNode requireObject(byte[] body) {
         JsonNode node;
         try {
             node = JSON.readTree(body);
@@ -137,6 +138,29 @@ public class JobIntake implements Processor {
         if (node == null || !node.isObject()) {
             throw new JobRejected(400, "not_an_object", "The body must be a JSON object, got "
                     + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
+        }
+        return node;
+    }
+
+    private static String idempotencyKey(String given) {
+        if (given == null) {
+            return null;
+        }
+        if (!SAFE_IDEMPOTENCY_KEY.matcher(given).matches()) {
+            throw new JobRejected(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
+        }
+        return given;
+    }
+
+    /** Same type and same JSON (whatever the key order or spacing) give the same hash. */
+    private static String requestHash(String type, JsonNode payload) {
+        try {
+            Object canonical = CANONICAL.treeToValue(payload, Object.class);
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((type + "\n" + CANONICAL.writeValueAsString(canonical)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -28,11 +28,15 @@ public final class JobExecution {
 
     /** Exchange property with the attempt being made, for the dead-letter reason. */
     public static final String ATTEMPT = "warrenAttempt";
+    /** Exchange property with the {@link Job} the handler ran, for its result. */
+    public static final String JOB = "warrenJob";
 
     public static void run(JobHandler handler, Exchange exchange) throws Exception {
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        // counts the handler's own runs: Camel's redelivery counter also counts retries of other steps
+        int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
         exchange.setProperty(ATTEMPT, attempt);
         Job job = read(exchange, attempt);
+        exchange.setProperty(JOB, job);
         try {
             handler.handle(job);
         } catch (PermanentJobFailure e) {

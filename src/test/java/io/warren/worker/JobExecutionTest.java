@@ -23,7 +23,7 @@ class JobExecutionTest {
     void handlerGetsThePayloadAndTheAttempt() throws Exception {
         AtomicReference<Job> seen = new AtomicReference<>();
         Exchange exchange = exchange("{\"n\": 5}");
-        exchange.getMessage().setHeader(Exchange.REDELIVERY_COUNTER, 2);
+        exchange.setProperty(JobExecution.ATTEMPT, 2);
 
         JobExecution.run(seen::set, exchange);
 

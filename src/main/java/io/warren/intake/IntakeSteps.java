@@ -1,0 +1,52 @@
+package io.warren.intake;
+
+import io.warren.store.JobRecord;
+import io.warren.store.JobStore;
+import io.warren.store.StoreUnavailable;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the intake records once the broker answered (routes/intake.yaml): confirmed, or not taken.
+ * With the outbox on, a job the broker did not take stays ACCEPTED and the relay publishes it
+ * later, so the client still gets its 202; with it off, the job is taken back and the client gets 503.
+ */
+public class IntakeSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeSteps.class);
+
+    private JobStore store;
+    private boolean outbox = true;
+
+    public void setStore(JobStore store) {
+        this.store = store;
+    }
+
+    public void setOutbox(boolean outbox) {
+        this.outbox = outbox;
+    }
+
+    /** The broker confirmed: the job is QUEUED. It is in the broker whatever the database says now. */
+    public void published(Exchange exchange) {
+        JobRecord job = exchange.getProperty(JobIntake.JOB, JobRecord.class);
+        try {
+            store.published(job.id());
+        } catch (StoreUnavailable e) {
+            LOG.warn("Job {} is in the broker but its status could not be updated: {}", job.id(), e.getMessage());
+        }
+    }
+
+    /** The broker did not take the job (down, nack, no confirm in time). */
+    public void notPublished(Exchange exchange) throws Exception {
+        JobRecord job = exchange.getProperty(JobIntake.JOB, JobRecord.class);
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (outbox) {
+            LOG.warn("Broker did not take job {} ({}); it is stored and the outbox relay will publish it",
+                    job.id(), failure.getMessage());
+            return;
+        }
+        store.delete(job.id());
+        throw failure;
+    }
+}

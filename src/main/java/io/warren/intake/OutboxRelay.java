@@ -1,0 +1,47 @@
+package io.warren.intake;
+
+import io.warren.store.JobRecord;
+import io.warren.store.JobStore;
+import java.time.Duration;
+import java.util.List;
+import org.apache.camel.Exchange;
+
+/**
+ * The outbox relay's steps (routes/outbox-relay.yaml): lease the jobs the broker has not confirmed,
+ * oldest first, and turn each back into its message. Jobs younger than {@code relayAfterMillis}
+ * are left alone: their intake may still be waiting for the confirm.
+ */
+public class OutboxRelay {
+
+    private JobStore store;
+    private long relayAfterMillis = 10_000;
+    private long leaseMillis = 60_000;
+    private int batchSize = 100;
+
+    public void setStore(JobStore store) {
+        this.store = store;
+    }
+
+    public void setRelayAfterMillis(long relayAfterMillis) {
+        this.relayAfterMillis = relayAfterMillis;
+    }
+
+    public void setLeaseMillis(long leaseMillis) {
+        this.leaseMillis = leaseMillis;
+    }
+
+    public void setBatchSize(int batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public List<JobRecord> pending() {
+        return store.claimUnpublished(Duration.ofMillis(relayAfterMillis), Duration.ofMillis(leaseMillis), batchSize);
+    }
+
+    /** Body: one {@link JobRecord} of {@link #pending()}; becomes the job's message. */
+    public void message(Exchange exchange) {
+        JobRecord job = exchange.getMessage().getBody(JobRecord.class);
+        exchange.setProperty(JobIntake.JOB, job);
+        JobMessage.apply(exchange.getMessage(), job);
+    }
+}

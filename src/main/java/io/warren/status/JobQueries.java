@@ -1,0 +1,167 @@
+package io.warren.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.intake.HttpReply;
+import io.warren.intake.JobRejected;
+import io.warren.store.JobEvent;
+import io.warren.store.JobRecord;
+import io.warren.store.JobStatus;
+import io.warren.store.JobStore;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The job status API (routes/job-status.yaml): one job, a page of jobs, a job's history. Methods
+ * are called by name from the routes; each sets the whole HTTP answer.
+ */
+public class JobQueries {
+
+    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final int MAX_LIMIT = 500;
+
+    private JobStore store;
+
+    public void setStore(JobStore store) {
+        this.store = store;
+    }
+
+    /** GET /api/v1/jobs/{id} */
+    public void job(Exchange exchange) {
+        JobRecord job = store.find(jobId(exchange)).orElseThrow(() -> unknownJob(exchange));
+        HttpReply.send(exchange, 200, view(job), Map.of());
+    }
+
+    /** GET /api/v1/jobs/{id}/history */
+    public void history(Exchange exchange) {
+        requireGet(exchange);
+        String id = jobId(exchange);
+        JobRecord job = store.find(id).orElseThrow(() -> unknownJob(exchange));
+        ObjectNode body = HttpReply.JSON.createObjectNode().put("jobId", id).put("status", job.status().name());
+        ArrayNode events = body.putArray("events");
+        for (JobEvent event : store.history(id)) {
+            ObjectNode e = events.addObject().put("at", event.at().toString()).put("event", event.event());
+            if (event.attempt() != null) {
+                e.put("attempt", event.attempt());
+            }
+            if (event.detail() != null) {
+                e.put("detail", event.detail());
+            }
+        }
+        HttpReply.send(exchange, 200, body, Map.of());
+    }
+
+    /** GET /api/v1/jobs?type=&status=&since=&limit=&cursor= : newest first. */
+    public void list(Exchange exchange) {
+        requireGet(exchange);
+        Message in = exchange.getMessage();
+        String type = in.getHeader("type", String.class);
+        JobStatus status = status(in.getHeader("status", String.class));
+        Instant since = since(in.getHeader("since", String.class));
+        int limit = limit(in.getHeader("limit", String.class));
+        String cursor = in.getHeader("cursor", String.class);
+        if (cursor != null && !JOB_ID.matcher(cursor).matches()) {
+            throw new JobRejected(400, "invalid_cursor", "cursor must be the nextCursor of a previous page");
+        }
+        List<JobRecord> page = store.page(type, status, since, cursor, limit + 1);
+        ObjectNode body = HttpReply.JSON.createObjectNode();
+        ArrayNode jobs = body.putArray("jobs");
+        page.stream().limit(limit).forEach(job -> jobs.add(view(job)));
+        if (page.size() > limit) {
+            body.put("nextCursor", page.get(limit - 1).id());
+        } else {
+            body.putNull("nextCursor");
+        }
+        HttpReply.send(exchange, 200, body, Map.of());
+    }
+
+    static ObjectNode view(JobRecord job) {
+        ObjectNode view = HttpReply.JSON.createObjectNode()
+                .put("jobId", job.id())
+                .put("type", job.type())
+                .put("status", job.status().name())
+                .put("attempts", job.attempts())
+                .put("acceptedAt", text(job.acceptedAt()))
+                .put("publishedAt", text(job.publishedAt()))
+                .put("startedAt", text(job.startedAt()))
+                .put("finishedAt", text(job.finishedAt()))
+                .put("correlationId", job.correlationId())
+                .put("idempotencyKey", job.idempotencyKey())
+                .put("result", job.result());
+        if (job.lastErrorClass() != null) {
+            view.putObject("lastError").put("class", job.lastErrorClass()).put("message", job.lastErrorMessage());
+        } else {
+            view.putNull("lastError");
+        }
+        return view;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private static String jobId(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("ref", String.class);
+        if (id == null) {
+            id = exchange.getMessage().getHeader("id", String.class);
+        }
+        if (id == null || !JOB_ID.matcher(id).matches()) {
+            throw unknownJob(exchange);
+        }
+        return id;
+    }
+
+    private static JobRejected unknownJob(Exchange exchange) {
+        return new JobRejected(404, "unknown_job", "No job with this id");
+    }
+
+    private static void requireGet(Exchange exchange) {
+        if (!"GET".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            throw new JobRejected(405, "method_not_allowed", "Only GET is allowed here", Map.of("Allow", "GET"));
+        }
+    }
+
+    private static JobStatus status(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return JobStatus.valueOf(text.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new JobRejected(400, "invalid_status", "status must be one of " + Arrays.toString(JobStatus.values()));
+        }
+    }
+
+    private static Instant since(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new JobRejected(400, "invalid_since", "since must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    private static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return 50;
+        }
+        try {
+            int limit = Integer.parseInt(text.trim());
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new JobRejected(400, "invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+}

@@ -1,0 +1,64 @@
+package io.warren.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The job database: a connection pool on warren.db.url and the schema migrations under
+ * db/migration. With no URL set it is an embedded H2 file in the data folder, in PostgreSQL mode so
+ * the same SQL runs on both.
+ */
+public final class Database {
+
+    private Database() {
+    }
+
+    /** The JDBC URL to use: the configured one, or the embedded H2 file in the data folder. */
+    public static String url(String configured, String dataDir) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        Path file = Path.of(dataDir).toAbsolutePath().normalize().resolve("warren-db");
+        // WRITE_DELAY=0: a commit reaches the file before the 202 is sent; H2's default (500 ms
+        // later) lost accepted jobs when the process was killed
+        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+    }
+
+    public static HikariDataSource pool(String url, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setPoolName("warren-db");
+        config.setConnectionTimeout(5000);
+        // start without a connection: start-up waits for the database itself, with a clear log line
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    public static void migrate(HikariDataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    /** A secret from its setting, or from the file named by its *-file setting (Docker secrets). */
+    public static String secret(String value, String file) {
+        if (file != null && !file.isBlank()) {
+            try {
+                return Files.readString(Path.of(file.trim())).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read secret file " + file, e);
+            }
+        }
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,379 @@
+package io.warren.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The jobs table and their history. Every change of status is one transaction that updates the
+ * job only if its current status allows it (so status never goes backwards, whatever order
+ * deliveries arrive in) and appends the event to the history.
+ */
+public class JobStore {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String COLUMNS = "id, type, status, attempts, payload, correlation_id, producer, host, "
+            + "idempotency_key, request_hash, accepted_at, published_at, started_at, finished_at, last_error_class, "
+            + "last_error_message, result";
+
+    private final DataSource dataSource;
+    private final Duration idempotencyRetention;
+
+    public JobStore(DataSource dataSource, Duration idempotencyRetention) {
+        this.dataSource = dataSource;
+        this.idempotencyRetention = idempotencyRetention;
+    }
+
+    /** What {@link #insert} did: stored the job, or found the first job of the same Idempotency-Key. */
+    public record Inserted(JobRecord job, boolean existing) {
+    }
+
+    /** What a worker may do with a delivery. */
+    public enum Claim { RUN, DUPLICATE, NOT_STORED }
+
+    public Inserted insert(JobRecord job) {
+        for (int tries = 0; ; tries++) {
+            try {
+                transaction(c -> {
+                    try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
+                            + ") VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL)")) {
+                        insert.setString(1, job.id());
+                        insert.setString(2, job.type());
+                        insert.setString(3, JobStatus.ACCEPTED.name());
+                        insert.setString(4, job.payload());
+                        insert.setString(5, job.correlationId());
+                        insert.setString(6, job.producer());
+                        insert.setString(7, job.host());
+                        insert.setString(8, job.idempotencyKey());
+                        insert.setString(9, job.requestHash());
+                        insert.setObject(10, time(job.acceptedAt()));
+                        insert.executeUpdate();
+                    }
+                    event(c, job.id(), "ACCEPTED", null, job.idempotencyKey() == null ? null : "idempotency key " + job.idempotencyKey());
+                    return null;
+                });
+                return new Inserted(job, false);
+            } catch (StoreUnavailable e) {
+                if (job.idempotencyKey() == null || !isUniqueViolation(e) || tries > 2) {
+                    throw e;
+                }
+                Optional<JobRecord> first = findByIdempotencyKey(job.idempotencyKey());
+                if (first.isEmpty()) {
+                    continue; // the other request's row went away (expired); try again
+                }
+                if (first.get().acceptedAt().isBefore(Instant.now().minus(idempotencyRetention))) {
+                    forgetIdempotencyKey(first.get().id());
+                    continue;
+                }
+                if (!first.get().requestHash().equals(job.requestHash())) {
+                    throw new IdempotencyConflict(first.get().id());
+                }
+                return new Inserted(first.get(), true);
+            }
+        }
+    }
+
+    /** Takes back a job the broker refused when there is no outbox to retry it: it was never accepted. */
+    public void delete(String id) {
+        update("DELETE FROM jobs WHERE id = ?", ps -> ps.setString(1, id));
+    }
+
+    /** The broker confirmed the job. A worker may already have started it: its status is kept then. */
+    public void published(String id) {
+        transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET published_at = COALESCE(published_at, ?), "
+                    + "relay_claimed_until = NULL, status = CASE WHEN status = 'ACCEPTED' THEN 'QUEUED' ELSE status END "
+                    + "WHERE id = ?")) {
+                ps.setObject(1, time(Instant.now()));
+                ps.setString(2, id);
+                if (ps.executeUpdate() == 1) {
+                    event(c, id, "PUBLISHED", null, null);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Marks the job RUNNING for this attempt, unless it already finished (a duplicate delivery). */
+    public Claim startAttempt(String id, int attempt) {
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'RUNNING', "
+                    + "attempts = GREATEST(attempts + 1, ?), started_at = COALESCE(started_at, ?) "
+                    + "WHERE id = ? AND status IN ('ACCEPTED', 'QUEUED', 'RUNNING', 'RETRYING')")) {
+                ps.setInt(1, attempt);
+                ps.setObject(2, time(Instant.now()));
+                ps.setString(3, id);
+                if (ps.executeUpdate() == 1) {
+                    event(c, id, "ATTEMPT_STARTED", attempt, null);
+                    return Claim.RUN;
+                }
+            }
+            if (find(c, id).isEmpty()) {
+                return Claim.NOT_STORED;
+            }
+            event(c, id, "DUPLICATE_SUPPRESSED", attempt, "delivered again after it finished; not run");
+            return Claim.DUPLICATE;
+        });
+    }
+
+    public void attemptFailed(String id, int attempt, String errorClass, String errorMessage) {
+        transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'RETRYING', last_error_class = ?, "
+                    + "last_error_message = ? WHERE id = ? AND status IN ('RUNNING', 'RETRYING')")) {
+                ps.setString(1, errorClass);
+                ps.setString(2, cut(errorMessage, 1000));
+                ps.setString(3, id);
+                if (ps.executeUpdate() == 1) {
+                    event(c, id, "ATTEMPT_FAILED", attempt, cut(errorClass + ": " + errorMessage, 2000));
+                }
+            }
+            return null;
+        });
+    }
+
+    public void succeeded(String id, int attempt, String result) {
+        finish(id, "SUCCEEDED", attempt, null, null, result);
+    }
+
+    public void dead(String id, int attempts, String errorClass, String errorMessage) {
+        finish(id, "DEAD", attempts, errorClass, errorMessage, null);
+    }
+
+    private void finish(String id, String status, int attempts, String errorClass, String errorMessage, String result) {
+        transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, finished_at = ?, "
+                    + "attempts = GREATEST(attempts, ?), last_error_class = COALESCE(?, last_error_class), "
+                    + "last_error_message = COALESCE(?, last_error_message), result = ? "
+                    + "WHERE id = ? AND status NOT IN ('SUCCEEDED', 'DEAD')")) {
+                ps.setString(1, status);
+                ps.setObject(2, time(Instant.now()));
+                ps.setInt(3, attempts);
+                ps.setString(4, errorClass);
+                ps.setString(5, cut(errorMessage, 1000));
+                ps.setString(6, cut(result, 4000));
+                ps.setString(7, id);
+                if (ps.executeUpdate() == 1) {
+                    String event = status.equals("DEAD") ? "DEAD_LETTERED" : "SUCCEEDED";
+                    String detail = errorClass == null ? null : cut(errorClass + ": " + errorMessage, 2000);
+                    event(c, id, event, attempts, detail);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Jobs the broker has not confirmed yet, oldest first, each leased to this caller for a while so
+     * that two instances do not publish the same job at once.
+     */
+    public List<JobRecord> claimUnpublished(Duration olderThan, Duration lease, int limit) {
+        return transaction(c -> {
+            List<JobRecord> pending = new ArrayList<>();
+            Instant now = Instant.now();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE status = 'ACCEPTED' "
+                    + "AND accepted_at < ? AND (relay_claimed_until IS NULL OR relay_claimed_until < ?) "
+                    + "ORDER BY accepted_at LIMIT ?")) {
+                ps.setObject(1, time(now.minus(olderThan)));
+                ps.setObject(2, time(now));
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        pending.add(record(rs));
+                    }
+                }
+            }
+            List<JobRecord> claimed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET relay_claimed_until = ? WHERE id = ? "
+                    + "AND status = 'ACCEPTED' AND (relay_claimed_until IS NULL OR relay_claimed_until < ?)")) {
+                for (JobRecord job : pending) {
+                    ps.setObject(1, time(now.plus(lease)));
+                    ps.setString(2, job.id());
+                    ps.setObject(3, time(now));
+                    if (ps.executeUpdate() == 1) {
+                        claimed.add(job);
+                    }
+                }
+            }
+            return claimed;
+        });
+    }
+
+    public long countUnpublished() {
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE status = 'ACCEPTED'");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    public Optional<JobRecord> find(String id) {
+        return transaction(c -> find(c, id));
+    }
+
+    /** A page of jobs, newest first; {@code before} is the id the previous page ended with. */
+    public List<JobRecord> page(String type, JobStatus status, Instant since, String before, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (type != null) {
+            sql.append(" AND type = ?");
+            args.add(type);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status.name());
+        }
+        if (since != null) {
+            sql.append(" AND accepted_at >= ?");
+            args.add(time(since));
+        }
+        if (before != null) {
+            sql.append(" AND id < ?");
+            args.add(before);
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add(limit);
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                List<JobRecord> jobs = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        jobs.add(record(rs));
+                    }
+                }
+                return jobs;
+            }
+        });
+    }
+
+    public List<JobEvent> history(String id) {
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT at, event, attempt, detail FROM job_events WHERE job_id = ? ORDER BY id")) {
+                ps.setString(1, id);
+                List<JobEvent> events = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new JobEvent(instant(rs, 1), rs.getString(2), rs.getObject(3, Integer.class), rs.getString(4)));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    /** Answers whether the database takes a trivial query: for health checks. */
+    public void ping() {
+        transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    private Optional<JobRecord> findByIdempotencyKey(String key) {
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(record(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    private void forgetIdempotencyKey(String id) {
+        update("UPDATE jobs SET idempotency_key = NULL WHERE id = ?", ps -> ps.setString(1, id));
+    }
+
+    private static Optional<JobRecord> find(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(record(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static void event(Connection c, String jobId, String event, Integer attempt, String detail) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO job_events (job_id, at, event, attempt, detail) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, jobId);
+            ps.setObject(2, time(Instant.now()));
+            ps.setString(3, event);
+            ps.setObject(4, attempt);
+            ps.setString(5, detail);
+            ps.executeUpdate();
+        }
+    }
+
+    private static JobRecord record(ResultSet rs) throws SQLException {
+        return new JobRecord(rs.getString(1), rs.getString(2), JobStatus.valueOf(rs.getString(3)), rs.getInt(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                instant(rs, 11), instant(rs, 12), instant(rs, 13), instant(rs, 14), rs.getString(15), rs.getString(16),
+                rs.getString(17));
+    }
+
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private void update(String sql, Binder binder) {
+        transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private <T> T transaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailable("Job database: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isUniqueViolation(StoreUnavailable e) {
+        return e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

@@ -1,0 +1,102 @@
+package io.warren.worker;
+
+import io.warren.JobHeaders;
+import io.warren.api.Job;
+import io.warren.store.JobStore;
+import io.warren.store.StoreUnavailable;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job store's part in a worker route: claim the job before the handler (a job that already
+ * finished is not run again), record each failed attempt and each retry, record success, record
+ * the dead letter. Called from routes/job-worker.yaml and routes/dead-letter.yaml.
+ */
+public class JobSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
+
+    private final JobStore store;
+
+    public JobSteps(JobStore store) {
+        this.store = store;
+    }
+
+    /** Before the handler's first attempt of this delivery. */
+    public void claim(Exchange exchange) {
+        String id = jobId(exchange);
+        if (id == null) {
+            return; // published by another client without a message id: nothing to record
+        }
+        if (store.startAttempt(id, attemptOf(exchange)) == JobStore.Claim.DUPLICATE) {
+            LOG.info("Job {} was delivered again after it finished; acknowledged without running it", id);
+            exchange.setRouteStop(true);
+        }
+    }
+
+    /** Right after any failure of an attempt, before its back-off (Camel's onExceptionOccurred). */
+    public void attemptFailed(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String id = jobId(exchange);
+        if (id == null || failure instanceof StoreUnavailable) {
+            return;
+        }
+        bestEffort(id, () -> store.attemptFailed(id, attemptOf(exchange), failure.getClass().getName(),
+                String.valueOf(failure.getMessage())));
+    }
+
+    /** Just before a redelivery (Camel's onRedelivery). */
+    public void retrying(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String id = jobId(exchange);
+        if (id == null || failure instanceof StoreUnavailable) {
+            return;
+        }
+        bestEffort(id, () -> store.startAttempt(id, attemptOf(exchange) + 1));
+    }
+
+    /** After the handler returned. */
+    public void succeeded(Exchange exchange) {
+        String id = jobId(exchange);
+        if (id != null) {
+            Job job = exchange.getProperty(JobExecution.JOB, Job.class);
+            store.succeeded(id, attemptOf(exchange), job == null ? null : job.result());
+        }
+    }
+
+    /** After the dead letter was published and confirmed. */
+    public void dead(Exchange exchange) {
+        String id = jobId(exchange);
+        if (id == null) {
+            return;
+        }
+        Message message = exchange.getMessage();
+        bestEffort(id, () -> store.dead(id, attemptOf(exchange),
+                message.getHeader(JobHeaders.ERROR_CLASS, String.class),
+                message.getHeader(JobHeaders.ERROR_MESSAGE, String.class)));
+    }
+
+    static String jobId(Exchange exchange) {
+        return exchange.getMessage().getHeader(SpringRabbitMQConstants.MESSAGE_ID, String.class);
+    }
+
+    /**
+     * The attempt the handler made last: JobExecution records it, as Camel's redelivery counter has
+     * already moved on when the error handler's hooks run. Before the first attempt: 1.
+     */
+    private static int attemptOf(Exchange exchange) {
+        return exchange.getProperty(JobExecution.ATTEMPT, 1, Integer.class);
+    }
+
+    /** Status bookkeeping between attempts must not turn a retry into a different failure. */
+    private static void bestEffort(String id, Runnable update) {
+        try {
+            update.run();
+        } catch (StoreUnavailable e) {
+            LOG.warn("Could not record the attempt of job {}: {}", id, e.getMessage());
+        }
+    }
+}

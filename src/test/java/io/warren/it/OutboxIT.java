@@ -1,0 +1,78 @@
+package io.warren.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The transactional outbox: stored first, published when the broker takes it, even after a crash. */
+class OutboxIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void warrenKilledBetweenStoringAndPublishingPublishesOnRestart() throws Exception {
+        URI broker = URI.create(TestBroker.url());
+        try (CuttableProxy proxy = new CuttableProxy(broker.getHost(), broker.getPort())) {
+            proxy.restore();
+            String viaProxy = TestBroker.url().replace(":" + broker.getPort() + "/", ":" + proxy.port() + "/");
+            try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
+                    "warren.rabbitmq.url", viaProxy,
+                    "warren.rabbitmq.confirm-timeout-millis", "1000",
+                    "warren.outbox.relay-after-millis", "2000",
+                    "warren.outbox.relay-period-millis", "500"))) {
+                // the broker is gone: jobs are stored, not published
+                proxy.cut();
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    HttpResponse<String> response = warren.post("probe", "{\"n\": " + i + "}");
+                    assertEquals(202, response.statusCode(), response.body());
+                    ids.add(JSON.readTree(response.body()).get("jobId").asText());
+                }
+                // warren dies before it could publish them
+                warren.kill9();
+                proxy.restore();
+
+                warren.restart();
+                Await.until("relayed after restart and run", Duration.ofSeconds(60), () -> {
+                    ProbeLog log = ProbeLog.read(warren.data());
+                    return ids.stream().allMatch(id -> log.count("DONE", id) == 1);
+                });
+                assertTrue(warren.log().contains("Outbox relay published job " + ids.get(0)), "the relay published them");
+                for (String id : ids) {
+                    assertEquals("SUCCEEDED", JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText());
+                }
+            }
+        }
+    }
+
+    @Test
+    void withTheOutboxOffABrokerOutageIsA503AndNothingIsStored() throws Exception {
+        URI broker = URI.create(TestBroker.url());
+        try (CuttableProxy proxy = new CuttableProxy(broker.getHost(), broker.getPort())) {
+            proxy.restore();
+            String viaProxy = TestBroker.url().replace(":" + broker.getPort() + "/", ":" + proxy.port() + "/");
+            try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
+                    "warren.rabbitmq.url", viaProxy,
+                    "warren.rabbitmq.confirm-timeout-millis", "1000",
+                    "warren.outbox.enabled", "false"))) {
+                proxy.cut();
+                HttpResponse<String> refused = warren.post("probe", "{}");
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertEquals("broker_unavailable", JSON.readTree(refused.body()).get("error").get("code").asText());
+                assertEquals("5", refused.headers().firstValue("Retry-After").orElseThrow());
+                assertEquals(0, JSON.readTree(warren.get("/api/v1/jobs").body()).get("jobs").size(), "nothing stored");
+
+                proxy.restore();
+                Await.until("accepted again", Duration.ofSeconds(30), () -> warren.post("probe", "{}").statusCode() == 202);
+            }
+        }
+    }
+}
