@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * warren running as a child JVM, the way an operator runs it: its own HTTP port, routes folder,
- * data folder and queue names (a random prefix, so test classes never share queues), against the
- * test broker. It can be killed with SIGKILL or stopped with SIGTERM and started again.
+ * data folder, queue names (a random prefix, so test classes never share queues) and database,
+ * against the test broker. It can be killed with SIGKILL or stopped with SIGTERM and started again.
  */
 public final class WarrenProcess implements AutoCloseable {
 
@@ -69,7 +69,9 @@ public final class WarrenProcess implements AutoCloseable {
             Files.copy(source(file), routes.resolve(file));
         }
         String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
-        return new WarrenProcess(extra, routes, Files.createTempDirectory("warren-data"), prefix, freePort());
+        Map<String, String> settings = new LinkedHashMap<>(TestDatabase.settingsFor(prefix));
+        settings.putAll(extra);
+        return new WarrenProcess(settings, routes, Files.createTempDirectory("warren-data"), prefix, freePort());
     }
 
     public static Path source(String file) {
@@ -225,6 +227,7 @@ public final class WarrenProcess implements AutoCloseable {
             amqp.deleteExchange(jobsExchange());
             amqp.deleteExchange(deadExchange());
         }
+        TestDatabase.drop(prefix);
     }
 
     static int freePort() throws IOException {
