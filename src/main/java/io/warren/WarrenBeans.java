@@ -14,6 +14,9 @@ import io.warren.worker.JobSteps;
 import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
@@ -73,7 +76,10 @@ public class WarrenBeans extends MainListenerSupport {
 
         registry.bind("rabbitConnectionFactory", factory);
         registry.bind("jobStore", store);
-        JobSteps steps = new JobSteps(store);
+        // the registry Camel's Prometheus endpoint serves; warren's own meters go into it too
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        JobSteps steps = new JobSteps(store, meters);
         registry.bind("jobSteps", steps);
         registry.bind("jobAttemptFailed", (Processor) steps::attemptFailed);
         registry.bind("jobRetrying", (Processor) steps::retrying);

@@ -2,6 +2,7 @@ package io.warren.intake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.broker.BrokerAddress;
+import io.warren.store.StoreUnavailable;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +25,10 @@ public class ErrorResponse implements Processor {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure instanceof JobRejected rejected) {
             reply(exchange, rejected.status(), rejected.code(), rejected.getMessage(), rejected.headers());
+        } else if (failure instanceof StoreUnavailable) {
+            LOG.warn("Request failed, the job database is unavailable: {}", BrokerAddress.mask(String.valueOf(failure.getMessage())));
+            reply(exchange, 503, "store_unavailable", "The job database is unavailable; nothing was accepted. Retry later.",
+                    Map.of("Retry-After", "5"));
         } else if (isBrokerFailure(failure)) {
             LOG.warn("Job not accepted, the broker did not take it: {}", BrokerAddress.mask(String.valueOf(failure)));
             String message = failure instanceof TimeoutException

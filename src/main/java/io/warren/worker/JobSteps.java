@@ -4,6 +4,7 @@ import io.warren.JobHeaders;
 import io.warren.api.Job;
 import io.warren.store.JobStore;
 import io.warren.store.StoreUnavailable;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
@@ -20,9 +21,11 @@ public class JobSteps {
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
     private final JobStore store;
+    private final MeterRegistry meters;
 
-    public JobSteps(JobStore store) {
+    public JobSteps(JobStore store, MeterRegistry meters) {
         this.store = store;
+        this.meters = meters;
     }
 
     /** Before the handler's first attempt of this delivery. */
@@ -33,6 +36,8 @@ public class JobSteps {
         }
         if (store.startAttempt(id, attemptOf(exchange)) == JobStore.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished; acknowledged without running it", id);
+            meters.counter("warren.jobs.duplicates.suppressed", "type",
+                    String.valueOf(exchange.getMessage().getHeader(SpringRabbitMQConstants.ROUTING_KEY))).increment();
             exchange.setRouteStop(true);
         }
     }

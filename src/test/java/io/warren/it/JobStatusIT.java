@@ -83,6 +83,8 @@ class JobStatusIT {
         assertEquals(1, ProbeLog.read(warren.data()).count("START", id), "the handler ran once");
         assertEquals("SUCCEEDED", job(id).get("status").asText());
         assertEquals(0, amqp.depth(warren.workQueue("probe")), "the duplicate was acked");
+        assertTrue(warren.get("/observe/metrics").body().contains("warren_jobs_duplicates_suppressed_total{type=\"probe\"}"),
+                "duplicates are counted");
     }
 
     @Test

@@ -88,6 +88,16 @@ public final class WarrenProcess implements AutoCloseable {
         awaitReady();
     }
 
+    public String setting(String key) {
+        return properties.get(key);
+    }
+
+    /** Settings for the next launch. */
+    public WarrenProcess override(Map<String, String> settings) {
+        properties.putAll(settings);
+        return this;
+    }
+
     /** Environment variables for the next launch. */
     public WarrenProcess env(String name, String value) {
         environment.put(name, value);

@@ -1,0 +1,57 @@
+package io.warren.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job database goes away mid-run (PostgreSQL behind a proxy the test cuts; H2 is in-process
+ * and cannot go away): nothing is accepted that is not stored, and a job that finishes meanwhile is
+ * recorded when the database is back, without running again.
+ */
+class DatabaseOutageIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void intakeRefusesAndWorkersWaitWhileTheDatabaseIsAway() throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "needs a database outside warren's process (run with warren.test.db=postgres)");
+        try (CuttableProxy proxy = new CuttableProxy("127.0.0.1", 5432)) {
+            proxy.restore();
+            WarrenProcess warren = WarrenProcess.create(List.of("probe.yaml"), Map.of());
+            try (warren) {
+                Map<String, String> viaProxy = new LinkedHashMap<>();
+                viaProxy.put("warren.db.url", warren.setting("warren.db.url").replace(":5432/", ":" + proxy.port() + "/"));
+                warren.override(viaProxy);
+                warren.launch();
+                warren.awaitReady();
+
+                HttpResponse<String> accepted = warren.post("probe", "{\"sleepMillis\": 3000}");
+                assertEquals(202, accepted.statusCode(), accepted.body());
+                String id = JSON.readTree(accepted.body()).get("jobId").asText();
+                Await.until("started", Duration.ofSeconds(20), () -> ProbeLog.read(warren.data()).count("START", id) == 1);
+
+                proxy.cut();
+                HttpResponse<String> refused = warren.post("probe", "{}");
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertEquals("store_unavailable", JSON.readTree(refused.body()).get("error").get("code").asText());
+                Await.until("health DOWN", Duration.ofSeconds(20), () -> warren.get("/observe/health").statusCode() == 503);
+                Await.until("handler done", Duration.ofSeconds(20), () -> ProbeLog.read(warren.data()).count("DONE", id) == 1);
+
+                proxy.restore();
+                Await.until("success recorded", Duration.ofSeconds(60), () -> {
+                    HttpResponse<String> job = warren.get("/api/v1/jobs/" + id);
+                    return job.statusCode() == 200 && "SUCCEEDED".equals(JSON.readTree(job.body()).get("status").asText());
+                });
+                assertEquals(1, ProbeLog.read(warren.data()).count("START", id), "the handler ran once");
+            }
+        }
+    }
+}
