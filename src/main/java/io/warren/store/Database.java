@@ -25,8 +25,11 @@ public final class Database {
         }
         Path file = Path.of(dataDir).toAbsolutePath().normalize().resolve("warren-db");
         // WRITE_DELAY=0: a commit reaches the file before the 202 is sent; H2's default (500 ms
-        // later) lost accepted jobs when the process was killed
-        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+        // later) lost accepted jobs when the process was killed.
+        // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook closed the database while warren was still
+        // draining, so jobs finishing on SIGTERM could not be recorded; warren closes the pool last.
+        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public static HikariDataSource pool(String url, String user, String password, int size) {

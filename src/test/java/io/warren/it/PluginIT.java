@@ -68,7 +68,8 @@ class PluginIT {
                     () -> warren.post("greet", "{\"name\": \"Ada\"}").statusCode() == 202);
 
             Path outbox = warren.data().resolve("greetings.txt");
-            Await.until("greeting written", Duration.ofSeconds(20), () -> Files.exists(outbox));
+            Await.until("greeting written", Duration.ofSeconds(20),
+                    () -> Files.exists(outbox) && Files.readString(outbox).endsWith("\n"));
             assertEquals("Bonjour, Ada!", Files.readString(outbox).lines().findFirst().orElseThrow());
             try (Amqp amqp = new Amqp(TestBroker.url())) {
                 amqp.deleteQueue(warren.workQueue("greet"));
