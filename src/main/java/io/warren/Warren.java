@@ -1,6 +1,6 @@
 package io.warren;
 
-import io.warren.intake.HttpErrorPages;
+import io.warren.security.CredentialsCommand;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +14,14 @@ public final class Warren {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("credentials")) {
+            System.exit(CredentialsCommand.run(args, System.out, System.err));
+        }
         Thread.currentThread().setContextClassLoader(Plugins.classLoader(Warren.class.getClassLoader()));
         Main main = new Main();
         main.setPropertyPlaceholderLocations(Settings.LOCATIONS);
         main.addMainListener(new Settings());
         main.addMainListener(new WarrenBeans());
-        main.addMainListener(new HttpErrorPages());
         main.addMainListener(new JobTypeFolder());
         int code;
         try {

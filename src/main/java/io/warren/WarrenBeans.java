@@ -8,6 +8,13 @@ import io.warren.broker.JobTypes;
 import io.warren.broker.Names;
 import io.warren.broker.WorkerTopology;
 import io.warren.intake.Drain;
+import io.warren.security.AccessPolicy;
+import io.warren.security.ApiGuard;
+import io.warren.security.Credentials;
+import io.warren.security.RateLimiter;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.warren.store.Database;
 import io.warren.store.JobStore;
 import io.warren.worker.JobSteps;
@@ -33,6 +40,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * Processors are declared in the route files and refer to these by name.
  */
 public class WarrenBeans extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WarrenBeans.class);
 
     private HikariDataSource dataSource;
 
@@ -91,6 +100,8 @@ public class WarrenBeans extends MainListenerSupport {
             health.register(new ReadinessCheck("database", "Job database", store::ping));
         }
 
+        context.getManagementStrategy().addEventNotifier(new HttpFront(apiGuard(settings)));
+
         Drain drain = new Drain();
         registry.bind("drain", drain);
         context.getManagementStrategy().addEventNotifier(drain);
@@ -106,6 +117,32 @@ public class WarrenBeans extends MainListenerSupport {
         if (dataSource != null) {
             dataSource.close();
         }
+    }
+
+    /** The access guard, or null with warren.security.enabled=false. Shows a first admin key once. */
+    private static ApiGuard apiGuard(PropertiesComponent settings) {
+        if (!Boolean.parseBoolean(setting(settings, "warren.security.enabled"))) {
+            LOG.warn("Security is OFF (warren.security.enabled=false): anyone who reaches port {} may submit jobs and administer warren",
+                    setting(settings, "warren.http.port"));
+            return null;
+        }
+        Path file = Path.of(setting(settings, "warren.security.credentials-file"));
+        Credentials credentials = new Credentials(file, optional(settings, "warren.security.api-keys"));
+        credentials.createAdminKeyIfNone().ifPresent(key -> System.out.println("""
+
+                ==========================================================================
+                 warren generated an admin API key. It is shown this once; only its hash
+                 is kept (%s). Use it as: Authorization: Bearer <key>
+
+                   %s
+
+                 Create more with: java -jar warren.jar credentials add-key <name> <roles>
+                ==========================================================================
+                """.formatted(file, key)));
+        return new ApiGuard(new AccessPolicy(Boolean.parseBoolean(setting(settings, "warren.security.metrics-open"))),
+                credentials,
+                new RateLimiter(Double.parseDouble(setting(settings, "warren.security.rate-limit-per-second")),
+                        Double.parseDouble(setting(settings, "warren.security.rate-limit-burst"))));
     }
 
     private static Duration seconds(PropertiesComponent settings, String key) {

@@ -3,9 +3,17 @@ package io.warren.broker;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.regex.Pattern;
 
 /** The job types that are live right now: a type is live while its worker route exists. */
 public class JobTypes {
+
+    /** What a job type may be called: it becomes a routing key and part of queue names. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
+    public static boolean isValidName(String type) {
+        return type != null && NAME.matcher(type).matches();
+    }
 
     private final Map<String, String> routeByType = new ConcurrentSkipListMap<>();
 

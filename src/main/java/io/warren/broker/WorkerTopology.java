@@ -41,7 +41,12 @@ public class WorkerTopology extends RoutePolicySupport {
 
     private static String typeOf(Route route) {
         if (route.getEndpoint() instanceof SpringRabbitMQEndpoint endpoint && !endpoint.getRoutingKey().isEmpty()) {
-            return endpoint.getRoutingKey();
+            String type = endpoint.getRoutingKey();
+            if (!JobTypes.isValidName(type)) {
+                throw new IllegalArgumentException("Route " + route.getRouteId() + ": job type '" + type
+                        + "' is not a valid name (1 to 64 of a-z, 0-9 and '-', starting with a letter or digit)");
+            }
+            return type;
         }
         throw new IllegalStateException("Route " + route.getRouteId()
                 + " uses the worker policy but does not consume from spring-rabbitmq with a routingKey");

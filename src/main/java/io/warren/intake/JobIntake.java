@@ -1,6 +1,9 @@
 package io.warren.intake;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +14,9 @@ import io.warren.store.JobRecord;
 import io.warren.store.JobStore;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,7 +44,16 @@ public class JobIntake implements Processor {
     /** Exchange property: true when an Idempotency-Key named a job accepted before (nothing to publish). */
     public static final String EXISTING = "warrenExistingJob";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** Limits a hostile body cannot get past: nesting, string and number length, duplicate keys. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(64)
+                    .maxNumberLength(100)
+                    .maxStringLength(1_000_000)
+                    .maxNameLength(1_000)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -72,6 +87,10 @@ public class JobIntake implements Processor {
                     Map.of("Allow", "GET, POST"));
         }
         String type = typeOf(in);
+        if (!JobTypes.isValidName(type)) {
+            throw new JobRejected(400, "invalid_type", "A job type is 1 to 64 characters: a-z, 0-9 and '-', "
+                    + "starting with a letter or digit");
+        }
         if (!jobTypes.isKnown(type)) {
             throw new JobRejected(404, "unknown_type", "Unknown job type '" + printable(type) + "'; known types: "
                     + String.join(", ", jobTypes.names()));
@@ -81,6 +100,7 @@ public class JobIntake implements Processor {
         if (body == null || body.length == 0) {
             throw new JobRejected(400, "empty_body", "The request body is empty; send a JSON object");
         }
+        requireUtf8(body);
         JsonNode payload = requireObject(body);
         String idempotencyKey = idempotencyKey(in.getHeader("Idempotency-Key", String.class));
 
@@ -140,6 +160,17 @@ public class JobIntake implements Processor {
                     + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
         }
         return node;
+    }
+
+    private static void requireUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new JobRejected(400, "invalid_utf8", "The body is not valid UTF-8");
+        }
     }
 
     private static String idempotencyKey(String given) {

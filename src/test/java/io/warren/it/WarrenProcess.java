@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
 public final class WarrenProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Every test warren knows this admin key (by its hash); requests carry it unless a test sends its own credential. */
+    public static final String ADMIN_KEY = "wk_test-admin-key-0123456789";
+    /** A header a test passes to send no credential at all. */
+    public static final String NO_AUTH = "X-Test-No-Auth";
 
     private final Map<String, String> properties;
     private final Map<String, String> environment = new LinkedHashMap<>();
@@ -51,6 +55,7 @@ public final class WarrenProcess implements AutoCloseable {
         properties.put("warren.queue.work-prefix", prefix + ".work.");
         properties.put("warren.queue.dead-prefix", prefix + ".dead.");
         properties.put("warren.worker.drain-timeout-seconds", "20");
+        properties.put("warren.security.api-keys", "test-admin:admin:" + io.warren.security.Secrets.sha256(ADMIN_KEY));
         properties.putAll(extra);
     }
 
@@ -152,9 +157,17 @@ public final class WarrenProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         boolean contentType = false;
+        boolean credential = false;
         for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
+            credential |= headers[i].equalsIgnoreCase("Authorization") || headers[i].equalsIgnoreCase("X-API-Key")
+                    || headers[i].equals(NO_AUTH);
+            if (!headers[i].equals(NO_AUTH)) {
+                request.header(headers[i], headers[i + 1]);
+            }
             contentType |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        if (!credential) {
+            request.header("Authorization", "Bearer " + ADMIN_KEY);
         }
         if (body != null && !contentType) {
             request.header("Content-Type", "application/json");

@@ -1,24 +1,42 @@
-package io.warren.intake;
+package io.warren;
 
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Errors raised by the HTTP server itself, before any route runs (a body over the size limit, no
- * such path), answer in the same JSON shape as the routes instead of Vert.x's plain text or HTML.
+ * What the HTTP server does before and after the routes, installed once the server exists and
+ * before any route starts (so no request ever reaches a route unchecked): the access guard first,
+ * and errors raised by the server itself (a body over the size limit, no such path) answered in
+ * warren's JSON error shape instead of Vert.x's plain text or HTML.
  */
-public class HttpErrorPages extends MainListenerSupport {
+public class HttpFront extends EventNotifierSupport {
+
+    private final Handler<RoutingContext> guard;
+
+    /** @param guard checks every request before the routes; null when security is off */
+    public HttpFront(Handler<RoutingContext> guard) {
+        this.guard = guard;
+    }
 
     @Override
-    public void afterStart(BaseMainSupport main) {
-        CamelContext context = main.getCamelContext();
+    public boolean isEnabled(CamelEvent event) {
+        return event.getType() == CamelEvent.Type.RoutesStarting;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{warren.http.port}}"));
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        router.route().order(Integer.MIN_VALUE).failureHandler(HttpErrorPages::failed);
+        router.route().order(Integer.MIN_VALUE).failureHandler(HttpFront::failed);
+        if (guard != null) {
+            router.route().order(Integer.MIN_VALUE + 1).handler(guard);
+        }
         router.route().order(Integer.MAX_VALUE).handler(ctx -> send(ctx, 404, "not_found", "No such endpoint"));
     }
 

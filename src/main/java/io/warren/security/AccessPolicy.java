@@ -1,0 +1,38 @@
+package io.warren.security;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which role a request needs, in one place: submitting a job needs {@code submit}; reading anything
+ * under /api or /ui needs {@code read}; every other change under /api needs {@code admin}. Health is
+ * open; metrics are open unless configured otherwise. Anything new under /api is protected by default.
+ */
+public final class AccessPolicy {
+
+    private static final Pattern SUBMIT = Pattern.compile("/api/v1/jobs/[^/]+(/batch)?/?");
+
+    private final boolean metricsOpen;
+
+    public AccessPolicy(boolean metricsOpen) {
+        this.metricsOpen = metricsOpen;
+    }
+
+    /** The role the request needs, or empty when it is open to anyone. */
+    public Optional<Role> required(String method, String path) {
+        boolean reading = method.equals("GET") || method.equals("HEAD");
+        if (path.startsWith("/api/") || path.equals("/api")) {
+            if (method.equals("POST") && SUBMIT.matcher(path).matches()) {
+                return Optional.of(Role.SUBMIT);
+            }
+            return Optional.of(reading ? Role.READ : Role.ADMIN);
+        }
+        if (path.equals("/ui") || path.startsWith("/ui/")) {
+            return Optional.of(reading ? Role.READ : Role.ADMIN);
+        }
+        if (path.startsWith("/observe/metrics") && !metricsOpen) {
+            return Optional.of(Role.READ);
+        }
+        return Optional.empty();
+    }
+}
