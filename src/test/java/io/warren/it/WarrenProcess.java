@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WarrenProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     /** Every test warren knows this admin key (by its hash); requests carry it unless a test sends its own credential. */
     public static final String ADMIN_KEY = "wk_test-admin-key-0123456789";
     /** A header a test passes to send no credential at all. */
@@ -161,7 +161,8 @@ public final class WarrenProcess implements AutoCloseable {
         for (int i = 0; i < headers.length; i += 2) {
             credential |= headers[i].equalsIgnoreCase("Authorization") || headers[i].equalsIgnoreCase("X-API-Key")
                     || headers[i].equals(NO_AUTH);
-            if (!headers[i].equals(NO_AUTH)) {
+            // an empty value means: send no such header at all
+            if (!headers[i].equals(NO_AUTH) && !headers[i + 1].isEmpty()) {
                 request.header(headers[i], headers[i + 1]);
             }
             contentType |= headers[i].equalsIgnoreCase("Content-Type");
@@ -173,6 +174,10 @@ public final class WarrenProcess implements AutoCloseable {
             request.header("Content-Type", "application/json");
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
     }
 
     public String workQueue(String type) {

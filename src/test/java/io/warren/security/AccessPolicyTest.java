@@ -1,0 +1,41 @@
+package io.warren.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AccessPolicyTest {
+
+    private final AccessPolicy policy = new AccessPolicy(true);
+
+    @Test
+    void submittingNeedsSubmitReadingNeedsReadEverythingElseAdmin() {
+        assertEquals(Optional.of(Role.SUBMIT), policy.required("POST", "/api/v1/jobs/echo"));
+        assertEquals(Optional.of(Role.SUBMIT), policy.required("POST", "/api/v1/jobs/echo/batch"));
+        assertEquals(Optional.of(Role.READ), policy.required("GET", "/api/v1/jobs/0190-x"));
+        assertEquals(Optional.of(Role.READ), policy.required("GET", "/api/v1/queues"));
+        assertEquals(Optional.of(Role.READ), policy.required("GET", "/ui"));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/api/v1/dead-letters/x/replay"));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("DELETE", "/api/v1/queues/warren.work.echo"));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/api/v1/jobs/echo/extra/path"));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/api/v9/anything-new"));
+    }
+
+    @Test
+    void healthIsOpenMetricsAsConfigured() {
+        assertEquals(Optional.empty(), policy.required("GET", "/observe/health"));
+        assertEquals(Optional.empty(), policy.required("GET", "/observe/metrics"));
+        assertEquals(Optional.of(Role.READ), new AccessPolicy(false).required("GET", "/observe/metrics"));
+        assertEquals(Optional.empty(), policy.required("GET", "/favicon.ico"));
+    }
+
+    @Test
+    void adminMayDoAnything() {
+        Principal admin = new Principal("a", java.util.Set.of(Role.ADMIN));
+        Principal reader = new Principal("r", java.util.Set.of(Role.READ));
+        assertEquals(true, admin.may(Role.SUBMIT));
+        assertEquals(false, reader.may(Role.SUBMIT));
+        assertEquals(true, reader.may(Role.READ));
+    }
+}

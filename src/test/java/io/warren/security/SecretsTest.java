@@ -1,0 +1,47 @@
+package io.warren.security;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SecretsTest {
+
+    @Test
+    void passwordsAreSaltedAndVerified() {
+        String first = Secrets.hashPassword("correct horse".toCharArray());
+        assertNotEquals(first, Secrets.hashPassword("correct horse".toCharArray()), "salted");
+        assertTrue(Secrets.passwordMatches("correct horse".toCharArray(), first));
+        assertFalse(Secrets.passwordMatches("Correct horse".toCharArray(), first));
+        assertFalse(Secrets.passwordMatches("x".toCharArray(), "sha256:abc"));
+    }
+
+    @Test
+    void apiKeysAreLongRandomAndUnique() {
+        String key = Secrets.newApiKey();
+        assertTrue(key.matches("wk_[A-Za-z0-9_-]{43}"), key);
+        assertNotEquals(key, Secrets.newApiKey());
+    }
+
+    @Test
+    void credentialsFileRefusesPlainSecretsAndUnknownRoles() throws Exception {
+        Path file = Files.createTempFile("credentials", "");
+        Files.writeString(file, "key ci submit plain-text-key\n");
+        assertThrows(IllegalArgumentException.class, () -> new Credentials(file, null));
+        Files.writeString(file, "key ci wizard sha256:" + "a".repeat(64) + "\n");
+        assertThrows(IllegalArgumentException.class, () -> new Credentials(file, null));
+        assertThrows(IllegalArgumentException.class, () -> new Credentials(Path.of("/nonexistent"), "ci:submit:plain"));
+    }
+
+    @Test
+    void aKeyIsFoundByItsHashOnly() throws Exception {
+        String key = Secrets.newApiKey();
+        Credentials credentials = new Credentials(Path.of("/nonexistent"), "ci:submit+read:" + Secrets.sha256(key));
+        assertTrue(credentials.byApiKey(key).may(Role.READ));
+        assertThrows(Credentials.Refused.class, () -> credentials.byApiKey(Secrets.sha256(key)));
+    }
+}
