@@ -62,11 +62,16 @@ public class JobIntake implements Processor {
 
     private JobTypes jobTypes;
     private JobStore store;
+    private JobSchemas schemas = new JobSchemas();
     private String producer = defaultProducer();
     private final String host = hostName();
 
     public void setJobTypes(JobTypes jobTypes) {
         this.jobTypes = jobTypes;
+    }
+
+    public void setSchemas(JobSchemas schemas) {
+        this.schemas = schemas;
     }
 
     public void setStore(JobStore store) {
@@ -102,6 +107,7 @@ public class JobIntake implements Processor {
         }
         requireUtf8(body);
         JsonNode payload = requireObject(body);
+        schemas.check(type, payload);
         String idempotencyKey = idempotencyKey(in.getHeader("Idempotency-Key", String.class));
 
         // microseconds: what both databases keep, so the answer and a later read agree

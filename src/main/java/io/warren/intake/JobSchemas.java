@@ -1,0 +1,86 @@
+package io.warren.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.SpecVersionDetector;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Optional JSON Schema per job type: {@code <type>.schema.json} next to the job type's route file.
+ * A job that does not match is refused with the list of violations. Schemas are re-read when their
+ * file changes; a $ref may point into the same file or to the standard meta-schemas, never to the
+ * network.
+ */
+public class JobSchemas {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_VIOLATIONS = 20;
+
+    private record Loaded(FileTime modified, JsonSchema schema) {
+    }
+
+    private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
+    private Path folder = Path.of("routes");
+
+    public void setFolder(String folder) {
+        this.folder = Path.of(folder);
+    }
+
+    /** Throws a 400 listing the violations when the type has a schema and the payload breaks it. */
+    public void check(String type, JsonNode payload) {
+        JsonSchema schema = schemaOf(type);
+        if (schema == null) {
+            return;
+        }
+        Set<ValidationMessage> violations = schema.validate(payload);
+        if (!violations.isEmpty()) {
+            List<String> listed = violations.stream().map(ValidationMessage::getMessage).sorted().limit(MAX_VIOLATIONS).toList();
+            throw new JobRejected(400, "schema_violation", "The job does not match the schema of '" + type + "': "
+                    + String.join("; ", listed));
+        }
+    }
+
+    private JsonSchema schemaOf(String type) {
+        Path file = folder.resolve(type + ".schema.json");
+        try {
+            if (!Files.isRegularFile(file)) {
+                cache.remove(type);
+                return null;
+            }
+            FileTime modified = Files.getLastModifiedTime(file);
+            Loaded loaded = cache.get(type);
+            if (loaded == null || !loaded.modified().equals(modified)) {
+                loaded = new Loaded(modified, load(JSON.readTree(file.toFile())));
+                cache.put(type, loaded);
+            }
+            return loaded.schema();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("The schema " + file + " of job type '" + type + "' cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonSchema load(JsonNode node) {
+        SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(node, false)
+                .orElse(SpecVersion.VersionFlag.V202012);
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(version, builder -> builder.schemaLoaders(loaders ->
+                loaders.values(list -> list.add(0, iri -> {
+                    String text = iri.toString();
+                    if (text.startsWith("classpath:") || text.startsWith("resource:")) {
+                        return null; // the bundled meta-schemas
+                    }
+                    throw new IllegalArgumentException("a schema may not load " + text);
+                }))));
+        return factory.getSchema(node);
+    }
+}
