@@ -3,6 +3,8 @@ package io.warren;
 import com.zaxxer.hikari.HikariDataSource;
 import io.warren.broker.BrokerAddress;
 import io.warren.broker.BrokerConnection;
+import io.warren.broker.BrokerTls;
+import javax.net.ssl.SSLContext;
 import io.warren.broker.JobTopology;
 import io.warren.broker.JobTypes;
 import io.warren.broker.Names;
@@ -56,7 +58,17 @@ public class WarrenBeans extends MainListenerSupport {
         HttpPort.requireFree(setting(settings, "warren.http.host"), Integer.parseInt(setting(settings, "warren.http.port")));
 
         BrokerAddress address = BrokerAddress.parse(setting(settings, "warren.rabbitmq.url"));
-        CachingConnectionFactory factory = BrokerConnection.factory(address,
+        String brokerPasswordFile = optional(settings, "warren.rabbitmq.password-file");
+        if (brokerPasswordFile != null) {
+            address = address.withPassword(Database.secret(null, brokerPasswordFile));
+        }
+        SSLContext tls = address.isTls() && optional(settings, "warren.rabbitmq.tls.truststore") != null
+                ? BrokerTls.context(optional(settings, "warren.rabbitmq.tls.truststore"),
+                        optional(settings, "warren.rabbitmq.tls.truststore-password"),
+                        optional(settings, "warren.rabbitmq.tls.keystore"),
+                        optional(settings, "warren.rabbitmq.tls.keystore-password"))
+                : null;
+        CachingConnectionFactory factory = BrokerConnection.factory(address, tls,
                 Integer.parseInt(setting(settings, "warren.rabbitmq.channel-cache-size")));
         Runnable brokerProbe = () -> {
             try (Connection ignored = factory.createConnection()) {

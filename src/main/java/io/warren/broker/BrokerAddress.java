@@ -3,6 +3,7 @@ package io.warren.broker;
 import com.rabbitmq.client.ConnectionFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
+import javax.net.ssl.SSLContext;
 
 /**
  * The broker URL (amqp or amqps, with credentials and vhost), parsed once. {@link #toString()}
@@ -11,9 +12,11 @@ import java.net.URISyntaxException;
 public final class BrokerAddress {
 
     private final URI uri;
+    private final String password;
 
-    private BrokerAddress(URI uri) {
+    private BrokerAddress(URI uri, String password) {
         this.uri = uri;
+        this.password = password;
     }
 
     public static BrokerAddress parse(String url) {
@@ -32,14 +35,34 @@ public final class BrokerAddress {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("warren.rabbitmq.url has no host: " + mask(url));
         }
-        return new BrokerAddress(uri);
+        return new BrokerAddress(uri, null);
     }
 
     /** A client factory for this address; an empty or missing vhost means the default vhost "/". */
     public ConnectionFactory clientFactory() {
+        return clientFactory(null);
+    }
+
+    /**
+     * A client factory for this address. For amqps the broker's certificate and host name are
+     * verified with the given context (the JVM's default trust when null), never trusted blindly.
+     */
+    public ConnectionFactory clientFactory(SSLContext tls) {
         ConnectionFactory factory = new ConnectionFactory();
         try {
-            factory.setUri(uri);
+            if (isTls()) {
+                // the client's own amqps handling installs a trust-everything manager: parse as amqp
+                // and set up verified TLS here
+                factory.setUri(new URI("amqp" + uri.toString().substring("amqps".length())));
+                factory.setPort(uri.getPort() == -1 ? ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT : uri.getPort());
+                factory.useSslProtocol(tls != null ? tls : SSLContext.getDefault());
+                factory.enableHostnameVerification();
+            } else {
+                factory.setUri(uri);
+            }
+            if (password != null) {
+                factory.setPassword(password);
+            }
         } catch (Exception e) {
             throw new IllegalArgumentException("warren.rabbitmq.url is not usable: " + this, e);
         }
@@ -51,13 +74,23 @@ public final class BrokerAddress {
         return factory;
     }
 
+    public boolean isTls() {
+        return "amqps".equals(uri.getScheme());
+    }
+
+    /** The same address with another password: for a password kept in a file (Docker secrets). */
+    public BrokerAddress withPassword(String password) {
+        return new BrokerAddress(uri, password);
+    }
+
     @Override
     public String toString() {
         return mask(uri.toString());
     }
 
-    /** Replaces the password of a URL-like string with ****; used for every log line and error. */
+    /** Replaces passwords in URL-like text (user:password@, password=…) with ****; used for every log line and error. */
     public static String mask(String url) {
-        return url == null ? null : url.replaceAll("(://[^:/@]*):[^@/]*@", "$1:****@");
+        return url == null ? null : url.replaceAll("(://[^:/@]*):[^@/]*@", "$1:****@")
+                .replaceAll("(?i)(password=)[^&;\\s]*", "$1****");
     }
 }

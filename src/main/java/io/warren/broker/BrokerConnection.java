@@ -1,5 +1,6 @@
 package io.warren.broker;
 
+import javax.net.ssl.SSLContext;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
@@ -11,8 +12,8 @@ public final class BrokerConnection {
     private BrokerConnection() {
     }
 
-    public static CachingConnectionFactory factory(BrokerAddress address, int channelCacheSize) {
-        CachingConnectionFactory factory = new CachingConnectionFactory(address.clientFactory());
+    public static CachingConnectionFactory factory(BrokerAddress address, SSLContext tls, int channelCacheSize) {
+        CachingConnectionFactory factory = new CachingConnectionFactory(address.clientFactory(tls));
         factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         factory.setChannelCacheSize(channelCacheSize);
         factory.setConnectionNameStrategy(f -> "warren");

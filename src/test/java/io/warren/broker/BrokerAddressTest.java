@@ -41,6 +41,35 @@ class BrokerAddressTest {
     }
 
     @Test
+    void amqpsVerifiesTheBrokerInsteadOfTrustingEverything() {
+        BrokerAddress address = BrokerAddress.parse("amqps://app:pw@rabbit.example:5671/");
+        ConnectionFactory factory = address.clientFactory();
+        assertTrue(address.isTls());
+        assertTrue(factory.isSSL());
+        // the client's own amqps default is a trust-everything manager; ours is the JVM's trust store
+        assertFalse(factory.getSocketFactory().getClass().getName().contains("TrustEverything"));
+        assertFalse(BrokerAddress.parse("amqp://h/").isTls());
+        assertEquals(5671, factory.getPort());
+        assertEquals("rabbit.example", factory.getHost());
+    }
+
+    @Test
+    void aPasswordFromAFileReplacesTheUrlsPassword() {
+        BrokerAddress address = BrokerAddress.parse("amqp://app:old@rabbit:5672/jobs").withPassword("s3cr:et@/x");
+        ConnectionFactory factory = address.clientFactory();
+        assertEquals("app", factory.getUsername());
+        assertEquals("s3cr:et@/x", factory.getPassword());
+        assertEquals("jobs", factory.getVirtualHost());
+        assertFalse(address.toString().contains("s3cr"), address.toString());
+    }
+
+    @Test
+    void masksJdbcPasswordsToo() {
+        assertEquals("jdbc:postgresql://h/db?user=u&password=****&ssl=true",
+                BrokerAddress.mask("jdbc:postgresql://h/db?user=u&password=hunter2&ssl=true"));
+    }
+
+    @Test
     void refusesWhatIsNotAnAmqpUrlWithoutEchoingThePassword() {
         IllegalArgumentException wrongScheme = assertThrows(IllegalArgumentException.class,
                 () -> BrokerAddress.parse("http://u:topsecret@h/"));
