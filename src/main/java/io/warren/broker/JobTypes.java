@@ -1,8 +1,8 @@
 package io.warren.broker;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.regex.Pattern;
 
 /** The job types that are live right now: a type is live while its worker route exists. */
@@ -15,21 +15,22 @@ public class JobTypes {
         return type != null && NAME.matcher(type).matches();
     }
 
-    private final Map<String, String> routeByType = new ConcurrentSkipListMap<>();
+    private final Set<String> live = new ConcurrentSkipListSet<>();
 
-    public void register(String type, String routeId) {
-        routeByType.put(type, routeId);
+    public void register(String type) {
+        live.add(type);
     }
 
     public void unregister(String type) {
-        routeByType.remove(type);
+        live.remove(type);
     }
 
     public boolean isKnown(String type) {
-        return routeByType.containsKey(type);
+        return live.contains(type);
     }
 
+    /** Sorted. */
     public List<String> names() {
-        return List.copyOf(routeByType.keySet());
+        return List.copyOf(live);
     }
 }

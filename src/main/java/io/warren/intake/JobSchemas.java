@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Optional JSON Schema per job type: {@code <type>.schema.json} next to the job type's route file.
- * A job that does not match is refused with the list of violations. Schemas are re-read when their
- * file changes; a $ref may point into the same file or to the standard meta-schemas, never to the
+ * A job that does not match is refused with the list of violations. Schemas are re-read within a
+ * second of a change; a $ref may point into the same file or to the standard meta-schemas, never to the
  * network.
  */
 public class JobSchemas {
@@ -27,7 +27,8 @@ public class JobSchemas {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_VIOLATIONS = 20;
 
-    private record Loaded(FileTime modified, JsonSchema schema) {
+    /** A type's schema as last read; null schema: the type has none. */
+    private record Loaded(FileTime modified, JsonSchema schema, long checkedAtNanos) {
     }
 
     private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
@@ -51,20 +52,25 @@ public class JobSchemas {
         }
     }
 
+    /** The file is looked at once a second at most per type, not on every job. */
     private JsonSchema schemaOf(String type) {
+        long now = System.nanoTime();
+        Loaded loaded = cache.get(type);
+        if (loaded != null && now - loaded.checkedAtNanos() < 1_000_000_000L) {
+            return loaded.schema();
+        }
         Path file = folder.resolve(type + ".schema.json");
         try {
             if (!Files.isRegularFile(file)) {
-                cache.remove(type);
+                cache.put(type, new Loaded(null, null, now));
                 return null;
             }
             FileTime modified = Files.getLastModifiedTime(file);
-            Loaded loaded = cache.get(type);
-            if (loaded == null || !loaded.modified().equals(modified)) {
-                loaded = new Loaded(modified, load(JSON.readTree(file.toFile())));
-                cache.put(type, loaded);
-            }
-            return loaded.schema();
+            JsonSchema schema = loaded != null && modified.equals(loaded.modified())
+                    ? loaded.schema()
+                    : load(JSON.readTree(file.toFile()));
+            cache.put(type, new Loaded(modified, schema, now));
+            return schema;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("The schema " + file + " of job type '" + type + "' cannot be used: " + e.getMessage(), e);
         }

@@ -15,7 +15,8 @@ public class OutboxRelay {
 
     private JobStore store;
     private long relayAfterMillis = 10_000;
-    private long leaseMillis = 60_000;
+    /** Long enough for any batch to be published; a relay that dies mid-batch frees its jobs after it. */
+    private static final long LEASE_MILLIS = 60_000;
     private int batchSize = 100;
 
     public void setStore(JobStore store) {
@@ -26,16 +27,12 @@ public class OutboxRelay {
         this.relayAfterMillis = relayAfterMillis;
     }
 
-    public void setLeaseMillis(long leaseMillis) {
-        this.leaseMillis = leaseMillis;
-    }
-
     public void setBatchSize(int batchSize) {
         this.batchSize = batchSize;
     }
 
     public List<JobRecord> pending() {
-        return store.claimUnpublished(Duration.ofMillis(relayAfterMillis), Duration.ofMillis(leaseMillis), batchSize);
+        return store.claimUnpublished(Duration.ofMillis(relayAfterMillis), Duration.ofMillis(LEASE_MILLIS), batchSize);
     }
 
     /** Body: one {@link JobRecord} of {@link #pending()}; becomes the job's message. */

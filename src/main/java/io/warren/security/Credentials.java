@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The credentials warren accepts: API keys and basic-auth users, from the credentials file
- * (re-read when it changes, so keys can be added without a restart) and from the
+ * (re-read within a second of a change, so keys can be added without a restart) and from the
  * warren.security.api-keys setting. Only hashes are kept. File lines:
  * <pre>
  * key  &lt;name&gt; &lt;roles&gt; sha256:&lt;hex&gt;   [expires=&lt;ISO-8601&gt;]
@@ -41,6 +41,8 @@ public class Credentials {
     private final List<Entry> configured;
     private volatile List<Entry> fromFile = List.of();
     private volatile FileTime loadedAt;
+    /** The file is looked at once a second at most, not on every request. */
+    private volatile long checkedAtNanos;
     /** Verified basic-auth headers (by hash): PBKDF2 is deliberately slow, so it runs once per password. */
     private final Map<String, Principal> verifiedPasswords = new ConcurrentHashMap<>();
 
@@ -89,6 +91,8 @@ public class Credentials {
         }
         String key = Secrets.newApiKey();
         append(file, "key admin admin sha256:" + Secrets.sha256(key));
+        checkedAtNanos = 0;
+        loadedAt = null;
         reloadIfChanged();
         return Optional.of(key);
     }
@@ -127,9 +131,15 @@ public class Credentials {
     }
 
     private void reloadIfChanged() {
+        long now = System.nanoTime();
+        if (loadedAt != null && now - checkedAtNanos < 1_000_000_000L) {
+            return;
+        }
+        checkedAtNanos = now;
         try {
             if (!Files.exists(file)) {
                 fromFile = List.of();
+                loadedAt = FileTime.fromMillis(0);
                 return;
             }
             FileTime modified = Files.getLastModifiedTime(file);

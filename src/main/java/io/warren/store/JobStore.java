@@ -207,16 +207,6 @@ public class JobStore {
         });
     }
 
-    public long countUnpublished() {
-        return transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE status = 'ACCEPTED'");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-    }
-
     public Optional<JobRecord> find(String id) {
         return transaction(c -> find(c, id));
     }

@@ -3,7 +3,6 @@ package io.warren.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +21,10 @@ class BrokerOutageIT {
 
     @Test
     void outageAtStartAndMidRunLosesNothingAndIsVisible() throws Exception {
-        URI broker = URI.create(TestBroker.url());
-        try (CuttableProxy proxy = new CuttableProxy(broker.getHost(), broker.getPort())) {
-            String viaProxy = TestBroker.url().replace(":" + broker.getPort() + "/", ":" + proxy.port() + "/");
+        try (CuttableProxy proxy = CuttableProxy.forBroker()) {
+            proxy.cut(); // the broker is away when warren starts
             WarrenProcess warren = WarrenProcess.create(List.of("probe.yaml"), Map.of(
-                    "warren.rabbitmq.url", viaProxy,
+                    "warren.rabbitmq.url", proxy.brokerUrl(),
                     "warren.rabbitmq.confirm-timeout-millis", "2000",
                     "warren.outbox.relay-after-millis", "3000",
                     "warren.outbox.relay-period-millis", "500"));

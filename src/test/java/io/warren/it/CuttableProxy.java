@@ -31,6 +31,20 @@ public final class CuttableProxy implements AutoCloseable {
         return port;
     }
 
+    /** A proxy in front of the test broker, listening. */
+    public static CuttableProxy forBroker() throws IOException {
+        java.net.URI broker = java.net.URI.create(TestBroker.url());
+        CuttableProxy proxy = new CuttableProxy(broker.getHost(), broker.getPort());
+        proxy.restore();
+        return proxy;
+    }
+
+    /** The test broker's URL, through this proxy. */
+    public String brokerUrl() {
+        java.net.URI broker = java.net.URI.create(TestBroker.url());
+        return TestBroker.url().replace(":" + broker.getPort() + "/", ":" + port + "/");
+    }
+
     public synchronized void restore() throws IOException {
         if (server != null) {
             return;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,12 +18,9 @@ class OutboxIT {
 
     @Test
     void warrenKilledBetweenStoringAndPublishingPublishesOnRestart() throws Exception {
-        URI broker = URI.create(TestBroker.url());
-        try (CuttableProxy proxy = new CuttableProxy(broker.getHost(), broker.getPort())) {
-            proxy.restore();
-            String viaProxy = TestBroker.url().replace(":" + broker.getPort() + "/", ":" + proxy.port() + "/");
+        try (CuttableProxy proxy = CuttableProxy.forBroker()) {
             try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
-                    "warren.rabbitmq.url", viaProxy,
+                    "warren.rabbitmq.url", proxy.brokerUrl(),
                     "warren.rabbitmq.confirm-timeout-millis", "1000",
                     "warren.outbox.relay-after-millis", "2000",
                     "warren.outbox.relay-period-millis", "500"))) {
@@ -55,12 +51,9 @@ class OutboxIT {
 
     @Test
     void withTheOutboxOffABrokerOutageIsA503AndNothingIsStored() throws Exception {
-        URI broker = URI.create(TestBroker.url());
-        try (CuttableProxy proxy = new CuttableProxy(broker.getHost(), broker.getPort())) {
-            proxy.restore();
-            String viaProxy = TestBroker.url().replace(":" + broker.getPort() + "/", ":" + proxy.port() + "/");
+        try (CuttableProxy proxy = CuttableProxy.forBroker()) {
             try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
-                    "warren.rabbitmq.url", viaProxy,
+                    "warren.rabbitmq.url", proxy.brokerUrl(),
                     "warren.rabbitmq.confirm-timeout-millis", "1000",
                     "warren.outbox.enabled", "false"))) {
                 proxy.cut();

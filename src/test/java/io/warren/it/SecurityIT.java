@@ -74,7 +74,8 @@ class SecurityIT {
             String added = "wk_added-while-running-0000000001";
             Files.writeString(warren.data().resolve("credentials"), "key late submit sha256:" + Secrets.sha256(added) + "\n",
                     java.nio.file.StandardOpenOption.APPEND);
-            assertEquals(202, warren.post("echo", "{}", "X-API-Key", added).statusCode());
+            Await.until("the added key works", Duration.ofSeconds(5),
+                    () -> warren.post("echo", "{}", "X-API-Key", added).statusCode() == 202);
             assertFalse(warren.log().contains(submitKey) || warren.log().contains(readKey), "keys never logged");
         }
     }
