@@ -17,7 +17,9 @@ COPY --from=build /src/target/warren.jar /app/warren.jar
 COPY routes /app/routes
 RUN mkdir -p /app/plugins /app/data && chown -R warren:warren /app
 USER warren
-ENV WARREN_ROUTES_DIR=/app/routes \
+# a container never falls back to the embedded development broker: no RabbitMQ is an error
+ENV WARREN_BROKER=external \
+    WARREN_ROUTES_DIR=/app/routes \
     WARREN_PLUGINS_DIR=/app/plugins \
     WARREN_DATA_DIR=/app/data \
     WARREN_HTTP_PORT=8080 \

@@ -13,11 +13,14 @@ public class ReadinessCheck extends AbstractHealthCheck {
 
     private final String what;
     private final Runnable probe;
+    private final String note;
 
-    public ReadinessCheck(String id, String what, Runnable probe) {
+    /** @param note said even while UP (the embedded development broker says what it is), or null */
+    public ReadinessCheck(String id, String what, Runnable probe, String note) {
         super("warren", id);
         this.what = what;
         this.probe = probe;
+        this.note = note;
     }
 
     @Override
@@ -31,6 +34,9 @@ public class ReadinessCheck extends AbstractHealthCheck {
         try {
             probe.run();
             builder.up();
+            if (note != null) {
+                builder.message(note);
+            }
         } catch (RuntimeException e) {
             builder.down().message(what + " is unreachable: " + BrokerAddress.mask(String.valueOf(e.getMessage())));
         }

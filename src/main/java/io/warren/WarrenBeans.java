@@ -3,7 +3,12 @@ package io.warren;
 import com.zaxxer.hikari.HikariDataSource;
 import io.warren.broker.BrokerAddress;
 import io.warren.broker.BrokerConnection;
+import io.warren.broker.BrokerChoice;
 import io.warren.broker.BrokerTls;
+import io.warren.broker.EmbeddedBroker;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import javax.net.ssl.SSLContext;
 import io.warren.broker.JobTopology;
 import io.warren.broker.JobTypes;
@@ -44,8 +49,10 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 public class WarrenBeans extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(WarrenBeans.class);
+    private static final String DEFAULT_BROKER_URL = "amqp://guest:guest@localhost:5672/";
 
     private HikariDataSource dataSource;
+    private EmbeddedBroker embedded;
 
     /** Before the route files are read: their beans refer to these. */
     @Override
@@ -57,7 +64,7 @@ public class WarrenBeans extends MainListenerSupport {
 
         HttpPort.requireFree(setting(settings, "warren.http.host"), Integer.parseInt(setting(settings, "warren.http.port")));
 
-        BrokerAddress address = BrokerAddress.parse(setting(settings, "warren.rabbitmq.url"));
+        BrokerAddress address = BrokerAddress.parse(brokerUrl(settings));
         String brokerPasswordFile = optional(settings, "warren.rabbitmq.password-file");
         if (brokerPasswordFile != null) {
             address = address.withPassword(Database.secret(null, brokerPasswordFile));
@@ -91,7 +98,7 @@ public class WarrenBeans extends MainListenerSupport {
                 setting(settings, "warren.queue.audit"),
                 setting(settings, "warren.queue.work-prefix"),
                 setting(settings, "warren.queue.dead-prefix"));
-        JobTopology topology = new JobTopology(new RabbitAdmin(factory), names);
+        JobTopology topology = new JobTopology(new RabbitAdmin(factory), names, embedded != null);
         topology.declareShared();
         JobTypes types = new JobTypes();
 
@@ -108,8 +115,9 @@ public class WarrenBeans extends MainListenerSupport {
         registry.bind("jobTypes", types);
         registry.bind("workerTopology", new WorkerTopology(topology, types));
         if (health != null) {
-            health.register(new ReadinessCheck("broker", "RabbitMQ at " + address, brokerProbe));
-            health.register(new ReadinessCheck("database", "Job database", store::ping));
+            health.register(new ReadinessCheck("broker", "RabbitMQ at " + address, brokerProbe, embedded == null ? null
+                    : "EMBEDDED DEVELOPMENT BROKER (Qpid Broker-J in warren's process): for trying warren only, not for production"));
+            health.register(new ReadinessCheck("database", "Job database", store::ping, null));
         }
 
         context.getManagementStrategy().addEventNotifier(new HttpFront(apiGuard(settings)));
@@ -128,6 +136,36 @@ public class WarrenBeans extends MainListenerSupport {
     public void afterStop(BaseMainSupport main) {
         if (dataSource != null) {
             dataSource.close();
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    /** The configured RabbitMQ, or the embedded broker's URL after starting it (see BrokerChoice). */
+    private String brokerUrl(PropertiesComponent settings) {
+        String url = setting(settings, "warren.rabbitmq.url");
+        boolean configured = System.getProperty("warren.rabbitmq.url") != null || System.getenv("WARREN_RABBITMQ_URL") != null
+                || !DEFAULT_BROKER_URL.equals(url.trim());
+        String mode = setting(settings, "warren.broker");
+        if (BrokerChoice.choose(mode, configured, !configured && answers("localhost", 5672)) == BrokerChoice.Kind.EXTERNAL) {
+            return url;
+        }
+        try {
+            embedded = EmbeddedBroker.start(Path.of(setting(settings, "warren.data.dir"), "embedded-broker").toAbsolutePath().normalize(),
+                    Integer.parseInt(setting(settings, "warren.broker.embedded-port")));
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return embedded.url();
+    }
+
+    private static boolean answers(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -18,10 +18,13 @@ public class JobTopology {
 
     private final RabbitAdmin admin;
     private final Names names;
+    private final boolean embedded;
 
-    public JobTopology(RabbitAdmin admin, Names names) {
+    /** @param embedded the embedded Qpid broker, which dead-letters by alternate exchange, not x-dead-letter-* */
+    public JobTopology(RabbitAdmin admin, Names names, boolean embedded) {
         this.admin = admin;
         this.names = names;
+        this.embedded = embedded;
     }
 
     public Names names() {
@@ -42,9 +45,9 @@ public class JobTopology {
             DirectExchange jobs = new DirectExchange(names.jobsExchange(), true, false);
             DirectExchange dead = new DirectExchange(names.deadExchange(), true, false);
             Queue work = QueueBuilder.durable(names.workQueue(type))
-                    .withArguments(Map.of(
-                            "x-dead-letter-exchange", names.deadExchange(),
-                            "x-dead-letter-routing-key", type))
+                    .withArguments(embedded
+                            ? Map.of("alternateExchange", names.deadExchange())
+                            : Map.of("x-dead-letter-exchange", names.deadExchange(), "x-dead-letter-routing-key", type))
                     .build();
             Queue deadLetters = QueueBuilder.durable(names.deadQueue(type)).build();
             Queue audit = QueueBuilder.durable(names.auditQueue()).build();
