@@ -1,11 +1,11 @@
 package io.warren.broker;
 
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Pattern;
 
-/** The job types that are live right now: a type is live while its worker route exists. */
+/** The job types that are live right now (a type is live while its worker route exists), and their routes. */
 public class JobTypes {
 
     /** What a job type may be called: it becomes a routing key and part of queue names. */
@@ -15,22 +15,27 @@ public class JobTypes {
         return type != null && NAME.matcher(type).matches();
     }
 
-    private final Set<String> live = new ConcurrentSkipListSet<>();
+    private final Map<String, String> routeByType = new ConcurrentSkipListMap<>();
 
-    public void register(String type) {
-        live.add(type);
+    public void register(String type, String routeId) {
+        routeByType.put(type, routeId);
     }
 
     public void unregister(String type) {
-        live.remove(type);
+        routeByType.remove(type);
     }
 
     public boolean isKnown(String type) {
-        return live.contains(type);
+        return routeByType.containsKey(type);
+    }
+
+    /** The worker route of a type, or null. */
+    public String routeOf(String type) {
+        return routeByType.get(type);
     }
 
     /** Sorted. */
     public List<String> names() {
-        return List.copyOf(live);
+        return List.copyOf(routeByType.keySet());
     }
 }

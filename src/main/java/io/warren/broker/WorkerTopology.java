@@ -27,7 +27,7 @@ public class WorkerTopology extends RoutePolicySupport {
     public void onInit(Route route) {
         String type = typeOf(route);
         topology.declareType(type);
-        types.register(type);
+        types.register(type, route.getRouteId());
         LOG.info("Job type '{}' is live: route {} consumes {}", type, route.getRouteId(),
                 topology.names().workQueue(type));
     }

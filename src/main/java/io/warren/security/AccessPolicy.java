@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Which role a request needs, in one place: submitting a job needs {@code submit}; reading anything
- * under /api or /ui needs {@code read}; every other change under /api needs {@code admin}. Health is
+ * under /api or /ui needs {@code read}, except dead letters (admin); every other change under /api
+ * needs {@code admin}. Health is
  * open; metrics are open unless configured otherwise. Anything new under /api is protected by default.
  */
 public final class AccessPolicy {
@@ -21,6 +22,9 @@ public final class AccessPolicy {
     /** The role the request needs, or empty when it is open to anyone. */
     public Optional<Role> required(String method, String path) {
         boolean reading = method.equals("GET") || method.equals("HEAD");
+        if (path.startsWith("/api/v1/dead-letters")) {
+            return Optional.of(Role.ADMIN); // payloads and failures of other people's jobs
+        }
         if (path.startsWith("/api/") || path.equals("/api")) {
             if (method.equals("POST") && SUBMIT.matcher(path).matches()) {
                 return Optional.of(Role.SUBMIT);

@@ -58,31 +58,34 @@ public class JobQueries {
         HttpReply.send(exchange, 200, body, Map.of());
     }
 
-    /** GET /api/v1/jobs?type=&status=&since=&limit=&cursor= : newest first. */
-    public void list(Exchange exchange) {
-        requireGet(exchange);
-        Message in = exchange.getMessage();
-        String type = in.getHeader("type", String.class);
-        JobStatus status = status(in.getHeader("status", String.class));
-        Instant since = since(in.getHeader("since", String.class));
-        int limit = limit(in.getHeader("limit", String.class));
+    /** The query parameters every listing takes, checked. */
+    public record Filter(String type, Instant since, int limit, String cursor) {
+    }
+
+    public static Filter filter(Message in) {
         String cursor = in.getHeader("cursor", String.class);
         if (cursor != null && !JOB_ID.matcher(cursor).matches()) {
             throw new JobRejected(400, "invalid_cursor", "cursor must be the nextCursor of a previous page");
         }
-        List<JobRecord> page = store.page(type, status, since, cursor, limit + 1);
+        return new Filter(in.getHeader("type", String.class), since(in.getHeader("since", String.class)),
+                limit(in.getHeader("limit", String.class)), cursor);
+    }
+
+    /** GET /api/v1/jobs?type=&status=&since=&limit=&cursor= : newest first. */
+    public void list(Exchange exchange) {
+        requireGet(exchange);
+        Message in = exchange.getMessage();
+        Filter filter = filter(in);
+        JobStatus status = status(in.getHeader("status", String.class));
+        List<JobRecord> page = store.page(filter.type(), status, filter.since(), filter.cursor(), filter.limit() + 1);
         ObjectNode body = HttpReply.JSON.createObjectNode();
         ArrayNode jobs = body.putArray("jobs");
-        page.stream().limit(limit).forEach(job -> jobs.add(view(job)));
-        if (page.size() > limit) {
-            body.put("nextCursor", page.get(limit - 1).id());
-        } else {
-            body.putNull("nextCursor");
-        }
+        page.stream().limit(filter.limit()).forEach(job -> jobs.add(view(job)));
+        body.put("nextCursor", page.size() > filter.limit() ? page.get(filter.limit() - 1).id() : null);
         HttpReply.send(exchange, 200, body, Map.of());
     }
 
-    static ObjectNode view(JobRecord job) {
+    public static ObjectNode view(JobRecord job) {
         ObjectNode view = HttpReply.JSON.createObjectNode()
                 .put("jobId", job.id())
                 .put("type", job.type())

@@ -20,12 +20,13 @@ public record JobRecord(
         Instant finishedAt,
         String lastErrorClass,
         String lastErrorMessage,
-        String result) {
+        String result,
+        String lastErrorStack) {
 
     /** A job as the intake creates it. */
     public static JobRecord accepted(String id, String type, String payload, String correlationId, String producer,
                                      String host, String idempotencyKey, String requestHash, Instant acceptedAt) {
         return new JobRecord(id, type, JobStatus.ACCEPTED, 0, payload, correlationId, producer, host, idempotencyKey,
-                requestHash, acceptedAt, null, null, null, null, null, null);
+                requestHash, acceptedAt, null, null, null, null, null, null, null);
     }
 }

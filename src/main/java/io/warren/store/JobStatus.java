@@ -15,10 +15,12 @@ public enum JobStatus {
     /** An attempt failed; the next one waits for its back-off. */
     RETRYING,
     SUCCEEDED,
-    DEAD;
+    DEAD,
+    /** A dead job an operator discarded; kept for its history. */
+    DISCARDED;
 
     public boolean isFinished() {
-        return this == SUCCEEDED || this == DEAD;
+        return this == SUCCEEDED || this == DEAD || this == DISCARDED;
     }
 
     /** The statuses a job may be in for an attempt to start. */

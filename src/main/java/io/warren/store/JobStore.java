@@ -23,7 +23,7 @@ public class JobStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String COLUMNS = "id, type, status, attempts, payload, correlation_id, producer, host, "
             + "idempotency_key, request_hash, accepted_at, published_at, started_at, finished_at, last_error_class, "
-            + "last_error_message, result";
+            + "last_error_message, result, last_error_stack";
 
     private final DataSource dataSource;
     private final Duration idempotencyRetention;
@@ -45,7 +45,7 @@ public class JobStore {
             try {
                 transaction(c -> {
                     try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
-                            + ") VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL)")) {
+                            + ") VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)")) {
                         insert.setString(1, job.id());
                         insert.setString(2, job.type());
                         insert.setString(3, JobStatus.ACCEPTED.name());
@@ -141,26 +141,28 @@ public class JobStore {
     }
 
     public void succeeded(String id, int attempt, String result) {
-        finish(id, "SUCCEEDED", attempt, null, null, result);
+        finish(id, "SUCCEEDED", attempt, null, null, null, result);
     }
 
-    public void dead(String id, int attempts, String errorClass, String errorMessage) {
-        finish(id, "DEAD", attempts, errorClass, errorMessage, null);
+    public void dead(String id, int attempts, String errorClass, String errorMessage, String stack) {
+        finish(id, "DEAD", attempts, errorClass, errorMessage, stack, null);
     }
 
-    private void finish(String id, String status, int attempts, String errorClass, String errorMessage, String result) {
+    private void finish(String id, String status, int attempts, String errorClass, String errorMessage, String stack,
+                        String result) {
         transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, finished_at = ?, "
                     + "attempts = GREATEST(attempts, ?), last_error_class = COALESCE(?, last_error_class), "
-                    + "last_error_message = COALESCE(?, last_error_message), result = ? "
-                    + "WHERE id = ? AND status NOT IN ('SUCCEEDED', 'DEAD')")) {
+                    + "last_error_message = COALESCE(?, last_error_message), last_error_stack = ?, result = ? "
+                    + "WHERE id = ? AND status NOT IN ('SUCCEEDED', 'DEAD', 'DISCARDED')")) {
                 ps.setString(1, status);
                 ps.setObject(2, time(Instant.now()));
                 ps.setInt(3, attempts);
                 ps.setString(4, errorClass);
                 ps.setString(5, cut(errorMessage, 1000));
-                ps.setString(6, cut(result, 4000));
-                ps.setString(7, id);
+                ps.setString(6, cut(stack, 4000));
+                ps.setString(7, cut(result, 4000));
+                ps.setString(8, id);
                 if (ps.executeUpdate() == 1) {
                     String event = status.equals("DEAD") ? "DEAD_LETTERED" : "SUCCEEDED";
                     String detail = errorClass == null ? null : cut(errorClass + ": " + errorMessage, 2000);
@@ -168,6 +170,41 @@ public class JobStore {
                 }
             }
             return null;
+        });
+    }
+
+    /**
+     * Puts a dead job back to be published again (status ACCEPTED: the intake publishes it now, and
+     * the outbox relay does if that fails). Only a DEAD job can be replayed, so replaying twice cannot
+     * make two runs. Returns false when the job is not dead (any more).
+     */
+    public boolean replay(String id, String by, Duration publishWithin) {
+        return transaction(c -> {
+            // leased for a while: the throttled replay route publishes it; the relay only if that never happens
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'ACCEPTED', finished_at = NULL, "
+                    + "relay_claimed_until = ? WHERE id = ? AND status = 'DEAD'")) {
+                ps.setObject(1, time(Instant.now().plus(publishWithin)));
+                ps.setString(2, id);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            event(c, id, "REPLAYED", null, "by " + by);
+            return true;
+        });
+    }
+
+    /** Discards a dead job: it stays, with its history, as DISCARDED. False when it is not dead. */
+    public boolean discard(String id, String by) {
+        return transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'DISCARDED' WHERE id = ? AND status = 'DEAD'")) {
+                ps.setString(1, id);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            event(c, id, "DISCARDED", null, "by " + by);
+            return true;
         });
     }
 
@@ -213,8 +250,18 @@ public class JobStore {
 
     /** A page of jobs, newest first; {@code before} is the id the previous page ended with. */
     public List<JobRecord> page(String type, JobStatus status, Instant since, String before, int limit) {
+        return page(type, status, null, since, before, limit);
+    }
+
+    /** As above; {@code errorClass} keeps the jobs whose last error is of that class (simple or full name). */
+    public List<JobRecord> page(String type, JobStatus status, String errorClass, Instant since, String before, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM jobs WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
+        if (errorClass != null) {
+            sql.append(" AND (last_error_class = ? OR last_error_class LIKE ?)");
+            args.add(errorClass);
+            args.add("%." + errorClass);
+        }
         if (type != null) {
             sql.append(" AND type = ?");
             args.add(type);
@@ -314,7 +361,7 @@ public class JobStore {
         return new JobRecord(rs.getString(1), rs.getString(2), JobStatus.valueOf(rs.getString(3)), rs.getInt(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
                 instant(rs, 11), instant(rs, 12), instant(rs, 13), instant(rs, 14), rs.getString(15), rs.getString(16),
-                rs.getString(17));
+                rs.getString(17), rs.getString(18));
     }
 
     private interface Work<T> {

@@ -81,7 +81,8 @@ public class JobSteps {
         Message message = exchange.getMessage();
         bestEffort(id, () -> store.dead(id, attemptOf(exchange),
                 message.getHeader(JobHeaders.ERROR_CLASS, String.class),
-                message.getHeader(JobHeaders.ERROR_MESSAGE, String.class)));
+                message.getHeader(JobHeaders.ERROR_MESSAGE, String.class),
+                message.getHeader(JobHeaders.ERROR_STACK, String.class)));
     }
 
     static String jobId(Exchange exchange) {

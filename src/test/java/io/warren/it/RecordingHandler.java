@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Test job handler: appends "START|DONE|FAIL jobId attempt millis" lines to a file, so a test can
- * count runs across process restarts. Payload: failAttempts, sleepMillis, permanent.
+ * count runs across process restarts. Payload: failAttempts, failWhile (a file), sleepMillis, permanent.
  */
 public class RecordingHandler implements JobHandler {
 
@@ -30,6 +30,11 @@ public class RecordingHandler implements JobHandler {
         if (job.payload().path("permanent").asBoolean(false)) {
             record("FAIL", job);
             throw new PermanentJobFailure("asked to fail permanently");
+        }
+        String failWhile = job.payload().path("failWhile").asText("");
+        if (!failWhile.isEmpty() && Files.exists(Path.of(failWhile))) {
+            record("FAIL", job);
+            throw new IllegalStateException("probe fails while " + failWhile + " exists");
         }
         if (job.attempt() <= job.payload().path("failAttempts").asInt(0)) {
             record("FAIL", job);

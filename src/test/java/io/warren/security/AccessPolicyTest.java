@@ -17,6 +17,7 @@ class AccessPolicyTest {
         assertEquals(Optional.of(Role.READ), policy.required("GET", "/api/v1/queues"));
         assertEquals(Optional.of(Role.READ), policy.required("GET", "/ui"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/api/v1/dead-letters/x/replay"));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/api/v1/dead-letters"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("DELETE", "/api/v1/queues/warren.work.echo"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/api/v1/jobs/echo/extra/path"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/api/v9/anything-new"));

@@ -1,0 +1,191 @@
+package io.warren.deadletter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.intake.HttpReply;
+import io.warren.intake.JobIntake;
+import io.warren.intake.JobMessage;
+import io.warren.intake.JobRejected;
+import io.warren.security.ApiGuard;
+import io.warren.status.JobQueries;
+import io.warren.store.JobRecord;
+import io.warren.store.JobStatus;
+import io.warren.store.JobStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The dead-letter API (routes/dead-letters.yaml): browse dead jobs with why they failed, replay
+ * them (one, or all that match a filter, paced by the replay route), discard them. A replay puts the
+ * job back into the outbox under its own id, so its history goes on and a second replay of the same
+ * job is refused instead of running it twice.
+ */
+public class DeadLetters {
+
+    private static final int MAX_BATCH = 1000;
+    /** How long the paced replay route has to publish a replayed job before the outbox relay does. */
+    private static final Duration PUBLISH_WITHIN = Duration.ofMinutes(5);
+
+    /** Exchange property: the ids the route hands to the paced replay route. */
+    public static final String REPLAY_IDS = "warrenReplayIds";
+
+    private JobStore store;
+
+    public void setStore(JobStore store) {
+        this.store = store;
+    }
+
+    /** GET /api/v1/dead-letters?type=&exception=&since=&limit=&cursor= */
+    public void list(Exchange exchange) {
+        requireMethod(exchange, "GET");
+        Message in = exchange.getMessage();
+        JobQueries.Filter filter = JobQueries.filter(in);
+        List<JobRecord> page = store.page(filter.type(), JobStatus.DEAD, in.getHeader("exception", String.class),
+                filter.since(), filter.cursor(), filter.limit() + 1);
+        ObjectNode body = HttpReply.JSON.createObjectNode();
+        ArrayNode letters = body.putArray("deadLetters");
+        page.stream().limit(filter.limit()).forEach(job -> letters.add(JobQueries.view(job)));
+        body.put("nextCursor", page.size() > filter.limit() ? page.get(filter.limit() - 1).id() : null);
+        HttpReply.send(exchange, 200, body, Map.of());
+    }
+
+    /** GET /api/v1/dead-letters/{id}: the job, its stack trace and its history. */
+    public void show(Exchange exchange) {
+        JobRecord job = dead(exchange);
+        ObjectNode body = JobQueries.view(job);
+        ((ObjectNode) body.get("lastError")).put("stack", job.lastErrorStack());
+        ArrayNode history = body.putArray("history");
+        store.history(job.id()).forEach(e -> history.addObject().put("at", e.at().toString()).put("event", e.event())
+                .put("detail", e.detail()));
+        HttpReply.send(exchange, 200, body, Map.of());
+    }
+
+    /** POST /api/v1/dead-letters/{id}/replay */
+    public void replay(Exchange exchange) {
+        requireMethod(exchange, "POST");
+        JobRecord job = dead(exchange);
+        if (!replayOne(exchange, job.id())) {
+            throw notDead(job.id());
+        }
+        HttpReply.send(exchange, 202, HttpReply.JSON.createObjectNode().put("jobId", job.id()).put("status", "ACCEPTED")
+                .put("replayed", true), Map.of("Location", "/api/v1/jobs/" + job.id()));
+    }
+
+    /** POST /api/v1/dead-letters/replay {"type", "exception", "since", "limit", "dryRun"} */
+    public void replayMatching(Exchange exchange) throws IOException {
+        JsonNode filter = body(exchange);
+        int limit = filter.path("limit").asInt(100);
+        if (limit < 1 || limit > MAX_BATCH) {
+            throw new JobRejected(400, "invalid_limit", "limit must be 1 to " + MAX_BATCH);
+        }
+        Instant since = null;
+        if (filter.hasNonNull("since")) {
+            try {
+                since = Instant.parse(filter.get("since").asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new JobRejected(400, "invalid_since", "since must be an ISO-8601 instant");
+            }
+        }
+        List<JobRecord> matching = store.page(text(filter, "type"), JobStatus.DEAD, text(filter, "exception"), since, null, limit);
+        boolean dryRun = filter.path("dryRun").asBoolean(false);
+        List<String> ids = new ArrayList<>();
+        for (JobRecord job : matching) {
+            if (dryRun || replayOne(exchange, job.id())) {
+                ids.add(job.id());
+            }
+        }
+        ObjectNode body = HttpReply.JSON.createObjectNode().put("dryRun", dryRun).put("count", ids.size());
+        ArrayNode list = body.putArray("jobIds");
+        ids.forEach(list::add);
+        HttpReply.send(exchange, dryRun ? 200 : 202, body, Map.of());
+    }
+
+    /** DELETE /api/v1/dead-letters/{id} */
+    public void discard(Exchange exchange) {
+        JobRecord job = dead(exchange);
+        if (!store.discard(job.id(), principal(exchange))) {
+            throw notDead(job.id());
+        }
+        HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("jobId", job.id()).put("status", "DISCARDED"), Map.of());
+    }
+
+    /** In the paced replay route: body is a job id; becomes the job's message. */
+    public void message(Exchange exchange) {
+        String id = exchange.getMessage().getBody(String.class);
+        JobRecord job = store.find(id).orElseThrow(() -> new IllegalStateException("replayed job " + id + " is gone"));
+        exchange.setProperty(JobIntake.JOB, job);
+        JobMessage.apply(exchange.getMessage(), job);
+    }
+
+    /** Any other method on /api/v1/dead-letters/{id}. */
+    public void notAllowed(Exchange exchange) {
+        throw new JobRejected(405, "method_not_allowed", "GET reads a dead letter, DELETE discards it, POST .../replay replays it",
+                Map.of("Allow", "GET, DELETE"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean replayOne(Exchange exchange, String id) {
+        if (!store.replay(id, principal(exchange), PUBLISH_WITHIN)) {
+            return false;
+        }
+        List<String> ids = exchange.getProperty(REPLAY_IDS, List.class);
+        if (ids == null) {
+            ids = new ArrayList<>();
+            exchange.setProperty(REPLAY_IDS, ids);
+        }
+        ids.add(id);
+        return true;
+    }
+
+    private JobRecord dead(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        JobRecord job = store.find(id == null ? "" : id)
+                .orElseThrow(() -> new JobRejected(404, "unknown_job", "No job with this id"));
+        if (job.status() != JobStatus.DEAD) {
+            throw notDead(job.id());
+        }
+        return job;
+    }
+
+    private static JobRejected notDead(String id) {
+        return new JobRejected(409, "not_dead", "Job " + id + " is not dead (any more): nothing to replay or discard");
+    }
+
+    private static JsonNode body(Exchange exchange) throws IOException {
+        String text = exchange.getMessage().getBody(String.class);
+        if (text == null || text.isBlank()) {
+            return HttpReply.JSON.createObjectNode();
+        }
+        try {
+            JsonNode node = HttpReply.JSON.readTree(text);
+            if (!node.isObject()) {
+                throw new JobRejected(400, "not_an_object", "The filter must be a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new JobRejected(400, "malformed_json", "The filter is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
+
+    private static String principal(Exchange exchange) {
+        String who = exchange.getMessage().getHeader(ApiGuard.PRINCIPAL_HEADER, String.class);
+        return who == null ? "anonymous" : who;
+    }
+
+    private static void requireMethod(Exchange exchange, String method) {
+        if (!method.equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+            throw new JobRejected(405, "method_not_allowed", "Only " + method + " is allowed here", Map.of("Allow", method));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.warren.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Seed 001's "consumer offline" test, on demand: jobs wait Ready while a type is paused, all run once after. */
+class PauseResumeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void pausedTypeQueuesJobsAndResumingRunsEachOnce() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml", "echo.yaml"), Map.of());
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            HttpResponse<String> paused = warren.send("POST", "/api/v1/types/probe/pause", null);
+            assertEquals(200, paused.statusCode(), paused.body());
+            assertEquals("PAUSED", JSON.readTree(paused.body()).get("workers").asText());
+
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                HttpResponse<String> accepted = warren.post("probe", "{\"i\": " + i + "}");
+                assertEquals(202, accepted.statusCode());
+                ids.add(JSON.readTree(accepted.body()).get("jobId").asText());
+            }
+            Await.until("25 Ready in the work queue", Duration.ofSeconds(20), () -> amqp.depth(warren.workQueue("probe")) == 25);
+            assertEquals(0, ProbeLog.read(warren.data()).count("START"), "nothing ran while paused");
+            JsonNode types = JSON.readTree(warren.get("/api/v1/types").body());
+            assertEquals("[{\"type\":\"echo\",\"route\":\"work-echo\",\"workers\":\"RUNNING\"},"
+                    + "{\"type\":\"probe\",\"route\":\"work-probe\",\"workers\":\"PAUSED\"}]", types.get("types").toString());
+
+            HttpResponse<String> resumed = warren.send("POST", "/api/v1/types/probe/resume", null);
+            assertEquals("RUNNING", JSON.readTree(resumed.body()).get("workers").asText());
+            Await.until("all 25 done", Duration.ofSeconds(60), () -> ProbeLog.read(warren.data()).count("DONE") == 25);
+            ProbeLog log = ProbeLog.read(warren.data());
+            for (String id : ids) {
+                assertEquals(1, log.count("START", id), "lost 0, duplicated 0: " + id);
+            }
+            assertEquals(404, warren.send("POST", "/api/v1/types/nope/pause", null).statusCode());
+            assertEquals(405, warren.send("GET", "/api/v1/types/probe/pause", null).statusCode());
+        }
+    }
+}
