@@ -26,8 +26,9 @@ ENV WARREN_BROKER=external \
     JAVA_OPTS="-XX:MaxRAMPercentage=75"
 VOLUME ["/app/routes", "/app/plugins", "/app/data"]
 EXPOSE 8080
-# /observe/health is DOWN (503) while RabbitMQ is unreachable
+# liveness: a restart would not bring back a missing broker or database, so readiness
+# (/observe/health/ready) is for load balancers, not for this check
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
-    CMD curl -fsS "http://127.0.0.1:${WARREN_HTTP_PORT}/observe/health" || exit 1
+    CMD curl -fsS "http://127.0.0.1:${WARREN_HTTP_PORT}/observe/health/live" || exit 1
 # exec form: SIGTERM reaches the JVM, which drains running jobs before exiting
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/warren.jar"]

@@ -48,6 +48,8 @@ class BrokerOutageIT {
                     assertEquals("ACCEPTED", JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText());
                 }
                 Await.until("health DOWN", Duration.ofSeconds(20), () -> warren.get("/observe/health").statusCode() == 503);
+                assertEquals(503, warren.get("/observe/health/ready").statusCode(), "not ready without the broker");
+                assertEquals(200, warren.get("/observe/health/live").statusCode(), "but alive: no restart needed");
 
                 // broker back: health UP; the relay publishes what was accepted, all of it runs once
                 proxy.restore();

@@ -32,6 +32,7 @@ class PauseResumeIT {
             }
             Await.until("25 Ready in the work queue", Duration.ofSeconds(20), () -> amqp.depth(warren.workQueue("probe")) == 25);
             assertEquals(0, ProbeLog.read(warren.data()).count("START"), "nothing ran while paused");
+            assertEquals(200, warren.get("/observe/health/ready").statusCode(), "a paused type does not make warren unready");
             JsonNode types = JSON.readTree(warren.get("/api/v1/types").body());
             assertEquals("[{\"type\":\"echo\",\"route\":\"work-echo\",\"workers\":\"RUNNING\"},"
                     + "{\"type\":\"probe\",\"route\":\"work-probe\",\"workers\":\"PAUSED\"}]", types.get("types").toString());
