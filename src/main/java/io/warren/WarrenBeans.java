@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.warren.store.Database;
 import io.warren.store.JobStore;
+import io.warren.ops.JobMetrics;
 import io.warren.worker.JobSteps;
 import java.time.Duration;
 import org.apache.camel.CamelContext;
@@ -107,13 +108,16 @@ public class WarrenBeans extends MainListenerSupport {
         // the registry Camel's Prometheus endpoint serves; warren's own meters go into it too
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
-        JobSteps steps = new JobSteps(store, meters);
+        JobMetrics metrics = new JobMetrics(meters, new RabbitAdmin(factory));
+        registry.bind("jobMetrics", metrics);
+        JobSteps steps = new JobSteps(store, metrics);
         registry.bind("jobSteps", steps);
         registry.bind("jobAttemptFailed", (Processor) steps::attemptFailed);
         registry.bind("jobRetrying", (Processor) steps::retrying);
         registry.bind("jobTopology", topology);
         registry.bind("jobTypes", types);
-        registry.bind("workerTopology", new WorkerTopology(topology, types));
+        registry.bind("workerTopology", new WorkerTopology(topology, types, metrics));
+        metrics.queueDepth(names.auditQueue());
         if (health != null) {
             health.register(new ReadinessCheck("broker", "RabbitMQ at " + address, brokerProbe, embedded == null ? null
                     : "EMBEDDED DEVELOPMENT BROKER (Qpid Broker-J in warren's process): for trying warren only, not for production"));

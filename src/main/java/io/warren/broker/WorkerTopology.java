@@ -1,5 +1,6 @@
 package io.warren.broker;
 
+import io.warren.ops.JobMetrics;
 import org.apache.camel.Route;
 import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 import org.apache.camel.support.RoutePolicySupport;
@@ -17,10 +18,12 @@ public class WorkerTopology extends RoutePolicySupport {
 
     private final JobTopology topology;
     private final JobTypes types;
+    private final JobMetrics metrics;
 
-    public WorkerTopology(JobTopology topology, JobTypes types) {
+    public WorkerTopology(JobTopology topology, JobTypes types, JobMetrics metrics) {
         this.topology = topology;
         this.types = types;
+        this.metrics = metrics;
     }
 
     @Override
@@ -28,6 +31,8 @@ public class WorkerTopology extends RoutePolicySupport {
         String type = typeOf(route);
         topology.declareType(type);
         types.register(type, route.getRouteId());
+        metrics.queueDepth(topology.names().workQueue(type));
+        metrics.queueDepth(topology.names().deadQueue(type));
         LOG.info("Job type '{}' is live: route {} consumes {}", type, route.getRouteId(),
                 topology.names().workQueue(type));
     }

@@ -1,6 +1,8 @@
 package io.warren.intake;
 
+import io.warren.ops.JobMetrics;
 import io.warren.store.JobRecord;
+import java.time.Duration;
 import io.warren.store.JobStore;
 import io.warren.store.StoreUnavailable;
 import org.apache.camel.Exchange;
@@ -16,11 +18,19 @@ public class IntakeSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeSteps.class);
 
+    /** Exchange property: when the intake handed the job to the broker, for the confirm latency. */
+    public static final String PUBLISHING_SINCE = "warrenPublishingSince";
+
     private JobStore store;
+    private JobMetrics metrics;
     private boolean outbox = true;
 
     public void setStore(JobStore store) {
         this.store = store;
+    }
+
+    public void setMetrics(JobMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public void setOutbox(boolean outbox) {
@@ -30,6 +40,8 @@ public class IntakeSteps {
     /** The broker confirmed: the job is QUEUED. It is in the broker whatever the database says now. */
     public void published(Exchange exchange) {
         JobRecord job = exchange.getProperty(JobIntake.JOB, JobRecord.class);
+        Long since = exchange.getProperty(PUBLISHING_SINCE, Long.class);
+        metrics.published(job.type(), since == null ? null : Duration.ofNanos(System.nanoTime() - since));
         try {
             store.published(job.id());
         } catch (StoreUnavailable e) {

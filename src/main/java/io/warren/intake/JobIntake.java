@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.warren.broker.JobTypes;
+import io.warren.ops.JobMetrics;
 import io.warren.store.IdempotencyConflict;
 import io.warren.store.JobRecord;
 import io.warren.store.JobStore;
@@ -62,6 +63,7 @@ public class JobIntake implements Processor {
 
     private JobTypes jobTypes;
     private JobStore store;
+    private JobMetrics metrics;
     private JobSchemas schemas = new JobSchemas();
     private String producer = defaultProducer();
     private final String host = hostName();
@@ -72,6 +74,10 @@ public class JobIntake implements Processor {
 
     public void setSchemas(JobSchemas schemas) {
         this.schemas = schemas;
+    }
+
+    public void setMetrics(JobMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public void setStore(JobStore store) {
@@ -123,9 +129,13 @@ public class JobIntake implements Processor {
                     + "' was already used for job " + e.jobId() + " with a different request");
         }
         JobRecord accepted = stored.job();
+        if (!stored.existing()) {
+            metrics.accepted(type);
+        }
         exchange.setProperty(JOB, accepted);
         exchange.setProperty(EXISTING, stored.existing());
         JobMessage.apply(in, accepted);
+        exchange.setProperty(IntakeSteps.PUBLISHING_SINCE, System.nanoTime());
     }
 
     /** The type from the request path, not from a header a client could have sent. */

@@ -2,9 +2,10 @@ package io.warren.worker;
 
 import io.warren.JobHeaders;
 import io.warren.api.Job;
+import io.warren.ops.JobMetrics;
+import java.time.Duration;
 import io.warren.store.JobStore;
 import io.warren.store.StoreUnavailable;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
@@ -20,24 +21,27 @@ public class JobSteps {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
-    private final JobStore store;
-    private final MeterRegistry meters;
+    /** Exchange property: when the current attempt was claimed, for the processing time. */
+    private static final String STARTED = "warrenStartedNanos";
 
-    public JobSteps(JobStore store, MeterRegistry meters) {
+    private final JobStore store;
+    private final JobMetrics metrics;
+
+    public JobSteps(JobStore store, JobMetrics metrics) {
         this.store = store;
-        this.meters = meters;
+        this.metrics = metrics;
     }
 
     /** Before the handler's first attempt of this delivery. */
     public void claim(Exchange exchange) {
+        exchange.setProperty(STARTED, System.nanoTime());
         String id = jobId(exchange);
         if (id == null) {
             return; // published by another client without a message id: nothing to record
         }
         if (store.startAttempt(id, attemptOf(exchange)) == JobStore.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished; acknowledged without running it", id);
-            meters.counter("warren.jobs.duplicates.suppressed", "type",
-                    String.valueOf(exchange.getMessage().getHeader(SpringRabbitMQConstants.ROUTING_KEY))).increment();
+            metrics.duplicateSuppressed(typeOf(exchange));
             exchange.setRouteStop(true);
         }
     }
@@ -45,8 +49,12 @@ public class JobSteps {
     /** Right after any failure of an attempt, before its back-off (Camel's onExceptionOccurred). */
     public void attemptFailed(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure instanceof StoreUnavailable) {
+            return;
+        }
+        metrics.attemptFailed(typeOf(exchange));
         String id = jobId(exchange);
-        if (id == null || failure instanceof StoreUnavailable) {
+        if (id == null) {
             return;
         }
         bestEffort(id, () -> store.attemptFailed(id, attemptOf(exchange), failure.getClass().getName(),
@@ -56,11 +64,15 @@ public class JobSteps {
     /** Just before a redelivery (Camel's onRedelivery). */
     public void retrying(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String id = jobId(exchange);
-        if (id == null || failure instanceof StoreUnavailable) {
+        if (failure instanceof StoreUnavailable) {
             return;
         }
-        bestEffort(id, () -> store.startAttempt(id, attemptOf(exchange) + 1));
+        exchange.setProperty(STARTED, System.nanoTime());
+        metrics.retried(typeOf(exchange));
+        String id = jobId(exchange);
+        if (id != null) {
+            bestEffort(id, () -> store.startAttempt(id, attemptOf(exchange) + 1));
+        }
     }
 
     /** After the handler returned. */
@@ -70,10 +82,13 @@ public class JobSteps {
             Job job = exchange.getProperty(JobExecution.JOB, Job.class);
             store.succeeded(id, attemptOf(exchange), job == null ? null : job.result());
         }
+        Long started = exchange.getProperty(STARTED, Long.class);
+        metrics.succeeded(typeOf(exchange), started == null ? null : Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** After the dead letter was published and confirmed. */
     public void dead(Exchange exchange) {
+        metrics.deadLettered(typeOf(exchange));
         String id = jobId(exchange);
         if (id == null) {
             return;
@@ -83,6 +98,10 @@ public class JobSteps {
                 message.getHeader(JobHeaders.ERROR_CLASS, String.class),
                 message.getHeader(JobHeaders.ERROR_MESSAGE, String.class),
                 message.getHeader(JobHeaders.ERROR_STACK, String.class)));
+    }
+
+    private static String typeOf(Exchange exchange) {
+        return exchange.getMessage().getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class);
     }
 
     static String jobId(Exchange exchange) {

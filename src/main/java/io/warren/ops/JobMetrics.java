@@ -1,0 +1,81 @@
+package io.warren.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Properties;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+/**
+ * Every meter warren adds to /observe/metrics, in one place. They live in the registry, not in a
+ * route, so they survive route reloads. Per job type: accepted, published, succeeded, attempts
+ * failed, retried, dead-lettered, duplicates suppressed; processing time of successful attempts and
+ * the broker's publish-confirm latency as histograms; the depth of each of warren's queues.
+ */
+public class JobMetrics {
+
+    private final MeterRegistry registry;
+    private final RabbitAdmin admin;
+
+    public JobMetrics(MeterRegistry registry, RabbitAdmin admin) {
+        this.registry = registry;
+        this.admin = admin;
+    }
+
+    public void accepted(String type) {
+        count("warren.jobs.accepted", type);
+    }
+
+    public void published(String type, Duration confirmLatency) {
+        count("warren.jobs.published", type);
+        if (confirmLatency != null) {
+            Timer.builder("warren.publish.confirm").description("time from publish to the broker's confirm")
+                    .tag("type", type).publishPercentileHistogram().register(registry).record(confirmLatency);
+        }
+    }
+
+    public void succeeded(String type, Duration processing) {
+        count("warren.jobs.succeeded", type);
+        if (processing != null) {
+            Timer.builder("warren.job.processing").description("time a successful attempt took, handler and bookkeeping")
+                    .tag("type", type).publishPercentileHistogram().register(registry).record(processing);
+        }
+    }
+
+    public void attemptFailed(String type) {
+        count("warren.jobs.attempts.failed", type);
+    }
+
+    public void retried(String type) {
+        count("warren.jobs.retried", type);
+    }
+
+    public void deadLettered(String type) {
+        count("warren.jobs.dead.lettered", type);
+    }
+
+    public void duplicateSuppressed(String type) {
+        count("warren.jobs.duplicates.suppressed", type);
+    }
+
+    /** Messages in a queue, read from the broker when metrics are scraped. */
+    public void queueDepth(String queue) {
+        Gauge.builder("warren.queue.messages", () -> depth(queue)).tag("queue", queue).register(registry);
+    }
+
+    private double depth(String queue) {
+        try {
+            Properties properties = admin.getQueueProperties(queue);
+            Object count = properties == null ? null : properties.get(RabbitAdmin.QUEUE_MESSAGE_COUNT);
+            return count instanceof Number number ? number.doubleValue() : Double.NaN;
+        } catch (RuntimeException brokerAway) {
+            return Double.NaN;
+        }
+    }
+
+    private void count(String name, String type) {
+        Counter.builder(name).tag("type", String.valueOf(type)).register(registry).increment();
+    }
+}
