@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import io.warren.store.Database;
 import io.warren.store.JobStore;
 import io.warren.ops.JobMetrics;
+import io.warren.ops.QueueAdmin;
 import io.warren.worker.JobSteps;
 import java.time.Duration;
 import org.apache.camel.CamelContext;
@@ -117,6 +118,8 @@ public class WarrenBeans extends MainListenerSupport {
         registry.bind("jobTopology", topology);
         registry.bind("jobTypes", types);
         registry.bind("workerTopology", new WorkerTopology(topology, types, metrics));
+        registry.bind("queueAdmin", new QueueAdmin(factory, names, types, address,
+                embedded != null ? null : optional(settings, "warren.rabbitmq.management-url")));
         metrics.queueDepth(names.auditQueue());
         if (health != null) {
             health.register(new ReadinessCheck("broker", "RabbitMQ at " + address, brokerProbe, embedded == null ? null

@@ -1,0 +1,184 @@
+package io.warren.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.broker.BrokerAddress;
+import io.warren.broker.JobTypes;
+import io.warren.broker.Names;
+import io.warren.intake.HttpReply;
+import io.warren.intake.JobRejected;
+import io.warren.security.ApiGuard;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+/**
+ * Queue and broker admin (routes/queues.yaml), for warren's own queues only: ready and consumers
+ * from a passive declare, unacked and rates from RabbitMQ's management API when it answers. Purge and delete need ?confirm=&lt;queue name&gt; and are logged.
+ */
+public class QueueAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueueAdmin.class);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final CachingConnectionFactory factory;
+    private final RabbitAdmin admin;
+    private final Names names;
+    private final JobTypes types;
+    private final String managementUrl;
+    private final String authorization;
+
+    public QueueAdmin(CachingConnectionFactory factory, Names names, JobTypes types, BrokerAddress address, String managementUrl) {
+        this.factory = factory;
+        this.admin = new RabbitAdmin(factory);
+        this.names = names;
+        this.types = types;
+        this.managementUrl = managementUrl == null ? null : managementUrl.replaceAll("/+$", "");
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (factory.getUsername() + ":" + address.clientFactory().getPassword()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** GET /api/v1/queues */
+    public void list(Exchange exchange) {
+        ObjectNode body = HttpReply.JSON.createObjectNode();
+        ArrayNode queues = body.putArray("queues");
+        for (String queue : ownQueues()) {
+            queues.add(info(queue));
+        }
+        HttpReply.send(exchange, 200, body, Map.of());
+    }
+
+    /** GET /api/v1/queues/{name} */
+    public void show(Exchange exchange) {
+        HttpReply.send(exchange, 200, info(ownQueue(exchange)), Map.of());
+    }
+
+    /** POST /api/v1/queues/{name}/purge?confirm={name} */
+    public void purge(Exchange exchange) {
+        String queue = confirmed(exchange);
+        int purged = admin.purgeQueue(queue);
+        LOG.warn("Queue {} purged by {}: {} messages removed", queue, principal(exchange), purged);
+        HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("purged", purged), Map.of());
+    }
+
+    /** DELETE /api/v1/queues/{name}?confirm={name} */
+    public void delete(Exchange exchange) {
+        String queue = confirmed(exchange);
+        admin.deleteQueue(queue);
+        LOG.warn("Queue {} deleted by {}", queue, principal(exchange));
+        HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("deleted", true), Map.of());
+    }
+
+    /** GET /api/v1/broker: a round trip to the broker, its product and version. */
+    public void broker(Exchange exchange) {
+        ObjectNode body = HttpReply.JSON.createObjectNode();
+        long started = System.nanoTime();
+        try (Connection connection = factory.createConnection()) {
+            Map<String, Object> server = connection.getDelegate().getServerProperties();
+            admin.getQueueProperties(names.auditQueue());
+            body.put("reachable", true)
+                    .put("roundTripMillis", Math.round((System.nanoTime() - started) / 1e5) / 10.0)
+                    .put("product", String.valueOf(server.get("product")))
+                    .put("version", String.valueOf(server.get("version")))
+                    .put("managementApi", managementUrl != null && management("/overview") != null);
+            HttpReply.send(exchange, 200, body, Map.of());
+        } catch (RuntimeException e) {
+            body.put("reachable", false).put("error", BrokerAddress.mask(String.valueOf(e.getMessage())));
+            HttpReply.send(exchange, 503, body, Map.of("Retry-After", "5"));
+        }
+    }
+
+    /**
+     * Ready and consumers from a passive declare (exact, now); unacked and rates from the management
+     * API when it answers (its statistics are sampled, every 5 s by default).
+     */
+    ObjectNode info(String queue) {
+        ObjectNode info = HttpReply.JSON.createObjectNode().put("name", queue);
+        Properties properties = admin.getQueueProperties(queue);
+        if (properties == null) {
+            return info.put("exists", false);
+        }
+        info.put("exists", true)
+                .put("ready", ((Number) properties.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).longValue())
+                .put("consumers", ((Number) properties.get(RabbitAdmin.QUEUE_CONSUMER_COUNT)).longValue());
+        JsonNode managed = management("/queues/" + enc(factory.getVirtualHost()) + "/" + enc(queue));
+        if (managed == null) {
+            return info.put("source", "passive-declare").putNull("unacked").putNull("publishRate")
+                    .putNull("deliverRate").putNull("ackRate");
+        }
+        JsonNode stats = managed.path("message_stats");
+        return info.put("source", "management")
+                .put("unacked", managed.path("messages_unacknowledged").asLong())
+                .put("publishRate", stats.path("publish_details").path("rate").asDouble())
+                .put("deliverRate", stats.path("deliver_get_details").path("rate").asDouble())
+                .put("ackRate", stats.path("ack_details").path("rate").asDouble());
+    }
+
+    private JsonNode management(String path) {
+        if (managementUrl == null) {
+            return null;
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl + "/api" + path))
+                    .timeout(Duration.ofSeconds(3)).header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? HttpReply.JSON.readTree(response.body()) : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private List<String> ownQueues() {
+        List<String> queues = new ArrayList<>();
+        for (String type : types.names()) {
+            queues.add(names.workQueue(type));
+            queues.add(names.deadQueue(type));
+        }
+        queues.add(names.auditQueue());
+        return queues;
+    }
+
+    private String ownQueue(Exchange exchange) {
+        String queue = exchange.getMessage().getHeader("name", String.class);
+        if (queue == null || !ownQueues().contains(queue)) {
+            throw new JobRejected(404, "unknown_queue", "Not one of warren's queues: " + String.join(", ", ownQueues()));
+        }
+        return queue;
+    }
+
+    private String confirmed(Exchange exchange) {
+        String queue = ownQueue(exchange);
+        if (!queue.equals(exchange.getMessage().getHeader("confirm", String.class))) {
+            throw new JobRejected(400, "confirmation_required",
+                    "This removes messages for good: repeat the queue name as ?confirm=" + queue);
+        }
+        return queue;
+    }
+
+    private static String principal(Exchange exchange) {
+        String who = exchange.getMessage().getHeader(ApiGuard.PRINCIPAL_HEADER, String.class);
+        return who == null ? "anonymous" : who;
+    }
+
+    private static String enc(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
