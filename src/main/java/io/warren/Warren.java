@@ -1,5 +1,6 @@
 package io.warren;
 
+import io.warren.ops.Monitor;
 import io.warren.security.CredentialsCommand;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,9 @@ public final class Warren {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("credentials")) {
             System.exit(CredentialsCommand.run(args, System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("monitor")) {
+            System.exit(Monitor.run(args, System.out, System.err));
         }
         Thread.currentThread().setContextClassLoader(Plugins.classLoader(Warren.class.getClassLoader()));
         Main main = new Main();

@@ -58,6 +58,18 @@ public class JobQueries {
         HttpReply.send(exchange, 200, body, Map.of());
     }
 
+    /** GET /api/v1/stats: jobs by type and status. */
+    public void stats(Exchange exchange) {
+        requireGet(exchange);
+        ObjectNode body = HttpReply.JSON.createObjectNode();
+        ObjectNode types = body.putObject("jobsByTypeAndStatus");
+        store.countsByTypeAndStatus().forEach((type, counts) -> {
+            ObjectNode byStatus = types.putObject(type);
+            counts.forEach(byStatus::put);
+        });
+        HttpReply.send(exchange, 200, body, Map.of());
+    }
+
     /** The query parameters every listing takes, checked. */
     public record Filter(String type, Instant since, int limit, String cursor) {
     }

@@ -296,6 +296,20 @@ public class JobStore {
         });
     }
 
+    /** How many jobs of each type are in each status: type -> status -> count. */
+    public java.util.Map<String, java.util.Map<String, Long>> countsByTypeAndStatus() {
+        return transaction(c -> {
+            java.util.Map<String, java.util.Map<String, Long>> counts = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT type, status, COUNT(*) FROM jobs GROUP BY type, status");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.computeIfAbsent(rs.getString(1), t -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+                }
+            }
+            return counts;
+        });
+    }
+
     public List<JobEvent> history(String id) {
         return transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
