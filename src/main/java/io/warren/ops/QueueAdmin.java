@@ -109,7 +109,7 @@ public class QueueAdmin {
      * API when it answers (its statistics are sampled, every 5 s by default).
      */
     ObjectNode info(String queue) {
-        ObjectNode info = HttpReply.JSON.createObjectNode().put("name", queue);
+        ObjectNode info = HttpReply.JSON.createObjectNode().put("name", queue).put("kind", kindOf(queue));
         Properties properties = admin.getQueueProperties(queue);
         if (properties == null) {
             return info.put("exists", false);
@@ -144,6 +144,19 @@ public class QueueAdmin {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** work, dead or audit: what the queue is for, whatever the names are configured to. */
+    private String kindOf(String queue) {
+        for (String type : types.names()) {
+            if (queue.equals(names.workQueue(type))) {
+                return "work";
+            }
+            if (queue.equals(names.deadQueue(type))) {
+                return "dead";
+            }
+        }
+        return "audit";
     }
 
     private List<String> ownQueues() {

@@ -5,9 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * Which role a request needs, in one place: submitting a job needs {@code submit}; reading anything
- * under /api or /ui needs {@code read}, except dead letters (admin); every other change under /api
- * needs {@code admin}. Health is
- * open; metrics are open unless configured otherwise. Anything new under /api is protected by default.
+ * under /api needs {@code read}, except dead letters (admin); every other change under /api
+ * needs {@code admin}. The dashboard page (/ui) holds no data and is open, as is health; metrics
+ * are open unless configured otherwise. Anything new under /api is protected by default.
  */
 public final class AccessPolicy {
 
@@ -31,7 +31,10 @@ public final class AccessPolicy {
             }
             return Optional.of(reading ? Role.READ : Role.ADMIN);
         }
-        if (path.equals("/ui") || path.startsWith("/ui/")) {
+        if (path.equals("/ui") && reading) {
+            return Optional.empty(); // the page's code only: all it shows comes from /api, with a credential
+        }
+        if (path.startsWith("/ui")) {
             return Optional.of(reading ? Role.READ : Role.ADMIN);
         }
         if (path.startsWith("/observe/metrics") && !metricsOpen) {

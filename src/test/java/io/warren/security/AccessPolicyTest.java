@@ -15,7 +15,8 @@ class AccessPolicyTest {
         assertEquals(Optional.of(Role.SUBMIT), policy.required("POST", "/api/v1/jobs/echo/batch"));
         assertEquals(Optional.of(Role.READ), policy.required("GET", "/api/v1/jobs/0190-x"));
         assertEquals(Optional.of(Role.READ), policy.required("GET", "/api/v1/queues"));
-        assertEquals(Optional.of(Role.READ), policy.required("GET", "/ui"));
+        assertEquals(Optional.empty(), policy.required("GET", "/ui"), "the page holds no data");
+        assertEquals(Optional.of(Role.READ), policy.required("GET", "/ui/anything-else"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/api/v1/dead-letters/x/replay"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/api/v1/dead-letters"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("DELETE", "/api/v1/queues/warren.work.echo"));
