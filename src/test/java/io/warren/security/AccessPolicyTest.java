@@ -30,6 +30,7 @@ class AccessPolicyTest {
         assertEquals(Optional.empty(), policy.required("GET", "/observe/metrics"));
         assertEquals(Optional.of(Role.READ), new AccessPolicy(false).required("GET", "/observe/metrics"));
         assertEquals(Optional.empty(), policy.required("GET", "/favicon.ico"));
+        assertEquals(Optional.empty(), policy.required("GET", "/api/v1/openapi.json"));
     }
 
     @Test

@@ -8,13 +8,18 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
-/** Serves one page from the class path (the dashboard), with its own headers only. */
-public class StaticPage implements Processor {
+/** Serves one file from the class path (the dashboard, the OpenAPI document), with its own headers only. */
+public class StaticResource implements Processor {
 
     private String page;
+    private String contentType = "text/html; charset=utf-8";
+
+    public void setContentType(String contentType) {
+        this.contentType = contentType;
+    }
 
     public void setResource(String resource) {
-        try (InputStream in = Objects.requireNonNull(StaticPage.class.getResourceAsStream(resource), resource)) {
+        try (InputStream in = Objects.requireNonNull(StaticResource.class.getResourceAsStream(resource), resource)) {
             page = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -26,7 +31,7 @@ public class StaticPage implements Processor {
         Message out = exchange.getMessage();
         out.getHeaders().clear();
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        out.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
+        out.setHeader(Exchange.CONTENT_TYPE, contentType);
         out.setHeader("Cache-Control", "no-store");
         out.setHeader("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'");
         out.setHeader("X-Content-Type-Options", "nosniff");
