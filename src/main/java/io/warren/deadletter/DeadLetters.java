@@ -110,7 +110,7 @@ public class DeadLetters {
     /** DELETE /api/v1/dead-letters/{id} */
     public void discard(Exchange exchange) {
         JobRecord job = dead(exchange);
-        if (!store.discard(job.id(), principal(exchange))) {
+        if (!store.discard(job.id(), ApiGuard.principalOf(exchange))) {
             throw notDead(job.id());
         }
         HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("jobId", job.id()).put("status", "DISCARDED"), Map.of());
@@ -132,7 +132,7 @@ public class DeadLetters {
 
     @SuppressWarnings("unchecked")
     private boolean replayOne(Exchange exchange, String id) {
-        if (!store.replay(id, principal(exchange), PUBLISH_WITHIN)) {
+        if (!store.replay(id, ApiGuard.principalOf(exchange), PUBLISH_WITHIN)) {
             return false;
         }
         List<String> ids = exchange.getProperty(REPLAY_IDS, List.class);
@@ -176,11 +176,6 @@ public class DeadLetters {
 
     private static String text(JsonNode node, String field) {
         return node.hasNonNull(field) ? node.get(field).asText() : null;
-    }
-
-    private static String principal(Exchange exchange) {
-        String who = exchange.getMessage().getHeader(ApiGuard.PRINCIPAL_HEADER, String.class);
-        return who == null ? "anonymous" : who;
     }
 
     private static void requireMethod(Exchange exchange, String method) {

@@ -73,7 +73,7 @@ public class QueueAdmin {
     public void purge(Exchange exchange) {
         String queue = confirmed(exchange);
         int purged = admin.purgeQueue(queue);
-        LOG.warn("Queue {} purged by {}: {} messages removed", queue, principal(exchange), purged);
+        LOG.warn("Queue {} purged by {}: {} messages removed", queue, ApiGuard.principalOf(exchange), purged);
         HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("purged", purged), Map.of());
     }
 
@@ -81,7 +81,7 @@ public class QueueAdmin {
     public void delete(Exchange exchange) {
         String queue = confirmed(exchange);
         admin.deleteQueue(queue);
-        LOG.warn("Queue {} deleted by {}", queue, principal(exchange));
+        LOG.warn("Queue {} deleted by {}", queue, ApiGuard.principalOf(exchange));
         HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("deleted", true), Map.of());
     }
 
@@ -184,11 +184,6 @@ public class QueueAdmin {
                     "This removes messages for good: repeat the queue name as ?confirm=" + queue);
         }
         return queue;
-    }
-
-    private static String principal(Exchange exchange) {
-        String who = exchange.getMessage().getHeader(ApiGuard.PRINCIPAL_HEADER, String.class);
-        return who == null ? "anonymous" : who;
     }
 
     private static String enc(String text) {

@@ -17,6 +17,12 @@ public class ApiGuard implements Handler<RoutingContext> {
 
     public static final String PRINCIPAL_HEADER = "X-Warren-Principal";
 
+    /** Who made the request a route is handling, for logs and histories ("anonymous" with security off). */
+    public static String principalOf(org.apache.camel.Exchange exchange) {
+        String who = exchange.getMessage().getHeader(PRINCIPAL_HEADER, String.class);
+        return who == null ? "anonymous" : who;
+    }
+
     private final AccessPolicy policy;
     private final Credentials credentials;
     private final RateLimiter rateLimiter;
