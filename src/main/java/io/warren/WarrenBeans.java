@@ -24,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.warren.store.Database;
 import io.warren.store.JobStore;
+import io.warren.fleet.Fleet;
+import io.warren.fleet.FleetStore;
 import io.warren.ops.JobMetrics;
 import io.warren.ops.QueueAdmin;
 import io.warren.worker.JobSteps;
@@ -129,6 +131,14 @@ public class WarrenBeans extends MainListenerSupport {
 
         context.getManagementStrategy().addEventNotifier(new HttpFront(apiGuard(settings)));
 
+        String instanceId = instanceId(settings);
+        FleetStore fleetStore = new FleetStore(dataSource);
+        registry.bind("fleetStore", fleetStore);
+        registry.bind("fleet", new Fleet(fleetStore, types, context, instanceId, hostName(),
+                Integer.parseInt(setting(settings, "warren.http.port"))));
+        topology.declareCommands(setting(settings, "warren.exchange.commands"),
+                setting(settings, "warren.queue.commands-prefix") + instanceId, instanceId);
+
         Drain drain = new Drain();
         registry.bind("drain", drain);
         context.getManagementStrategy().addEventNotifier(drain);
@@ -146,6 +156,27 @@ public class WarrenBeans extends MainListenerSupport {
         }
         if (embedded != null) {
             embedded.close();
+        }
+    }
+
+    /**
+     * This instance's id in the fleet: warren.instance.id, or host-port. It names the instance's
+     * command queue, so it is reduced to a-z, 0-9 and '-' and made available to the route files.
+     */
+    private static String instanceId(PropertiesComponent settings) {
+        String configured = optional(settings, "warren.instance.id");
+        String id = (configured != null ? configured : hostName() + "-" + setting(settings, "warren.http.port"))
+                .toLowerCase().replaceAll("[^a-z0-9-]", "-");
+        id = id.substring(0, Math.min(id.length(), 64));
+        settings.addOverrideProperty("warren.instance.id", id);
+        return id;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "warren";
         }
     }
 

@@ -60,6 +60,22 @@ public class JobTopology {
         });
     }
 
+    /**
+     * The fleet's commands exchange and this instance's own durable queue, bound with its id and
+     * with "all": a broadcast reaches every instance once (seed 002's single shared "broadcast"
+     * queue gave each broadcast to only one of them).
+     */
+    public void declareCommands(String exchange, String queue, String instanceId) {
+        declare(() -> {
+            DirectExchange commands = new DirectExchange(exchange, true, false);
+            Queue own = QueueBuilder.durable(queue).build();
+            admin.declareExchange(commands);
+            admin.declareQueue(own);
+            admin.declareBinding(BindingBuilder.bind(own).to(commands).with(instanceId));
+            admin.declareBinding(BindingBuilder.bind(own).to(commands).with("all"));
+        });
+    }
+
     private void declare(Runnable declarations) {
         try {
             declarations.run();

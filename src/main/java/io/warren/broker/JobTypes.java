@@ -2,6 +2,8 @@ package io.warren.broker;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Pattern;
 
@@ -16,6 +18,7 @@ public class JobTypes {
     }
 
     private final Map<String, String> routeByType = new ConcurrentSkipListMap<>();
+    private final Set<String> disabled = ConcurrentHashMap.newKeySet();
 
     public void register(String type, String routeId) {
         routeByType.put(type, routeId);
@@ -32,6 +35,19 @@ public class JobTypes {
     /** The worker route of a type, or null. */
     public String routeOf(String type) {
         return routeByType.get(type);
+    }
+
+    /** A disabled type's intake answers 503 (fleet command DISABLE); its workers go on. */
+    public void disable(String type) {
+        disabled.add(type);
+    }
+
+    public void enable(String type) {
+        disabled.remove(type);
+    }
+
+    public boolean isDisabled(String type) {
+        return disabled.contains(type);
     }
 
     /** Sorted. */

@@ -106,6 +106,10 @@ public class JobIntake implements Processor {
             throw new JobRejected(404, "unknown_type", "Unknown job type '" + printable(type) + "'; known types: "
                     + String.join(", ", jobTypes.names()));
         }
+        if (jobTypes.isDisabled(type)) {
+            throw new JobRejected(503, "type_disabled", "Job type '" + type + "' is disabled on this instance (fleet command "
+                    + "DISABLE); send it elsewhere or retry after ENABLE", Map.of("Retry-After", "30"));
+        }
         requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         byte[] body = in.getBody(byte[].class);
         if (body == null || body.length == 0) {

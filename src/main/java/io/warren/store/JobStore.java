@@ -378,10 +378,6 @@ public class JobStore {
                 rs.getString(17), rs.getString(18));
     }
 
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     private interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
     }
@@ -395,20 +391,8 @@ public class JobStore {
         });
     }
 
-    private <T> T transaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreUnavailable("Job database: " + e.getMessage(), e);
-        }
+    private <T> T transaction(Transactions.Work<T> work) {
+        return Transactions.run(dataSource, work);
     }
 
     private static boolean isUniqueViolation(StoreUnavailable e) {

@@ -35,14 +35,16 @@ public final class WarrenProcess implements AutoCloseable {
     private final Path data;
     private final String prefix;
     private final int port;
+    private final boolean owner;
     private Process process;
     private Path log;
 
-    private WarrenProcess(Map<String, String> extra, Path routes, Path data, String prefix, int port) {
+    private WarrenProcess(Map<String, String> extra, Path routes, Path data, String prefix, int port, boolean owner) {
         this.routes = routes;
         this.data = data;
         this.prefix = prefix;
         this.port = port;
+        this.owner = owner;
         this.properties = new LinkedHashMap<>();
         properties.put("warren.http.port", String.valueOf(port));
         properties.put("warren.http.host", "127.0.0.1");
@@ -54,6 +56,9 @@ public final class WarrenProcess implements AutoCloseable {
         properties.put("warren.queue.audit", prefix + ".audit");
         properties.put("warren.queue.work-prefix", prefix + ".work.");
         properties.put("warren.queue.dead-prefix", prefix + ".dead.");
+        properties.put("warren.exchange.commands", prefix + ".commands");
+        properties.put("warren.queue.commands-prefix", prefix + ".commands.");
+        properties.put("warren.instance.id", "i" + port);
         properties.put("warren.worker.drain-timeout-seconds", "20");
         properties.put("warren.security.api-keys", "test-admin:admin:" + io.warren.security.Secrets.sha256(ADMIN_KEY));
         properties.putAll(extra);
@@ -76,7 +81,31 @@ public final class WarrenProcess implements AutoCloseable {
         String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> settings = new LinkedHashMap<>(TestDatabase.settingsFor(prefix));
         settings.putAll(extra);
-        return new WarrenProcess(settings, routes, Files.createTempDirectory("warren-data"), prefix, freePort());
+        return new WarrenProcess(settings, routes, Files.createTempDirectory("warren-data"), prefix, freePort(), true);
+    }
+
+    /**
+     * Another instance of the same warren (same broker, queues and database; its own port, id and
+     * folders), not started. Closing it leaves the shared queues and database to the first one.
+     */
+    public WarrenProcess sibling() throws Exception {
+        Path ownRoutes = Files.createTempDirectory("warren-routes");
+        try (var files = Files.list(routes)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.copy(file, ownRoutes.resolve(file.getFileName()));
+            }
+        }
+        Map<String, String> settings = new LinkedHashMap<>(properties);
+        int siblingPort = freePort();
+        settings.put("warren.http.port", String.valueOf(siblingPort));
+        settings.put("warren.instance.id", "i" + siblingPort);
+        settings.remove("warren.routes.dir");
+        settings.remove("warren.data.dir");
+        return new WarrenProcess(settings, ownRoutes, Files.createTempDirectory("warren-data"), prefix, siblingPort, false);
+    }
+
+    public String instanceId() {
+        return "i" + port;
     }
 
     public static Path source(String file) {
@@ -247,6 +276,11 @@ public final class WarrenProcess implements AutoCloseable {
             kill9();
         }
         try (Amqp amqp = new Amqp(TestBroker.url())) {
+            amqp.deleteQueue(prefix + ".commands." + instanceId());
+            if (!owner) {
+                return;
+            }
+            amqp.deleteExchange(prefix + ".commands");
             for (String type : List.of("echo", "flaky", "probe", "late", "later")) {
                 amqp.deleteQueue(workQueue(type));
                 amqp.deleteQueue(deadQueue(type));

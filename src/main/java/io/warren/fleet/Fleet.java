@@ -1,0 +1,112 @@
+package io.warren.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.broker.JobTypes;
+import io.warren.intake.HttpReply;
+import java.time.Instant;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This instance in the fleet (routes/fleet.yaml): its heartbeat with the state of each job type, and
+ * the execution of the commands meant for it, whichever way they arrive (its command queue, or
+ * polling the database while the broker is away). A command runs once per instance: its target
+ * flag is claimed before it runs.
+ */
+public class Fleet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+
+    private final FleetStore store;
+    private final JobTypes types;
+    private final CamelContext context;
+    private final String instanceId;
+    private final String host;
+    private final int port;
+    private final Instant startedAt = Instant.now();
+
+    public Fleet(FleetStore store, JobTypes types, CamelContext context, String instanceId, String host, int port) {
+        this.store = store;
+        this.types = types;
+        this.context = context;
+        this.instanceId = instanceId;
+        this.host = host;
+        this.port = port;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public void heartbeat() {
+        store.heartbeat(instanceId, host, port, startedAt, state().toString());
+    }
+
+    /** A command message from the broker: {"commandId": "..."}. */
+    public void onMessage(String body) throws Exception {
+        execute(HttpReply.JSON.readTree(body).path("commandId").asText());
+    }
+
+    /** Commands PENDING for this instance that the broker did not bring (it was down when they were issued). */
+    public void pollPending() {
+        for (String commandId : store.pending(instanceId, Instant.now().minusSeconds(2))) {
+            execute(commandId);
+        }
+    }
+
+    void execute(String commandId) {
+        if (!store.claim(commandId, instanceId)) {
+            return; // done already, by the other path
+        }
+        FleetStore.Command command = store.command(commandId).orElseThrow();
+        LOG.info("Executing command {} {} {} issued by {}", commandId, command.command(), command.args(), command.issuedBy());
+        try {
+            JsonNode args = HttpReply.JSON.readTree(command.args());
+            String type = args.path("type").isMissingNode() || args.path("type").isNull() ? null : args.path("type").asText();
+            if (type != null && !types.isKnown(type)) {
+                store.finish(commandId, instanceId, false, "no job type '" + type + "' on " + instanceId);
+                return;
+            }
+            List<String> affected = type == null ? types.names() : List.of(type);
+            for (String t : affected) {
+                apply(command.command(), t);
+            }
+            store.finish(commandId, instanceId, true, command.command() + " " + affected);
+            heartbeat();
+        } catch (Exception e) {
+            LOG.warn("Command {} failed on {}: {}", commandId, instanceId, e.getMessage());
+            store.finish(commandId, instanceId, false, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void apply(String command, String type) throws Exception {
+        String route = types.routeOf(type);
+        switch (command) {
+            case "STOP" -> context.getRouteController().stopRoute(route);
+            case "START" -> context.getRouteController().startRoute(route);
+            case "RESTART" -> {
+                context.getRouteController().stopRoute(route);
+                context.getRouteController().startRoute(route);
+            }
+            case "DISABLE" -> types.disable(type);
+            case "ENABLE" -> types.enable(type);
+            default -> throw new IllegalArgumentException("unknown command " + command);
+        }
+    }
+
+    /** Each job type's workers (RUNNING or PAUSED) and intake (OPEN or DISABLED) on this instance. */
+    ObjectNode state() {
+        ObjectNode state = HttpReply.JSON.createObjectNode();
+        for (String type : types.names()) {
+            ServiceStatus status = context.getRouteController().getRouteStatus(types.routeOf(type));
+            state.putObject(type)
+                    .put("workers", status != null && status.isStarted() ? "RUNNING" : "PAUSED")
+                    .put("intake", types.isDisabled(type) ? "DISABLED" : "OPEN");
+        }
+        return state;
+    }
+}

@@ -1,0 +1,129 @@
+package io.warren.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.intake.HttpReply;
+import io.warren.intake.JobIds;
+import io.warren.intake.JobRejected;
+import io.warren.security.ApiGuard;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
+
+/**
+ * The fleet API (routes/fleet.yaml): the instances, and commands to one instance or to all. A command
+ * is stored first, with a PENDING flag per target, then published to the commands exchange; if the
+ * broker is away, the targets find it by polling the database.
+ */
+public class FleetApi {
+
+    private static final Set<String> COMMANDS = Set.of("START", "STOP", "RESTART", "ENABLE", "DISABLE");
+
+    private FleetStore store;
+    private Duration aliveWithin = Duration.ofSeconds(30);
+
+    public void setStore(FleetStore store) {
+        this.store = store;
+    }
+
+    /** An instance unseen for three heartbeats is not alive: broadcasts do not wait for it. */
+    public void setHeartbeatSeconds(long seconds) {
+        this.aliveWithin = Duration.ofSeconds(3 * seconds);
+    }
+
+    /** GET /api/v1/instances */
+    public void instances(Exchange exchange) throws IOException {
+        ObjectNode body = HttpReply.JSON.createObjectNode();
+        ArrayNode list = body.putArray("instances");
+        for (FleetStore.Instance instance : store.instances()) {
+            list.addObject().put("instanceId", instance.id()).put("host", instance.host()).put("port", instance.port())
+                    .put("startedAt", instance.startedAt().toString()).put("lastSeen", instance.lastSeen().toString())
+                    .put("alive", alive(instance))
+                    .set("types", instance.state() == null ? HttpReply.JSON.createObjectNode() : HttpReply.JSON.readTree(instance.state()));
+        }
+        HttpReply.send(exchange, 200, body, Map.of());
+    }
+
+    /** POST /api/v1/commands {"target", "command", "args": {"type"}, "issuedBy"}: stores it; the route then publishes it. */
+    public void issue(Exchange exchange) throws IOException {
+        JsonNode request = parse(exchange.getMessage().getBody(String.class));
+        String command = request.path("command").asText("").toUpperCase();
+        if (!COMMANDS.contains(command)) {
+            throw new JobRejected(400, "unknown_command", "command must be one of " + COMMANDS);
+        }
+        JsonNode args = request.path("args").isMissingNode() ? HttpReply.JSON.createObjectNode() : request.get("args");
+        if (!args.isObject() || (args.has("type") && !args.get("type").isTextual())) {
+            throw new JobRejected(400, "invalid_args", "args must be an object, with an optional \"type\": \"<job type>\"");
+        }
+        String target = request.path("target").asText("");
+        List<FleetStore.Instance> instances = store.instances();
+        List<String> targets = target.equals("all")
+                ? instances.stream().filter(this::alive).map(FleetStore.Instance::id).toList()
+                : instances.stream().map(FleetStore.Instance::id).filter(target::equals).toList();
+        if (targets.isEmpty()) {
+            throw new JobRejected(404, "unknown_target", "target must be 'all' or one of " + instances.stream().map(FleetStore.Instance::id).toList());
+        }
+        String issuedBy = request.path("issuedBy").asText(ApiGuard.principalOf(exchange));
+        Instant now = Instant.now();
+        String id = JobIds.next(now.toEpochMilli()).toString();
+        store.issue(new FleetStore.Command(id, target, command, args.toString(), issuedBy, now), targets);
+
+        ObjectNode body = HttpReply.JSON.createObjectNode().put("commandId", id).put("target", target).put("command", command);
+        ArrayNode list = body.putArray("targets");
+        targets.forEach(list::add);
+        exchange.setProperty("warrenCommandReply", body);
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(SpringRabbitMQConstants.ROUTING_OVERRIDE_KEY, target);
+        message.setHeader(SpringRabbitMQConstants.CONTENT_TYPE, "application/json");
+        message.setHeader(SpringRabbitMQConstants.DELIVERY_MODE, org.springframework.amqp.core.MessageDeliveryMode.PERSISTENT);
+        message.setBody(HttpReply.JSON.createObjectNode().put("commandId", id).toString());
+    }
+
+    /** The 202 after issuing (published, or left for the targets' database polling). */
+    public void issued(Exchange exchange) {
+        ObjectNode body = exchange.getProperty("warrenCommandReply", ObjectNode.class);
+        HttpReply.send(exchange, 202, body, Map.of("Location", "/api/v1/commands/" + body.get("commandId").asText()));
+    }
+
+    /** GET /api/v1/commands/{id} */
+    public void show(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        FleetStore.Command command = store.command(id == null ? "" : id)
+                .orElseThrow(() -> new JobRejected(404, "unknown_command_id", "No command with this id"));
+        ObjectNode body = HttpReply.JSON.createObjectNode().put("commandId", command.id()).put("target", command.target())
+                .put("command", command.command()).put("issuedBy", command.issuedBy()).put("issuedAt", command.issuedAt().toString());
+        try {
+            body.set("args", HttpReply.JSON.readTree(command.args()));
+        } catch (IOException e) {
+            body.put("args", command.args());
+        }
+        ObjectNode targets = body.putObject("targets");
+        store.targets(command.id()).forEach((instance, t) -> targets.putObject(instance).put("flag", t.flag())
+                .put("reason", t.reason()).put("updatedAt", t.updatedAt().toString()));
+        HttpReply.send(exchange, 200, body, Map.of());
+    }
+
+    private boolean alive(FleetStore.Instance instance) {
+        return instance.lastSeen().isAfter(Instant.now().minus(aliveWithin));
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            JsonNode node = text == null || text.isBlank() ? null : HttpReply.JSON.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new JobRejected(400, "not_an_object", "Send a JSON object: {\"target\", \"command\", \"args\"}");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new JobRejected(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.warren.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three warren instances, one broker (through a proxy the test can cut), one PostgreSQL: a
+ * targeted command reaches only its instance, a broadcast reaches each exactly once, flags end
+ * EXECUTED, and a command issued while the broker is away still executes (database polling).
+ */
+class FleetIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void targetedBroadcastAndBrokerlessCommands() throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "a fleet shares its database: run with warren.test.db=postgres");
+        try (CuttableProxy proxy = CuttableProxy.forBroker();
+             WarrenProcess a = WarrenProcess.create(List.of("probe.yaml"), Map.of(
+                     "warren.rabbitmq.url", proxy.brokerUrl(), "warren.commands.poll-seconds", "1",
+                     "warren.instance.heartbeat-seconds", "2"))) {
+            a.launch();
+            a.awaitReady();
+            try (WarrenProcess b = a.sibling(); WarrenProcess c = a.sibling()) {
+                b.launch();
+                c.launch();
+                b.awaitReady();
+                c.awaitReady();
+                List<WarrenProcess> fleet = List.of(a, b, c);
+                Await.until("three instances alive", Duration.ofSeconds(20), () -> alive(a) == 3);
+
+                // targeted: only b stops its probe workers
+                String stop = issue(a, "{\"target\": \"" + b.instanceId() + "\", \"command\": \"STOP\", \"args\": {\"type\": \"probe\"}}");
+                Await.until("executed", Duration.ofSeconds(20), () -> flag(a, stop, b.instanceId()).equals("EXECUTED"));
+                assertEquals(1, command(a, stop).get("targets").size(), "only its target");
+                Await.until("b paused, a and c running", Duration.ofSeconds(20), () ->
+                        workers(a, b.instanceId()).equals("PAUSED") && workers(a, a.instanceId()).equals("RUNNING")
+                                && workers(a, c.instanceId()).equals("RUNNING"));
+
+                // broadcast: every instance closes its probe intake, each exactly once
+                String disable = issue(c, "{\"target\": \"all\", \"command\": \"DISABLE\", \"args\": {\"type\": \"probe\"}, \"issuedBy\": \"ops\"}");
+                for (WarrenProcess w : fleet) {
+                    Await.until("executed on " + w.instanceId(), Duration.ofSeconds(20),
+                            () -> flag(a, disable, w.instanceId()).equals("EXECUTED"));
+                    HttpResponse<String> refused = w.post("probe", "{}");
+                    assertEquals(503, refused.statusCode(), refused.body());
+                    assertEquals("type_disabled", JSON.readTree(refused.body()).get("error").get("code").asText());
+                    assertEquals(1, w.log().split("Executing command " + disable, -1).length - 1, "exactly once on " + w.instanceId());
+                }
+
+                // the broker is away: the command is stored, and each instance finds it in the database
+                proxy.cut();
+                String enable = issue(a, "{\"target\": \"all\", \"command\": \"ENABLE\", \"args\": {\"type\": \"probe\"}}");
+                for (WarrenProcess w : fleet) {
+                    Await.until("executed without the broker on " + w.instanceId(), Duration.ofSeconds(30),
+                            () -> flag(a, enable, w.instanceId()).equals("EXECUTED"));
+                    assertEquals(202, w.post("probe", "{}").statusCode(), "intake open again (jobs go to the outbox)");
+                }
+                proxy.restore();
+
+                assertEquals(404, a.send("POST", "/api/v1/commands", "{\"target\": \"nobody\", \"command\": \"STOP\"}").statusCode());
+                assertEquals(400, a.send("POST", "/api/v1/commands", "{\"target\": \"all\", \"command\": \"EXPLODE\"}").statusCode());
+                assertEquals(400, a.send("POST", "/api/v1/commands", "{\"target\": \"all\", \"command\": \"STOP\", \"args\": [1]}").statusCode());
+                String unknownType = issue(a, "{\"target\": \"" + a.instanceId() + "\", \"command\": \"STOP\", \"args\": {\"type\": \"nope\"}}");
+                Await.until("not executed", Duration.ofSeconds(20), () -> flag(a, unknownType, a.instanceId()).equals("NOT_EXECUTED"));
+            }
+        }
+    }
+
+    private static String issue(WarrenProcess via, String json) throws Exception {
+        HttpResponse<String> response = via.send("POST", "/api/v1/commands", json);
+        assertEquals(202, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).get("commandId").asText();
+    }
+
+    private static JsonNode command(WarrenProcess via, String id) throws Exception {
+        return JSON.readTree(via.get("/api/v1/commands/" + id).body());
+    }
+
+    private static String flag(WarrenProcess via, String id, String instance) throws Exception {
+        return command(via, id).path("targets").path(instance).path("flag").asText("");
+    }
+
+    private static long alive(WarrenProcess via) throws Exception {
+        JsonNode instances = JSON.readTree(via.get("/api/v1/instances").body()).get("instances");
+        long n = 0;
+        for (JsonNode i : instances) {
+            n += i.get("alive").asBoolean() ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static String workers(WarrenProcess via, String instance) throws Exception {
+        for (JsonNode i : JSON.readTree(via.get("/api/v1/instances").body()).get("instances")) {
+            if (i.get("instanceId").asText().equals(instance)) {
+                return i.path("types").path("probe").path("workers").asText("");
+            }
+        }
+        return "";
+    }
+}
