@@ -44,6 +44,7 @@ import org.apache.camel.spi.Registry;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * The beans a route cannot declare for itself: the broker connection and the job database (both
@@ -107,6 +108,7 @@ public class WarrenBeans extends MainListenerSupport {
         JobTypes types = new JobTypes();
 
         registry.bind("rabbitConnectionFactory", factory);
+        registry.bind("jobsTemplate", new RabbitTemplate(factory));
         registry.bind("jobStore", store);
         // the registry Camel's Prometheus endpoint serves; warren's own meters go into it too
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -97,34 +97,18 @@ public class JobIntake implements Processor {
             throw new JobRejected(405, "method_not_allowed", "Use POST to submit a job, GET to read one",
                     Map.of("Allow", "GET, POST"));
         }
-        String type = typeOf(in);
-        if (!JobTypes.isValidName(type)) {
-            throw new JobRejected(400, "invalid_type", "A job type is 1 to 64 characters: a-z, 0-9 and '-', "
-                    + "starting with a letter or digit");
-        }
-        if (!jobTypes.isKnown(type)) {
-            throw new JobRejected(404, "unknown_type", "Unknown job type '" + printable(type) + "'; known types: "
-                    + String.join(", ", jobTypes.names()));
-        }
-        if (jobTypes.isDisabled(type)) {
-            throw new JobRejected(503, "type_disabled", "Job type '" + type + "' is disabled on this instance (fleet command "
-                    + "DISABLE); send it elsewhere or retry after ENABLE", Map.of("Retry-After", "30"));
-        }
+        String type = acceptingType(typeOf(in));
         requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         byte[] body = in.getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new JobRejected(400, "empty_body", "The request body is empty; send a JSON object");
         }
         requireUtf8(body);
-        JsonNode payload = requireObject(body);
-        schemas.check(type, payload);
+        JsonNode payload = payload(type, body);
         String idempotencyKey = idempotencyKey(in.getHeader("Idempotency-Key", String.class));
 
-        // microseconds: what both databases keep, so the answer and a later read agree
-        Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        JobRecord job = JobRecord.accepted(JobIds.next(acceptedAt.toEpochMilli()).toString(), type,
-                new String(body, StandardCharsets.UTF_8), correlationId(in.getHeader("X-Correlation-Id", String.class)),
-                producer, host, idempotencyKey, idempotencyKey == null ? null : requestHash(type, payload), acceptedAt);
+        JobRecord job = newJob(type, new String(body, StandardCharsets.UTF_8), in.getHeader("X-Correlation-Id", String.class),
+                idempotencyKey, idempotencyKey == null ? null : requestHash(type, payload));
         JobStore.Inserted stored;
         try {
             stored = store.insert(job);
@@ -142,8 +126,40 @@ public class JobIntake implements Processor {
         exchange.setProperty(IntakeSteps.PUBLISHING_SINCE, System.nanoTime());
     }
 
+    /** The type a request names, if it is valid, live and open; otherwise the 400, 404 or 503 to answer. */
+    String acceptingType(String type) {
+        if (!JobTypes.isValidName(type)) {
+            throw new JobRejected(400, "invalid_type", "A job type is 1 to 64 characters: a-z, 0-9 and '-', "
+                    + "starting with a letter or digit");
+        }
+        if (!jobTypes.isKnown(type)) {
+            throw new JobRejected(404, "unknown_type", "Unknown job type '" + printable(type) + "'; known types: "
+                    + String.join(", ", jobTypes.names()));
+        }
+        if (jobTypes.isDisabled(type)) {
+            throw new JobRejected(503, "type_disabled", "Job type '" + type + "' is disabled on this instance (fleet command "
+                    + "DISABLE); send it elsewhere or retry after ENABLE", Map.of("Retry-After", "30"));
+        }
+        return type;
+    }
+
+    /** The body as a JSON object that passes the type's schema, or the 400 to answer. */
+    JsonNode payload(String type, byte[] body) {
+        JsonNode payload = requireObject(body);
+        schemas.check(type, payload);
+        return payload;
+    }
+
+    /** A new job stamped with id, time, producer, host and correlation id. */
+    JobRecord newJob(String type, String payload, String correlationId, String idempotencyKey, String requestHash) {
+        // microseconds: what both databases keep, so the answer and a later read agree
+        Instant acceptedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return JobRecord.accepted(JobIds.next(acceptedAt.toEpochMilli()).toString(), type, payload,
+                correlationId(correlationId), producer, host, idempotencyKey, requestHash, acceptedAt);
+    }
+
     /** The type from the request path, not from a header a client could have sent. */
-    private static String typeOf(Message in) {
+    static String typeOf(Message in) {
         String path = in.getHeader(Exchange.HTTP_PATH, String.class);
         if (path == null) {
             path = in.getHeader(Exchange.HTTP_URI, String.class);
@@ -153,7 +169,7 @@ public class JobIntake implements Processor {
         return query >= 0 ? type.substring(0, query) : type;
     }
 
-    private static void requireJson(String contentType) {
+    static void requireJson(String contentType) {
         String media = contentType == null ? "" : contentType.split(";", 2)[0].trim();
         if (!media.equalsIgnoreCase("application/json")) {
             throw new JobRejected(415, "unsupported_media_type",
@@ -166,15 +182,19 @@ public class JobIntake implements Processor {
         }
     }
 
-    private static JsonNode requireObject(byte[] body) {
-        JsonNode node;
+    /** JSON under the intake's limits (depth, lengths, unique keys, nothing after it), or the 400. */
+    static JsonNode readStrict(byte[] body) {
         try {
-            node = JSON.readTree(body);
+            return JSON.readTree(body);
         } catch (JacksonException e) {
             throw new JobRejected(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new JobRejected(400, "malformed_json", "The body could not be read as JSON");
         }
+    }
+
+    private static JsonNode requireObject(byte[] body) {
+        JsonNode node = readStrict(body);
         if (node == null || !node.isObject()) {
             throw new JobRejected(400, "not_an_object", "The body must be a JSON object, got "
                     + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
@@ -182,7 +202,7 @@ public class JobIntake implements Processor {
         return node;
     }
 
-    private static void requireUtf8(byte[] body) {
+    static void requireUtf8(byte[] body) {
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -14,9 +14,15 @@ public class Echo implements JobHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Echo.class);
 
     private long maxSleepMillis = 60_000;
+    private boolean log = true;
 
     public void setMaxSleepMillis(long maxSleepMillis) {
         this.maxSleepMillis = maxSleepMillis;
+    }
+
+    /** false: a no-op, for benchmarks. */
+    public void setLog(boolean log) {
+        this.log = log;
     }
 
     @Override
@@ -25,6 +31,8 @@ public class Echo implements JobHandler {
         if (sleep > 0) {
             Thread.sleep(sleep);
         }
-        LOG.info("echo job {} (attempt {}): {}", job.id(), job.attempt(), job.payload());
+        if (log) {
+            LOG.info("echo job {} (attempt {}): {}", job.id(), job.attempt(), job.payload());
+        }
     }
 }

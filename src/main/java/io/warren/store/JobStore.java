@@ -82,6 +82,33 @@ public class JobStore {
         }
     }
 
+    /** Stores new jobs (no Idempotency-Key) in one transaction: the batch endpoint. */
+    public void insertAll(List<JobRecord> jobs) {
+        transaction(c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
+                    + ") VALUES (?, ?, 'ACCEPTED', 0, ?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+                 PreparedStatement event = c.prepareStatement(
+                         "INSERT INTO job_events (job_id, at, event, attempt, detail) VALUES (?, ?, 'ACCEPTED', NULL, 'batch')")) {
+                for (JobRecord job : jobs) {
+                    insert.setString(1, job.id());
+                    insert.setString(2, job.type());
+                    insert.setString(3, job.payload());
+                    insert.setString(4, job.correlationId());
+                    insert.setString(5, job.producer());
+                    insert.setString(6, job.host());
+                    insert.setObject(7, time(job.acceptedAt()));
+                    insert.addBatch();
+                    event.setString(1, job.id());
+                    event.setObject(2, time(job.acceptedAt()));
+                    event.addBatch();
+                }
+                insert.executeBatch();
+                event.executeBatch();
+            }
+            return null;
+        });
+    }
+
     /** Takes back a job the broker refused when there is no outbox to retry it: it was never accepted. */
     public void delete(String id) {
         update("DELETE FROM jobs WHERE id = ?", ps -> ps.setString(1, id));

@@ -1,0 +1,110 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load against a running warren: N jobs of a type over HTTP at concurrency C, through the single-job
+ * endpoint or the batch endpoint. Prints accepted/s, end-to-end processed/s (until the type's
+ * SUCCEEDED count grew by N), accept latency percentiles and errors, as one "key=value" line.
+ *
+ *   java bench/Throughput.java --url http://127.0.0.1:8080 --key wk_... --type bench --jobs 10000 --concurrency 8 [--batch 100]
+ */
+public class Throughput {
+
+    public static void main(String[] args) throws Exception {
+        String url = arg(args, "--url", "http://127.0.0.1:8080");
+        String key = arg(args, "--key", System.getenv().getOrDefault("WARREN_KEY", ""));
+        String type = arg(args, "--type", "bench");
+        int jobs = Integer.parseInt(arg(args, "--jobs", "10000"));
+        int concurrency = Integer.parseInt(arg(args, "--concurrency", "8"));
+        int batch = Integer.parseInt(arg(args, "--batch", "0"));
+        int size = Integer.parseInt(arg(args, "--size", "100"));
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        String payload = "{\"pad\":\"" + "x".repeat(Math.max(0, size - 10)) + "\"}";
+        long before = succeeded(http, url, key, type);
+        int requests = batch > 0 ? (jobs + batch - 1) / batch : jobs;
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>(requests));
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger accepted = new AtomicInteger();
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        for (int t = 0; t < concurrency; t++) {
+            pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                    int items = batch > 0 ? Math.min(batch, jobs - i * batch) : 1;
+                    String body = batch > 0 ? "[" + String.join(",", Collections.nCopies(items, payload)) + "]" : payload;
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/jobs/" + type + (batch > 0 ? "/batch" : "")))
+                            .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                            .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    long sent = System.nanoTime();
+                    try {
+                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        latencies.add(System.nanoTime() - sent);
+                        if (response.statusCode() == 202 || (batch > 0 && response.statusCode() == 200)) {
+                            accepted.addAndGet(batch > 0 ? count(response.body(), "\"jobId\"") : 1);
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS);
+        double acceptSeconds = (System.nanoTime() - started) / 1e9;
+        while (succeeded(http, url, key, type) - before < accepted.get()) {
+            if ((System.nanoTime() - started) / 1e9 > 600) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        double endToEndSeconds = (System.nanoTime() - started) / 1e9;
+        long processed = succeeded(http, url, key, type) - before;
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("mode=%s jobs=%d concurrency=%d accepted=%d errors=%d processed=%d accepted_per_s=%.0f "
+                        + "end_to_end_per_s=%.0f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f%n",
+                batch > 0 ? "batch" + batch : "single", jobs, concurrency, accepted.get(), errors.get(), processed,
+                accepted.get() / acceptSeconds, processed / endToEndSeconds,
+                pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
+    }
+
+    private static long succeeded(HttpClient http, String url, String key, String type) throws Exception {
+        String stats = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/stats")).header("Authorization", "Bearer " + key)
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("\"" + Pattern.quote(type) + "\":\\{[^}]*\"SUCCEEDED\":(\\d+)").matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static int count(String text, String what) {
+        return text.split(Pattern.quote(what), -1).length - 1;
+    }
+
+    private static double pct(List<Long> sorted, int p) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100)) / 1e6;
+    }
+
+    private static String arg(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}

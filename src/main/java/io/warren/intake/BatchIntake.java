@@ -1,0 +1,206 @@
+package io.warren.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.ops.JobMetrics;
+import io.warren.store.JobRecord;
+import io.warren.store.JobStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+/**
+ * POST /api/v1/jobs/{type}/batch: a JSON array (or NDJSON) of up to {@value #MAX_ITEMS} jobs, each
+ * checked like a single one; the valid ones are stored in one transaction, published on one channel
+ * and confirmed by the broker together, then the answer lists per item its job id or its error, in
+ * order. Java rather than a route: Camel's producer waits for each confirm in turn, the batch waits
+ * once. Outbox rules as for one job: what the broker does not take is published later by the relay
+ * (or, with the outbox off, taken back and reported per item as 503).
+ */
+public class BatchIntake implements Processor {
+
+    public static final int MAX_ITEMS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(BatchIntake.class);
+
+    private JobIntake intake;
+    private JobStore store;
+    private JobMetrics metrics;
+    private RabbitTemplate template;
+    private String exchangeName;
+    private long confirmTimeoutMillis = 5000;
+    private boolean outbox = true;
+
+    public void setIntake(JobIntake intake) {
+        this.intake = intake;
+    }
+
+    public void setStore(JobStore store) {
+        this.store = store;
+    }
+
+    public void setMetrics(JobMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public void setTemplate(RabbitTemplate template) {
+        this.template = template;
+    }
+
+    public void setExchange(String exchangeName) {
+        this.exchangeName = exchangeName;
+    }
+
+    public void setConfirmTimeoutMillis(long confirmTimeoutMillis) {
+        this.confirmTimeoutMillis = confirmTimeoutMillis;
+    }
+
+    public void setOutbox(boolean outbox) {
+        this.outbox = outbox;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message in = exchange.getMessage();
+        if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            throw new JobRejected(405, "method_not_allowed", "POST a JSON array or NDJSON of jobs", Map.of("Allow", "POST"));
+        }
+        String path = String.valueOf(in.getHeader(Exchange.HTTP_PATH, String.class)).replaceAll("/batch/?$", "");
+        String type = intake.acceptingType(path.substring(path.lastIndexOf('/') + 1));
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        boolean ndjson = contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson");
+        if (!ndjson) {
+            JobIntake.requireJson(contentType);
+        }
+        byte[] body = in.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw new JobRejected(400, "empty_body", "Send a JSON array of job objects, or NDJSON");
+        }
+        JobIntake.requireUtf8(body);
+        List<byte[]> items = ndjson ? lines(body) : elements(body);
+        if (items.isEmpty() || items.size() > MAX_ITEMS) {
+            throw new JobRejected(400, "batch_size", "A batch holds 1 to " + MAX_ITEMS + " jobs, got " + items.size());
+        }
+
+        String correlationId = in.getHeader("X-Correlation-Id", String.class);
+        ObjectNode[] results = new ObjectNode[items.size()];
+        List<JobRecord> jobs = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                intake.payload(type, items.get(i));
+                JobRecord job = intake.newJob(type, new String(items.get(i), StandardCharsets.UTF_8), correlationId, null, null);
+                jobs.add(job);
+                positions.add(i);
+            } catch (JobRejected e) {
+                results[i] = error(i, e.code(), e.getMessage());
+            }
+        }
+        if (!jobs.isEmpty()) {
+            store.insertAll(jobs);
+            jobs.forEach(job -> metrics.accepted(type));
+            boolean confirmed = publish(jobs);
+            for (int j = 0; j < jobs.size(); j++) {
+                JobRecord job = jobs.get(j);
+                int i = positions.get(j);
+                if (confirmed || outbox) {
+                    results[i] = HttpReply.JSON.createObjectNode().put("index", i).put("jobId", job.id()).put("status", "ACCEPTED");
+                } else {
+                    store.delete(job.id());
+                    results[i] = error(i, "broker_unavailable", "The broker did not take the job; it was not accepted");
+                }
+            }
+        }
+        ObjectNode answer = HttpReply.JSON.createObjectNode().put("type", type)
+                .put("accepted", countAccepted(results))
+                .put("rejected", results.length - countAccepted(results));
+        ArrayNode list = answer.putArray("results");
+        for (ObjectNode result : results) {
+            list.add(result);
+        }
+        HttpReply.send(exchange, 200, answer, Map.of());
+    }
+
+    /** All on one channel, then one wait for every confirm; true when the broker confirmed them all. */
+    private boolean publish(List<JobRecord> jobs) {
+        long started = System.nanoTime();
+        try {
+            Boolean confirmed = template.invoke(t -> {
+                for (JobRecord job : jobs) {
+                    t.send(exchangeName, job.type(), MessageBuilder.withBody(job.payload().getBytes(StandardCharsets.UTF_8))
+                            .setMessageId(job.id())
+                            .setTimestamp(java.util.Date.from(job.acceptedAt()))
+                            .setContentType("application/json")
+                            .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                            .setCorrelationId(job.correlationId())
+                            .setHeader(io.warren.JobHeaders.TYPE, job.type())
+                            .setHeader(io.warren.JobHeaders.PRODUCER, job.producer())
+                            .setHeader(io.warren.JobHeaders.HOST, job.host())
+                            .setHeader(io.warren.JobHeaders.CORRELATION_ID, job.correlationId())
+                            .setHeader(io.warren.JobHeaders.ACCEPTED_AT, job.acceptedAt().toString())
+                            .build());
+                }
+                return t.waitForConfirms(confirmTimeoutMillis);
+            });
+            if (Boolean.TRUE.equals(confirmed)) {
+                java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
+                for (JobRecord job : jobs) {
+                    store.published(job.id());
+                    metrics.published(job.type(), latency);
+                }
+                return true;
+            }
+            LOG.warn("The broker did not confirm a batch of {} jobs{}", jobs.size(), outbox ? "; the outbox relay will publish them" : "");
+        } catch (AmqpException e) {
+            LOG.warn("The broker did not take a batch of {} jobs ({}){}", jobs.size(), e.getMessage(),
+                    outbox ? "; the outbox relay will publish them" : "");
+        }
+        return false;
+    }
+
+    private static int countAccepted(ObjectNode[] results) {
+        int n = 0;
+        for (ObjectNode r : results) {
+            n += r.has("jobId") ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static ObjectNode error(int index, String code, String message) {
+        ObjectNode result = HttpReply.JSON.createObjectNode().put("index", index);
+        result.putObject("error").put("code", code).put("message", message);
+        return result;
+    }
+
+    private static List<byte[]> lines(byte[] body) {
+        List<byte[]> items = new ArrayList<>();
+        for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                items.add(line.strip().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return items;
+    }
+
+    private static List<byte[]> elements(byte[] body) {
+        JsonNode array = JobIntake.readStrict(body);
+        if (array == null || !array.isArray()) {
+            throw new JobRejected(400, "not_an_array", "A batch is a JSON array of job objects (or NDJSON)");
+        }
+        List<byte[]> items = new ArrayList<>();
+        for (JsonNode element : array) {
+            items.add(element.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return items;
+    }
+}
