@@ -154,10 +154,12 @@ public class BatchIntake implements Processor {
             });
             if (Boolean.TRUE.equals(confirmed)) {
                 java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
-                for (JobRecord job : jobs) {
-                    store.published(job.id());
-                    metrics.published(job.type(), latency);
+                try {
+                    store.publishedAll(jobs.stream().map(JobRecord::id).toList());
+                } catch (io.warren.store.StoreUnavailable e) {
+                    LOG.warn("A batch of {} jobs is in the broker but its status could not be updated: {}", jobs.size(), e.getMessage());
                 }
+                jobs.forEach(job -> metrics.published(job.type(), latency));
                 return true;
             }
             LOG.warn("The broker did not confirm a batch of {} jobs{}", jobs.size(), outbox ? "; the outbox relay will publish them" : "");

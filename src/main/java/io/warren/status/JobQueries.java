@@ -35,7 +35,7 @@ public class JobQueries {
 
     /** GET /api/v1/jobs/{id} */
     public void job(Exchange exchange) {
-        JobRecord job = store.find(jobId(exchange)).orElseThrow(() -> unknownJob(exchange));
+        JobRecord job = store.find(jobId(exchange)).orElseThrow(() -> unknownJob());
         HttpReply.send(exchange, 200, view(job), Map.of());
     }
 
@@ -43,7 +43,7 @@ public class JobQueries {
     public void history(Exchange exchange) {
         requireGet(exchange);
         String id = jobId(exchange);
-        JobRecord job = store.find(id).orElseThrow(() -> unknownJob(exchange));
+        JobRecord job = store.find(id).orElseThrow(() -> unknownJob());
         ObjectNode body = HttpReply.JSON.createObjectNode().put("jobId", id).put("status", job.status().name());
         ArrayNode events = body.putArray("events");
         for (JobEvent event : store.history(id)) {
@@ -128,12 +128,12 @@ public class JobQueries {
             id = exchange.getMessage().getHeader("id", String.class);
         }
         if (id == null || !JOB_ID.matcher(id).matches()) {
-            throw unknownJob(exchange);
+            throw unknownJob();
         }
         return id;
     }
 
-    private static JobRejected unknownJob(Exchange exchange) {
+    private static JobRejected unknownJob() {
         return new JobRejected(404, "unknown_job", "No job with this id");
     }
 

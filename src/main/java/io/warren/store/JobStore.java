@@ -116,15 +116,28 @@ public class JobStore {
 
     /** The broker confirmed the job. A worker may already have started it: its status is kept then. */
     public void published(String id) {
+        publishedAll(List.of(id));
+    }
+
+    /** The broker confirmed these jobs: one transaction for all of them (the batch endpoint). */
+    public void publishedAll(List<String> ids) {
         transaction(c -> {
+            Instant now = Instant.now();
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET published_at = COALESCE(published_at, ?), "
                     + "relay_claimed_until = NULL, status = CASE WHEN status = 'ACCEPTED' THEN 'QUEUED' ELSE status END "
-                    + "WHERE id = ?")) {
-                ps.setObject(1, time(Instant.now()));
-                ps.setString(2, id);
-                if (ps.executeUpdate() == 1) {
-                    event(c, id, "PUBLISHED", null, null);
+                    + "WHERE id = ?");
+                 PreparedStatement event = c.prepareStatement(
+                         "INSERT INTO job_events (job_id, at, event, attempt, detail) VALUES (?, ?, 'PUBLISHED', NULL, NULL)")) {
+                for (String id : ids) {
+                    ps.setObject(1, time(now));
+                    ps.setString(2, id);
+                    ps.addBatch();
+                    event.setString(1, id);
+                    event.setObject(2, time(now));
+                    event.addBatch();
                 }
+                ps.executeBatch();
+                event.executeBatch();
             }
             return null;
         });

@@ -19,9 +19,7 @@ class OutboxIT {
     @Test
     void warrenKilledBetweenStoringAndPublishingPublishesOnRestart() throws Exception {
         try (CuttableProxy proxy = CuttableProxy.forBroker()) {
-            try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
-                    "warren.rabbitmq.url", proxy.brokerUrl(),
-                    "warren.rabbitmq.confirm-timeout-millis", "1000",
+            try (WarrenProcess warren = viaProxy(proxy, Map.of(
                     "warren.outbox.relay-after-millis", "2000",
                     "warren.outbox.relay-period-millis", "500"))) {
                 // the broker is gone: jobs are stored, not published
@@ -52,10 +50,7 @@ class OutboxIT {
     @Test
     void withTheOutboxOffABrokerOutageIsA503AndNothingIsStored() throws Exception {
         try (CuttableProxy proxy = CuttableProxy.forBroker()) {
-            try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
-                    "warren.rabbitmq.url", proxy.brokerUrl(),
-                    "warren.rabbitmq.confirm-timeout-millis", "1000",
-                    "warren.outbox.enabled", "false"))) {
+            try (WarrenProcess warren = viaProxy(proxy, Map.of("warren.outbox.enabled", "false"))) {
                 proxy.cut();
                 HttpResponse<String> refused = warren.post("probe", "{}");
                 assertEquals(503, refused.statusCode(), refused.body());
@@ -67,5 +62,13 @@ class OutboxIT {
                 Await.until("accepted again", Duration.ofSeconds(30), () -> warren.post("probe", "{}").statusCode() == 202);
             }
         }
+    }
+
+    /** A warren whose broker is reached through the proxy, with a short confirm timeout. */
+    private static WarrenProcess viaProxy(CuttableProxy proxy, Map<String, String> settings) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("warren.rabbitmq.url", proxy.brokerUrl());
+        all.put("warren.rabbitmq.confirm-timeout-millis", "1000");
+        return WarrenProcess.start(List.of("probe.yaml"), all);
     }
 }

@@ -241,14 +241,6 @@ public final class WarrenProcess implements AutoCloseable {
         return data;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
     public String log() throws IOException {
         return log == null ? "" : Files.readString(log);
     }
