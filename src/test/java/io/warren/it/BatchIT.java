@@ -44,7 +44,9 @@ class BatchIT {
             for (String id : ids) {
                 assertEquals(1, log.count("START", id), "once: " + id);
             }
-            assertEquals("SUCCEEDED", JSON.readTree(warren.get("/api/v1/jobs/" + ids.get(0)).body()).get("status").asText());
+            // the status is recorded just after the handler returns
+            Await.until("first recorded SUCCEEDED", Duration.ofSeconds(10), () -> "SUCCEEDED".equals(
+                    JSON.readTree(warren.get("/api/v1/jobs/" + ids.get(0)).body()).get("status").asText()));
 
             HttpResponse<String> ndjson = warren.post("probe/batch", "{\"a\": 1}\n{\"b\": 2}\n{bad\n",
                     "Content-Type", "application/x-ndjson");

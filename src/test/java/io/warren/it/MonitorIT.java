@@ -19,7 +19,9 @@ class MonitorIT {
         try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
             String id = new ObjectMapper().readTree(warren.post("probe", "{}").body()).get("jobId").asText();
             Await.until("done", Duration.ofSeconds(20), () -> ProbeLog.read(warren.data()).count("DONE", id) == 1);
-            assertEquals("{\"jobsByTypeAndStatus\":{\"probe\":{\"SUCCEEDED\":1}}}", warren.get("/api/v1/stats").body());
+            // the status is recorded just after the handler returns
+            Await.until("stats show it", Duration.ofSeconds(10), () -> warren.get("/api/v1/stats").body()
+                    .equals("{\"jobsByTypeAndStatus\":{\"probe\":{\"SUCCEEDED\":1}}}"));
 
             ProcessBuilder monitor = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "io.warren.Warren", "monitor", "--once",

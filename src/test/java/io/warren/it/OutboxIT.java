@@ -41,7 +41,8 @@ class OutboxIT {
                 });
                 assertTrue(warren.log().contains("Outbox relay published job " + ids.get(0)), "the relay published them");
                 for (String id : ids) {
-                    assertEquals("SUCCEEDED", JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText());
+                    Await.until("recorded SUCCEEDED", Duration.ofSeconds(10), () -> "SUCCEEDED".equals(
+                            JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText()));
                 }
             }
         }
