@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.warren.store.Database;
+import io.warren.store.GroupCommit;
 import io.warren.store.JobStore;
 import io.warren.fleet.Fleet;
 import io.warren.fleet.FleetStore;
@@ -57,6 +58,7 @@ public class WarrenBeans extends MainListenerSupport {
     private static final String DEFAULT_BROKER_URL = "amqp://guest:guest@localhost:5672/";
 
     private HikariDataSource dataSource;
+    private GroupCommit groupCommit;
     private EmbeddedBroker embedded;
 
     /** Before the route files are read: their beans refer to these. */
@@ -81,7 +83,8 @@ public class WarrenBeans extends MainListenerSupport {
                         optional(settings, "warren.rabbitmq.tls.keystore-password"))
                 : null;
         CachingConnectionFactory factory = BrokerConnection.factory(address, tls,
-                Integer.parseInt(setting(settings, "warren.rabbitmq.channel-cache-size")));
+                Integer.parseInt(setting(settings, "warren.rabbitmq.channel-cache-size")),
+                Integer.parseInt(setting(settings, "warren.rabbitmq.consumer-threads")));
         Runnable brokerProbe = () -> {
             try (Connection ignored = factory.createConnection()) {
                 // reaching the broker is the whole check
@@ -95,7 +98,8 @@ public class WarrenBeans extends MainListenerSupport {
                 Integer.parseInt(setting(settings, "warren.db.pool-size")));
         StartupWait.until("Job database at " + BrokerAddress.mask(dbUrl), seconds(settings, "warren.db.startup-timeout-seconds"),
                 () -> Database.migrate(dataSource));
-        JobStore store = new JobStore(dataSource, Duration.ofHours(Long.parseLong(setting(settings, "warren.idempotency.retention-hours"))));
+        groupCommit = new GroupCommit(dataSource);
+        JobStore store = new JobStore(dataSource, groupCommit, Duration.ofHours(Long.parseLong(setting(settings, "warren.idempotency.retention-hours"))));
 
         Names names = new Names(
                 setting(settings, "warren.exchange.jobs"),
@@ -153,6 +157,9 @@ public class WarrenBeans extends MainListenerSupport {
 
     @Override
     public void afterStop(BaseMainSupport main) {
+        if (groupCommit != null) {
+            groupCommit.close();
+        }
         if (dataSource != null) {
             dataSource.close();
         }

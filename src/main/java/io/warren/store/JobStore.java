@@ -14,9 +14,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The jobs table and their history. Every change of status is one transaction that updates the
+ * The jobs table and their history. Every change of status is one unit of work that updates the
  * job only if its current status allows it (so status never goes backwards, whatever order
- * deliveries arrive in) and appends the event to the history.
+ * deliveries arrive in) and appends the event to the history; the ones on every job's path are
+ * committed together with concurrent ones ({@link GroupCommit}).
  */
 public class JobStore {
 
@@ -26,10 +27,12 @@ public class JobStore {
             + "last_error_message, result, last_error_stack";
 
     private final DataSource dataSource;
+    private final GroupCommit groupCommit;
     private final Duration idempotencyRetention;
 
-    public JobStore(DataSource dataSource, Duration idempotencyRetention) {
+    public JobStore(DataSource dataSource, GroupCommit groupCommit, Duration idempotencyRetention) {
         this.dataSource = dataSource;
+        this.groupCommit = groupCommit;
         this.idempotencyRetention = idempotencyRetention;
     }
 
@@ -43,7 +46,7 @@ public class JobStore {
     public Inserted insert(JobRecord job) {
         for (int tries = 0; ; tries++) {
             try {
-                transaction(c -> {
+                write(c -> {
                     try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
                             + ") VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)")) {
                         insert.setString(1, job.id());
@@ -84,7 +87,7 @@ public class JobStore {
 
     /** Stores new jobs (no Idempotency-Key) in one transaction: the batch endpoint. */
     public void insertAll(List<JobRecord> jobs) {
-        transaction(c -> {
+        write(c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
                     + ") VALUES (?, ?, 'ACCEPTED', 0, ?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
                  PreparedStatement event = c.prepareStatement(
@@ -121,7 +124,7 @@ public class JobStore {
 
     /** The broker confirmed these jobs: one transaction for all of them (the batch endpoint). */
     public void publishedAll(List<String> ids) {
-        transaction(c -> {
+        write(c -> {
             Instant now = Instant.now();
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET published_at = COALESCE(published_at, ?), "
                     + "relay_claimed_until = NULL, status = CASE WHEN status = 'ACCEPTED' THEN 'QUEUED' ELSE status END "
@@ -145,7 +148,7 @@ public class JobStore {
 
     /** Marks the job RUNNING for this attempt, unless it already finished (a duplicate delivery). */
     public Claim startAttempt(String id, int attempt) {
-        return transaction(c -> {
+        return write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'RUNNING', "
                     + "attempts = GREATEST(attempts + 1, ?), started_at = COALESCE(started_at, ?) "
                     + "WHERE id = ? AND status IN ('ACCEPTED', 'QUEUED', 'RUNNING', 'RETRYING')")) {
@@ -166,7 +169,7 @@ public class JobStore {
     }
 
     public void attemptFailed(String id, int attempt, String errorClass, String errorMessage) {
-        transaction(c -> {
+        write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'RETRYING', last_error_class = ?, "
                     + "last_error_message = ? WHERE id = ? AND status IN ('RUNNING', 'RETRYING')")) {
                 ps.setString(1, errorClass);
@@ -190,7 +193,7 @@ public class JobStore {
 
     private void finish(String id, String status, int attempts, String errorClass, String errorMessage, String stack,
                         String result) {
-        transaction(c -> {
+        write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, finished_at = ?, "
                     + "attempts = GREATEST(attempts, ?), last_error_class = COALESCE(?, last_error_class), "
                     + "last_error_message = COALESCE(?, last_error_message), last_error_stack = ?, result = ? "
@@ -433,6 +436,11 @@ public class JobStore {
 
     private <T> T transaction(Transactions.Work<T> work) {
         return Transactions.run(dataSource, work);
+    }
+
+    /** The status changes on every job's path: committed together with concurrent ones. */
+    private <T> T write(Transactions.Work<T> work) {
+        return groupCommit.run(work);
     }
 
     private static boolean isUniqueViolation(StoreUnavailable e) {

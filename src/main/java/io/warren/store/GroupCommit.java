@@ -1,0 +1,155 @@
+package io.warren.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * Group commit: the small write transactions that HTTP threads and consumers ask for at the same
+ * time run as one database transaction on one writer thread, and each caller returns only once
+ * the transaction holding its work has committed. A job costs four status changes; committed one
+ * by one they were most of warren's CPU (each H2 commit rewrites the changed pages) and made
+ * concurrent requests queue on the commit lock. Coalesced, one commit serves every caller waiting.
+ *
+ * <p>If the shared transaction fails, it is rolled back and each work runs again in a transaction
+ * of its own on the same connection, so one caller's error (a unique key, say) is that caller's
+ * alone. Without a connection, every caller in the batch gets the failure at once.
+ */
+public final class GroupCommit implements AutoCloseable {
+
+    private static final int MAX_BATCH = 256;
+
+    private record Pending<T>(Transactions.Work<T> work, CompletableFuture<T> done) {
+    }
+
+    private final DataSource dataSource;
+    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean open = true;
+
+    public GroupCommit(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.writer = new Thread(this::writeLoop, "warren-db-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Runs the work in a committed transaction, shared with whatever else is waiting. */
+    public <T> T run(Transactions.Work<T> work) {
+        if (!open || Thread.currentThread() == writer) {
+            return Transactions.run(dataSource, work);
+        }
+        Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailable("Interrupted while waiting for the job database", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StoreUnavailable("Job database: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (open || !queue.isEmpty()) {
+            try {
+                Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending<?>> batch) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            if (batch.size() > 1 && together(c, batch)) {
+                return;
+            }
+            for (Pending<?> pending : batch) {
+                alone(c, pending);
+            }
+        } catch (SQLException e) {
+            // no connection (or it broke): every caller still waiting gets the failure
+            StoreUnavailable failure = new StoreUnavailable("Job database: " + e.getMessage(), e);
+            batch.forEach(p -> p.done().completeExceptionally(failure));
+        }
+    }
+
+    private boolean together(Connection c, List<Pending<?>> batch) {
+        List<Object> results = new ArrayList<>(batch.size());
+        try {
+            for (Pending<?> pending : batch) {
+                results.add(pending.work().run(c));
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollback(c);
+            return false;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results.get(i));
+        }
+        return true;
+    }
+
+    private static <T> void alone(Connection c, Pending<T> pending) {
+        try {
+            T result = pending.work().run(c);
+            c.commit();
+            pending.done().complete(result);
+        } catch (SQLException e) {
+            rollback(c);
+            pending.done().completeExceptionally(new StoreUnavailable("Job database: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            rollback(c);
+            pending.done().completeExceptionally(e);
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone; the next statement on it reports that
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Pending<T> pending, Object result) {
+        pending.done().complete((T) result);
+    }
+
+    /** Commits what is queued, then lets callers run their transactions directly. */
+    @Override
+    public void close() {
+        open = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
