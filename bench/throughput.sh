@@ -27,7 +27,7 @@ root=$(pwd)
   WARREN_SECURITY_API_KEYS="bench:admin:$HASH" WARREN_EXCHANGE_JOBS=bench.jobs WARREN_EXCHANGE_DEAD=bench.dlx \
   WARREN_QUEUE_AUDIT=bench.audit WARREN_QUEUE_WORK_PREFIX=bench.work. WARREN_QUEUE_DEAD_PREFIX=bench.dead. \
   WARREN_EXCHANGE_COMMANDS=bench.commands WARREN_QUEUE_COMMANDS_PREFIX=bench.commands. \
-  exec java -Xmx512m -jar "$root/target/warren.jar" > "$work/warren.log" 2>&1) &
+  exec java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$root/target/warren.jar" > "$work/warren.log" 2>&1) &
 WARREN_PID=$!
 trap 'kill $WARREN_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$PORT/observe/health/ready" >/dev/null 2>&1 && break; sleep 1; done
