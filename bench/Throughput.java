@@ -2,6 +2,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,11 +20,18 @@ import java.util.regex.Pattern;
  * succeeded counter for the type grew by N), accept latency percentiles and errors, as one "key=value" line.
  *
  *   java bench/Throughput.java --url http://127.0.0.1:8080 --key wk_... --type bench --jobs 10000 --concurrency 8 [--batch 100]
+ *
+ * --url may list several instances (comma-separated): requests go to them in turn. --ids FILE
+ * writes the id of every accepted job; --wait false skips waiting for them to be processed (the
+ * drills count that from the ledger instead).
  */
 public class Throughput {
 
     public static void main(String[] args) throws Exception {
-        String url = arg(args, "--url", "http://127.0.0.1:8080");
+        String[] urls = arg(args, "--url", "http://127.0.0.1:8080").split(",");
+        String url = urls[0];
+        String idsFile = arg(args, "--ids", null);
+        boolean wait = Boolean.parseBoolean(arg(args, "--wait", "true"));
         String key = arg(args, "--key", System.getenv().getOrDefault("WARREN_KEY", ""));
         String type = arg(args, "--type", "bench");
         int jobs = Integer.parseInt(arg(args, "--jobs", "10000"));
@@ -38,6 +47,7 @@ public class Throughput {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger accepted = new AtomicInteger();
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         for (int t = 0; t < concurrency; t++) {
@@ -45,7 +55,8 @@ public class Throughput {
                 for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                     int items = batch > 0 ? Math.min(batch, jobs - i * batch) : 1;
                     String body = batch > 0 ? "[" + String.join(",", Collections.nCopies(items, payload)) + "]" : payload;
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/jobs/" + type + (batch > 0 ? "/batch" : "")))
+                    String target = urls[i % urls.length];
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(target + "/api/v1/jobs/" + type + (batch > 0 ? "/batch" : "")))
                             .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
                             .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
                     long sent = System.nanoTime();
@@ -53,7 +64,9 @@ public class Throughput {
                         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                         latencies.add(System.nanoTime() - sent);
                         if (response.statusCode() == 202 || (batch > 0 && response.statusCode() == 200)) {
-                            accepted.addAndGet(batch > 0 ? count(response.body(), "\"jobId\"") : 1);
+                            List<String> got = jobIds(response.body());
+                            accepted.addAndGet(got.size());
+                            ids.addAll(got);
                         } else {
                             errors.incrementAndGet();
                         }
@@ -67,14 +80,17 @@ public class Throughput {
         pool.shutdown();
         pool.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS);
         double acceptSeconds = (System.nanoTime() - started) / 1e9;
-        while (succeeded(http, url, key, type) - before < accepted.get()) {
+        if (idsFile != null) {
+            Files.write(Path.of(idsFile), ids);
+        }
+        while (wait && succeeded(http, url, key, type) - before < accepted.get()) {
             if ((System.nanoTime() - started) / 1e9 > 600) {
                 break;
             }
             Thread.sleep(100);
         }
         double endToEndSeconds = (System.nanoTime() - started) / 1e9;
-        long processed = succeeded(http, url, key, type) - before;
+        long processed = wait ? succeeded(http, url, key, type) - before : -1;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         System.out.printf("mode=%s jobs=%d concurrency=%d accepted=%d errors=%d processed=%d accepted_per_s=%.0f "
@@ -93,8 +109,16 @@ public class Throughput {
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
-    private static int count(String text, String what) {
-        return text.split(Pattern.quote(what), -1).length - 1;
+    private static final Pattern JOB_ID = Pattern.compile("\"jobId\"\\s*:\\s*\"([^\"]+)\"");
+
+    /** The ids of the jobs an answer accepted (one for a single job, one per accepted item of a batch). */
+    private static List<String> jobIds(String answer) {
+        List<String> found = new ArrayList<>();
+        Matcher m = JOB_ID.matcher(answer);
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
     }
 
     private static double pct(List<Long> sorted, int p) {

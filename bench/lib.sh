@@ -1,0 +1,102 @@
+# Shared by the bench scripts (sourced): build warren, start and stop instances of it on the local
+# RabbitMQ with queues named bench.*, and count what the ledger job type ran.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+
+bin/ensure-java >/dev/null
+bin/ensure-rabbitmq >/dev/null
+if [ ! -f target/warren.jar ] || [ -n "$(find src pom.xml -newer target/warren.jar -print -quit)" ]; then
+  ./mvnw -B -q package -DskipTests
+fi
+
+WORK=$(mktemp -d /tmp/warren-bench.XXXXXX)
+KEY="wk_bench_$(date +%s%N)"
+HASH=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)
+mkdir -p "$WORK/routes" "$WORK/plugins" "$WORK/classes"
+cp bench/bench.yaml bench/ledger.yaml "$WORK/routes/"
+# the ledger job type's handler, a plugin built against warren's jar
+javac -q -cp target/warren.jar -d "$WORK/classes" bench/Ledger.java 2>/dev/null || javac -cp target/warren.jar -d "$WORK/classes" bench/Ledger.java
+jar cf "$WORK/plugins/ledger.jar" -C "$WORK/classes" .
+# unique queue names per run, so runs never see each other's messages
+RUN="bench.$(date +%s)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
+  sleep 1
+  # the run's queues go with it (the broker keeps its exchanges: they hold nothing)
+  for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$RUN\." || true); do
+    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT
+
+# start_warren NAME PORT [VAR=value ...]: starts an instance in the background and waits until it is ready
+start_warren() {
+  local name=$1 port=$2; shift 2
+  mkdir -p "$WORK/$name"
+  (cd "$WORK/$name" && exec env WARREN_BROKER=external WARREN_HTTP_PORT="$port" WARREN_ROUTES_DIR="$WORK/routes" \
+    WARREN_PLUGINS_DIR="$WORK/plugins" WARREN_DATA_DIR="$WORK/$name/data" WARREN_INSTANCE_ID="$name" \
+    WARREN_SECURITY_API_KEYS="bench:admin:$HASH" WARREN_EXCHANGE_JOBS="$RUN.jobs" WARREN_EXCHANGE_DEAD="$RUN.dlx" \
+    WARREN_QUEUE_AUDIT="$RUN.audit" WARREN_QUEUE_WORK_PREFIX="$RUN.work." WARREN_QUEUE_DEAD_PREFIX="$RUN.dead." \
+    WARREN_EXCHANGE_COMMANDS="$RUN.commands" WARREN_QUEUE_COMMANDS_PREFIX="$RUN.commands." "$@" \
+    java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/warren.jar" > "$WORK/$name.log" 2>&1) &
+  local pid=$!
+  PIDS+=("$pid")
+  eval "PID_$name=$pid"
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$port/observe/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "warren $name did not start:"; tail -20 "$WORK/$name.log"; return 1; }
+    sleep 1
+  done
+  echo "warren $name was not ready after 120 s"; return 1
+}
+
+pid_of() { eval "echo \$PID_$1"; }
+
+# api PORT METHOD PATH: one admin call
+api() { curl -fsS -X "$2" -H "Authorization: Bearer $KEY" "http://127.0.0.1:$1$3"; echo; }
+
+# ready QUEUE: messages Ready in a queue, from the broker itself
+ready() { rabbitmqctl -q list_queues name messages_ready 2>/dev/null | awk -v q="$1" '$1 == q { print $2 }'; }
+
+# load ARGS...: the load program (bench/Throughput.java)
+load() { java "$ROOT/bench/Throughput.java" --key "$KEY" "$@"; }
+
+# ledger_lines: every run of a ledger job, on any instance (one job id per line)
+ledger_lines() { cat "$WORK"/*/data/ledger.txt 2>/dev/null || true; }
+
+# peak_rss PID: the process's peak resident set (VmHWM), in MB
+peak_rss() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+
+# heap_sampler PID FILE: in the background, keeps the largest heap in use (MB, jstat every 2 s) in FILE
+heap_sampler() {
+  ( while sleep 2; do
+      jstat -gc "$1" 2>/dev/null | awk 'NR == 2 { printf "%d\n", ($3 + $4 + $6 + $8) / 1024 }'
+    done | awk '$1 > max { max = $1; print max; fflush() }' > "$2" ) &
+  PIDS+=("$!")
+}
+
+# verdict ACCEPTED_IDS_FILE: accepted, processed (distinct ids run), lost (accepted, never run), duplicated (runs beyond the first)
+verdict() {
+  local accepted=$1
+  ledger_lines | grep -Fxf "$accepted" | sort > "$WORK/ran.txt" || true
+  sort -u "$WORK/ran.txt" > "$WORK/ran-unique.txt"
+  sort -u "$accepted" > "$WORK/accepted-unique.txt"
+  local n_acc n_proc n_lost n_dup
+  n_acc=$(wc -l < "$WORK/accepted-unique.txt")
+  n_proc=$(comm -12 "$WORK/accepted-unique.txt" "$WORK/ran-unique.txt" | wc -l)
+  n_lost=$(comm -23 "$WORK/accepted-unique.txt" "$WORK/ran-unique.txt" | wc -l)
+  n_dup=$(( $(wc -l < "$WORK/ran.txt") - $(wc -l < "$WORK/ran-unique.txt") ))
+  echo "accepted=$n_acc processed=$n_proc lost=$n_lost duplicated=$n_dup"
+}
+
+# await_processed ACCEPTED_IDS_FILE SECONDS: until every accepted job ran once, or the time is up
+await_processed() {
+  local want; want=$(sort -u "$1" | wc -l)
+  for _ in $(seq 1 "$2"); do
+    [ "$(ledger_lines | grep -Fxf "$1" | sort -u | wc -l)" -ge "$want" ] && return 0
+    sleep 1
+  done
+  return 0
+}
