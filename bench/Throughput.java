@@ -93,10 +93,11 @@ public class Throughput {
         long processed = wait ? succeeded(http, url, key, type) - before : -1;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("mode=%s jobs=%d concurrency=%d accepted=%d errors=%d processed=%d accepted_per_s=%.0f "
-                        + "end_to_end_per_s=%.0f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f%n",
-                batch > 0 ? "batch" + batch : "single", jobs, concurrency, accepted.get(), errors.get(), processed,
-                accepted.get() / acceptSeconds, processed / endToEndSeconds,
+        System.out.printf("mode=%s jobs=%d concurrency=%d accepted=%d errors=%d processed=%s accepted_per_s=%.0f "
+                        + "end_to_end_per_s=%s p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f%n",
+                batch > 0 ? "batch" + batch : "single", jobs, concurrency, accepted.get(), errors.get(),
+                wait ? String.valueOf(processed) : "n/a", accepted.get() / acceptSeconds,
+                wait ? String.format("%.0f", processed / endToEndSeconds) : "n/a",
                 pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
     }
 

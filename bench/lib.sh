@@ -22,7 +22,7 @@ jar cf "$WORK/plugins/ledger.jar" -C "$WORK/classes" .
 RUN="bench.$(date +%s)"
 PIDS=()
 cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && { kill "$p" 2>/dev/null || true; }; done
   sleep 1
   # the run's queues go with it (the broker keeps its exchanges: they hold nothing)
   for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$RUN\." || true); do
@@ -34,13 +34,16 @@ trap cleanup EXIT
 # start_warren NAME PORT [VAR=value ...]: starts an instance in the background and waits until it is ready
 start_warren() {
   local name=$1 port=$2; shift 2
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is taken (a warren left from another run?)"; return 1
+  fi
   mkdir -p "$WORK/$name"
   (cd "$WORK/$name" && exec env WARREN_BROKER=external WARREN_HTTP_PORT="$port" WARREN_ROUTES_DIR="$WORK/routes" \
     WARREN_PLUGINS_DIR="$WORK/plugins" WARREN_DATA_DIR="$WORK/$name/data" WARREN_INSTANCE_ID="$name" \
     WARREN_SECURITY_API_KEYS="bench:admin:$HASH" WARREN_EXCHANGE_JOBS="$RUN.jobs" WARREN_EXCHANGE_DEAD="$RUN.dlx" \
     WARREN_QUEUE_AUDIT="$RUN.audit" WARREN_QUEUE_WORK_PREFIX="$RUN.work." WARREN_QUEUE_DEAD_PREFIX="$RUN.dead." \
     WARREN_EXCHANGE_COMMANDS="$RUN.commands" WARREN_QUEUE_COMMANDS_PREFIX="$RUN.commands." "$@" \
-    java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/warren.jar" > "$WORK/$name.log" 2>&1) &
+    java -Xmx${BENCH_HEAP:-256m} ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/warren.jar" > "$WORK/$name.log" 2>&1) &
   local pid=$!
   PIDS+=("$pid")
   eval "PID_$name=$pid"
@@ -71,7 +74,7 @@ peak_rss() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
 # heap_sampler PID FILE: in the background, keeps the largest heap in use (MB, jstat every 2 s) in FILE
 heap_sampler() {
-  ( while sleep 2; do
+  ( while kill -0 "$1" 2>/dev/null && sleep 2; do
       jstat -gc "$1" 2>/dev/null | awk 'NR == 2 { printf "%d\n", ($3 + $4 + $6 + $8) / 1024 }'
     done | awk '$1 > max { max = $1; print max; fflush() }' > "$2" ) &
   PIDS+=("$!")

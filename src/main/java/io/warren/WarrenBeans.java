@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.warren.store.Database;
 import io.warren.store.GroupCommit;
+import io.warren.store.H2Compaction;
 import io.warren.store.JobStore;
 import io.warren.fleet.Fleet;
 import io.warren.fleet.FleetStore;
@@ -59,6 +60,7 @@ public class WarrenBeans extends MainListenerSupport {
 
     private HikariDataSource dataSource;
     private GroupCommit groupCommit;
+    private H2Compaction h2Compaction;
     private EmbeddedBroker embedded;
 
     /** Before the route files are read: their beans refer to these. */
@@ -99,6 +101,7 @@ public class WarrenBeans extends MainListenerSupport {
         StartupWait.until("Job database at " + BrokerAddress.mask(dbUrl), seconds(settings, "warren.db.startup-timeout-seconds"),
                 () -> Database.migrate(dataSource));
         groupCommit = new GroupCommit(dataSource);
+        h2Compaction = H2Compaction.startIfH2(dbUrl, dataSource);
         JobStore store = new JobStore(dataSource, groupCommit, Duration.ofHours(Long.parseLong(setting(settings, "warren.idempotency.retention-hours"))));
 
         Names names = new Names(
@@ -157,6 +160,9 @@ public class WarrenBeans extends MainListenerSupport {
 
     @Override
     public void afterStop(BaseMainSupport main) {
+        if (h2Compaction != null) {
+            h2Compaction.close();
+        }
         if (groupCommit != null) {
             groupCommit.close();
         }
