@@ -38,12 +38,12 @@ start_warren() {
     echo "port $port is taken (a warren left from another run?)"; return 1
   fi
   mkdir -p "$WORK/$name"
-  (cd "$WORK/$name" && exec env WARREN_BROKER=external WARREN_HTTP_PORT="$port" WARREN_ROUTES_DIR="$WORK/routes" \
+  (cd "$WORK/$name" && exec env MALLOC_ARENA_MAX=2 WARREN_BROKER=external WARREN_HTTP_PORT="$port" WARREN_ROUTES_DIR="$WORK/routes" \
     WARREN_PLUGINS_DIR="$WORK/plugins" WARREN_DATA_DIR="$WORK/$name/data" WARREN_INSTANCE_ID="$name" \
     WARREN_SECURITY_API_KEYS="bench:admin:$HASH" WARREN_EXCHANGE_JOBS="$RUN.jobs" WARREN_EXCHANGE_DEAD="$RUN.dlx" \
     WARREN_QUEUE_AUDIT="$RUN.audit" WARREN_QUEUE_WORK_PREFIX="$RUN.work." WARREN_QUEUE_DEAD_PREFIX="$RUN.dead." \
     WARREN_EXCHANGE_COMMANDS="$RUN.commands" WARREN_QUEUE_COMMANDS_PREFIX="$RUN.commands." "$@" \
-    java -Xmx${BENCH_HEAP:-256m} ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/warren.jar" > "$WORK/$name.log" 2>&1) &
+    java -Xmx${BENCH_HEAP:-192m} ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/warren.jar" > "$WORK/$name.log" 2>&1) &
   local pid=$!
   PIDS+=("$pid")
   eval "PID_$name=$pid"
