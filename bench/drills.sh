@@ -33,7 +33,7 @@ for drill in "${DRILLS[@]}"; do
   esac
   wait $loader
   if [ "$drill" != broker ]; then
-    wait "$(pid_of b)" 2>/dev/null || true
+    while kill -0 "$(pid_of b)" 2>/dev/null; do sleep 0.2; done
     start_warren b 18102 "${DB_ENV[@]}"
   fi
   await_processed "$ids" 300

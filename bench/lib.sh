@@ -45,6 +45,7 @@ start_warren() {
     WARREN_EXCHANGE_COMMANDS="$RUN.commands" WARREN_QUEUE_COMMANDS_PREFIX="$RUN.commands." "$@" \
     java -Xmx${BENCH_HEAP:-192m} ${BENCH_JAVA_OPTS:-} -jar "$ROOT/target/warren.jar" > "$WORK/$name.log" 2>&1) &
   local pid=$!
+  disown "$pid" # no job notice when a drill kills it
   PIDS+=("$pid")
   eval "PID_$name=$pid"
   for _ in $(seq 1 120); do
