@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
@@ -48,7 +49,16 @@ public final class GroupCommit implements AutoCloseable {
         Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
         queue.add(pending);
         try {
-            return pending.done().get();
+            while (true) {
+                try {
+                    return pending.done().get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    // closed between the check above and the add: the writer is gone, run it here
+                    if (!writer.isAlive() && queue.remove(pending)) {
+                        return Transactions.run(dataSource, work);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailable("Interrupted while waiting for the job database", e);
