@@ -31,6 +31,12 @@ public final class Amqp implements AutoCloseable {
         }
     }
 
+    public int consumers(String queue) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getConsumerCount();
+        }
+    }
+
     /** A queue of the test's own, bound to an exchange: a tap that receives a copy of what is routed. */
     public void tap(String queue, String exchange, String key, Map<String, Object> args) throws Exception {
         try (Channel channel = connection.createChannel()) {

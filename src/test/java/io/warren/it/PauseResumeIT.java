@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Seed 001's "consumer offline" test, on demand: jobs wait Ready while a type is paused, all run once after. */
+/**
+ * Seed 001's "consumer offline" test, on demand: jobs wait Ready while a type is paused, all run
+ * once after; the audit consumer pauses the same way.
+ */
 class PauseResumeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +51,31 @@ class PauseResumeIT {
             }
             assertEquals(404, warren.send("POST", "/api/v1/types/nope/pause", null).statusCode());
             assertEquals(405, warren.send("GET", "/api/v1/types/probe/pause", null).statusCode());
+        }
+    }
+
+    @Test
+    void pausedAuditConsumerLeavesTheCopiesInTheAuditQueueUntilResumed() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of());
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            Await.until("audit consumer up", Duration.ofSeconds(20), () -> amqp.consumers(warren.auditQueue()) == 1);
+            HttpResponse<String> paused = warren.send("POST", "/api/v1/audit/pause", null);
+            assertEquals(200, paused.statusCode(), paused.body());
+            assertEquals("PAUSED", JSON.readTree(paused.body()).get("consumer").asText());
+            for (int i = 0; i < 10; i++) {
+                assertEquals(202, warren.post("probe", "{\"i\": " + i + "}").statusCode());
+            }
+            Await.until("10 audit copies Ready", Duration.ofSeconds(20), () -> amqp.depth(warren.auditQueue()) == 10);
+            Await.until("the jobs themselves ran", Duration.ofSeconds(30), () -> ProbeLog.read(warren.data()).count("DONE") == 10);
+
+            HttpResponse<String> resumed = warren.send("POST", "/api/v1/audit/resume", null);
+            assertEquals("RUNNING", JSON.readTree(resumed.body()).get("consumer").asText());
+            Path audit = warren.data().resolve("audit.jsonl");
+            Await.until("10 audit lines", Duration.ofSeconds(30),
+                    () -> Files.exists(audit) && Files.readAllLines(audit).size() == 10);
+            assertEquals(0, amqp.depth(warren.auditQueue()));
+            assertEquals(405, warren.send("GET", "/api/v1/audit/pause", null).statusCode());
+            assertEquals(401, warren.send("POST", "/api/v1/audit/pause", null, WarrenProcess.NO_AUTH, "").statusCode());
         }
     }
 }
