@@ -16,18 +16,21 @@ HASH=$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)
 mkdir -p "$WORK/routes" "$WORK/plugins" "$WORK/classes"
 cp bench/bench.yaml bench/ledger.yaml "$WORK/routes/"
 # the ledger job type's handler, a plugin built against warren's jar
-javac -q -cp target/warren.jar -d "$WORK/classes" bench/Ledger.java 2>/dev/null || javac -cp target/warren.jar -d "$WORK/classes" bench/Ledger.java
+javac -cp target/warren.jar -d "$WORK/classes" bench/Ledger.java
 jar cf "$WORK/plugins/ledger.jar" -C "$WORK/classes" .
 # unique queue names per run, so runs never see each other's messages
 RUN="bench.$(date +%s)"
 PIDS=()
 cleanup() {
+  local status=$?
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && { kill "$p" 2>/dev/null || true; }; done
   sleep 1
   # the run's queues go with it (the broker keeps its exchanges: they hold nothing)
   for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$RUN\." || true); do
     rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
   done
+  # a failed run keeps its folder (logs, ledgers) for a look; BENCH_KEEP=1 keeps any
+  if [ "$status" -eq 0 ] && [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else echo "run folder kept: $WORK"; fi
 }
 trap cleanup EXIT
 

@@ -5,11 +5,11 @@
 # single-job endpoint and then the batch endpoint (100 per request), waits until each is
 # processed, then runs PerfTest (1 producer, 1 consumer, persistent, confirms, same message size)
 # for PERFTEST_SECONDS (20) and prints warren's end-to-end rate as a ratio of PerfTest's. Draws
-# the chart (rates and accept latency) to chart.png, by default in the run's folder.
+# the chart (rates and accept latency) to chart.png (default: target/bench-throughput.png).
 source "$(dirname "$0")/lib.sh"
 JOBS=${1:-10000}
 CONCURRENCY=${2:-8}
-CHART=${3:-$WORK/throughput.png}
+CHART=${3:-$ROOT/target/bench-throughput.png}
 SIZE=100
 PORT=18080
 
