@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench/reliability.sh 1000 8
-out=$(PERFTEST_SECONDS=5 bench/throughput.sh 1000 4)
+out=$(WARMUP=200 PERFTEST_SECONDS=5 bench/throughput.sh 1000 4)
 echo "$out"
 for mode in single batch100; do
   line=$(echo "$out" | grep "mode=$mode ")
