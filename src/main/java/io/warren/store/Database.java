@@ -28,10 +28,12 @@ public final class Database {
         // later) lost accepted jobs when the process was killed.
         // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook closed the database while warren was still
         // draining, so jobs finishing on SIGTERM could not be recorded; warren closes the pool last.
-        // RETENTION_TIME=0: with WRITE_DELAY=0 every commit writes a chunk, and the 45 s H2 keeps
-        // old chunks (against power loss) let the file grow by tens of KB per job; see H2Compaction.
+        // RETENTION_TIME=1000: with WRITE_DELAY=0 every commit writes a chunk, and the 45 s H2 keeps
+        // old chunks let the file grow by tens of KB per job under load (see H2Compaction). Not 0:
+        // H2 files written with no retention at all have failed to reopen ("Double mark",
+        // h2database#2752, #4083); a soak reported in nitrite-java#1301 found 1 s safe.
         return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + ";WRITE_DELAY=0;RETENTION_TIME=0;DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=0;RETENTION_TIME=1000;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public static HikariDataSource pool(String url, String user, String password, int size) {

@@ -19,8 +19,9 @@ import javax.sql.DataSource;
  * concurrent requests queue on the commit lock. Coalesced, one commit serves every caller waiting.
  *
  * <p>If the shared transaction fails, it is rolled back and each work runs again in a transaction
- * of its own on the same connection, so one caller's error (a unique key, say) is that caller's
- * alone. Without a connection, every caller in the batch gets the failure at once.
+ * of its own on the same connection (on a fresh one if that connection broke), so one caller's
+ * error (a unique key, say) is that caller's alone. Without a connection, every caller in the
+ * batch gets the failure at once.
  */
 public final class GroupCommit implements AutoCloseable {
 
@@ -48,6 +49,7 @@ public final class GroupCommit implements AutoCloseable {
         }
         Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
         queue.add(pending);
+        boolean interrupted = false;
         try {
             while (true) {
                 try {
@@ -57,16 +59,25 @@ public final class GroupCommit implements AutoCloseable {
                     if (!writer.isAlive() && queue.remove(pending)) {
                         return Transactions.run(dataSource, work);
                     }
+                } catch (InterruptedException e) {
+                    // an interrupted caller may only give up on work that has not started: once
+                    // taken, it may commit, and the caller must learn that it did
+                    if (queue.remove(pending)) {
+                        Thread.currentThread().interrupt();
+                        throw new StoreUnavailable("Interrupted while waiting for the job database", e);
+                    }
+                    interrupted = true;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailable("Interrupted while waiting for the job database", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
             throw new StoreUnavailable("Job database: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -96,6 +107,11 @@ public final class GroupCommit implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             if (batch.size() > 1 && together(c, batch)) {
+                return;
+            }
+            if (batch.size() > 1 && !c.isValid(1)) {
+                // the connection broke under the batch: each work gets a fresh one from the pool
+                batch.forEach(this::freshConnection);
                 return;
             }
             for (Pending<?> pending : batch) {
@@ -135,6 +151,14 @@ public final class GroupCommit implements AutoCloseable {
             pending.done().completeExceptionally(new StoreUnavailable("Job database: " + e.getMessage(), e));
         } catch (RuntimeException e) {
             rollback(c);
+            pending.done().completeExceptionally(e);
+        }
+    }
+
+    private <T> void freshConnection(Pending<T> pending) {
+        try {
+            pending.done().complete(Transactions.run(dataSource, pending.work()));
+        } catch (RuntimeException e) {
             pending.done().completeExceptionally(e);
         }
     }

@@ -51,15 +51,19 @@ public final class H2Compaction implements AutoCloseable {
                 store.compact(TARGET_FILL_PERCENT, MAX_BYTES_PER_ROUND);
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.debug("H2 compaction skipped: {}", e.getMessage());
+            LOG.warn("H2 compaction skipped: {}", e.getMessage());
+        } catch (Throwable e) {
+            // an Error would otherwise cancel the schedule without a word
+            LOG.error("H2 compaction failed", e);
         }
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        // not shutdownNow: an interrupt closes H2's file channel in the middle of a round
+        timer.shutdown();
         try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
+            timer.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
