@@ -28,8 +28,8 @@ for drill in "${DRILLS[@]}"; do
   PIDS+=("$loader")
   sleep 3
   case $drill in
-    broker) AT_EXIT+=("rabbitmqctl -q start_app") # even if this script is stopped meanwhile
-            rabbitmqctl -q stop_app; sleep 10; rabbitmqctl -q start_app ;;
+    broker) AT_EXIT+=("rmqctl -q start_app") # even if this script is stopped meanwhile
+            rmqctl -q stop_app; sleep 10; rmqctl -q start_app ;;
     kill9) kill -9 "$(pid_of b)" ;;
     sigterm) kill -TERM "$(pid_of b)" ;;
     *) echo "unknown drill $drill"; exit 2 ;;

@@ -33,8 +33,8 @@ cleanup() {
   done
   for cmd in "${AT_EXIT[@]:-}"; do [ -n "$cmd" ] && { eval "$cmd" || true; }; done
   # the run's queues go with it (the broker keeps its exchanges: they hold nothing)
-  for q in $(rabbitmqctl -q list_queues name 2>/dev/null | grep "^$RUN\." || true); do
-    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
+  for q in $(rmqctl -q list_queues name 2>/dev/null | grep "^$RUN\." || true); do
+    rmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
   done
   # a failed run keeps its folder (logs, ledgers) for a look; BENCH_KEEP=1 keeps any
   if [ "$status" -eq 0 ] && [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else echo "run folder kept: $WORK"; fi
@@ -71,8 +71,11 @@ pid_of() { eval "echo \$PID_$1"; }
 # api PORT METHOD PATH: one admin call
 api() { curl -fsS -X "$2" -H "Authorization: Bearer $KEY" "http://127.0.0.1:$1$3"; echo; }
 
-# ready QUEUE: messages Ready in a queue, from the broker itself
-ready() { rabbitmqctl -q list_queues name messages_ready 2>/dev/null | awk -v q="$1" '$1 == q { print $2 }'; }
+# rmqctl ARGS: rabbitmqctl, through sudo when not root (as bin/ensure-rabbitmq starts the broker)
+rmqctl() { if [ "$(id -u)" -eq 0 ]; then rabbitmqctl "$@"; else sudo -n rabbitmqctl "$@"; fi; }
+
+# ready PORT QUEUE: messages Ready in a queue, from warren's queue API (a passive declare: exact, now)
+ready() { api "$1" GET "/api/v1/queues/$2" | sed -nE 's/.*"ready":([0-9]+).*/\1/p'; }
 
 # load ARGS...: the load program (bench/Throughput.java)
 load() { java "$ROOT/bench/Throughput.java" --key "$KEY" "$@"; }

@@ -14,8 +14,8 @@ api $PORT POST /api/v1/types/ledger/pause >/dev/null
 api $PORT POST /api/v1/audit/pause >/dev/null
 started=$(date +%s)
 load --url "http://127.0.0.1:$PORT" --type ledger --jobs "$JOBS" --concurrency "$CONCURRENCY" --ids "$WORK/accepted.txt" --wait false
-work_ready=$(ready "$RUN.work.ledger")
-audit_ready=$(ready "$RUN.audit")
+work_ready=$(ready $PORT "$RUN.work.ledger")
+audit_ready=$(ready $PORT "$RUN.audit")
 echo "paused: accepted=$(wc -l < "$WORK/accepted.txt") work_ready=$work_ready audit_ready=$audit_ready"
 
 api $PORT POST /api/v1/types/ledger/resume >/dev/null

@@ -19,7 +19,7 @@ load --url "http://127.0.0.1:$PORT" --type ledger --jobs "$JOBS" --concurrency $
   --ids "$WORK/accepted.txt" --wait false
 accepted_at=$(date +%s)
 if [ "$MODE" = "--paused" ]; then
-  echo "queued with workers paused: work_ready=$(ready "$RUN.work.ledger") after $((accepted_at - started)) s"
+  echo "queued with workers paused: work_ready=$(ready $PORT "$RUN.work.ledger") after $((accepted_at - started)) s"
   api $PORT POST /api/v1/types/ledger/resume >/dev/null
 fi
 await_processed "$WORK/accepted.txt" 7200
