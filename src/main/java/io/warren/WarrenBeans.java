@@ -13,6 +13,7 @@ import javax.net.ssl.SSLContext;
 import io.warren.broker.JobTopology;
 import io.warren.broker.JobTypes;
 import io.warren.broker.Names;
+import io.warren.broker.QueueWatch;
 import io.warren.broker.WorkerTopology;
 import io.warren.intake.Drain;
 import io.warren.security.AccessPolicy;
@@ -128,7 +129,9 @@ public class WarrenBeans extends MainListenerSupport {
         registry.bind("jobRetrying", (Processor) steps::retrying);
         registry.bind("jobTopology", topology);
         registry.bind("jobTypes", types);
-        registry.bind("workerTopology", new WorkerTopology(topology, types, metrics));
+        QueueWatch queueWatch = new QueueWatch(topology, types, store);
+        registry.bind("queueWatch", queueWatch);
+        registry.bind("workerTopology", new WorkerTopology(topology, types, metrics, queueWatch));
         registry.bind("queueAdmin", new QueueAdmin(factory, names, types, address,
                 embedded != null ? null : optional(settings, "warren.rabbitmq.management-url")));
         metrics.queueDepth(names.auditQueue());
@@ -136,6 +139,11 @@ public class WarrenBeans extends MainListenerSupport {
             health.register(new ReadinessCheck("broker", "RabbitMQ at " + address, brokerProbe, embedded == null ? null
                     : "EMBEDDED DEVELOPMENT BROKER (Qpid Broker-J in warren's process): for trying warren only, not for production"));
             health.register(new ReadinessCheck("database", "Job database", store::ping, null));
+            health.register(new ReadinessCheck("queues", "Work queues of the live job types", () -> {
+                if (!types.queueTroubles().isEmpty()) {
+                    throw new IllegalStateException(String.join("; ", types.queueTroubles().values()));
+                }
+            }, null));
         }
 
         context.getManagementStrategy().addEventNotifier(new HttpFront(apiGuard(settings)));

@@ -40,6 +40,16 @@ public class JobTopology {
         });
     }
 
+    /** True when the type's work queue is on the broker (a passive declare). */
+    public boolean workQueueExists(String type) {
+        return admin.getQueueProperties(names.workQueue(type)) != null;
+    }
+
+    /** True when the shared audit queue is on the broker. */
+    public boolean auditQueueExists() {
+        return admin.getQueueProperties(names.auditQueue()) != null;
+    }
+
     public void declareType(String type) {
         declare(() -> {
             DirectExchange jobs = new DirectExchange(names.jobsExchange(), true, false);

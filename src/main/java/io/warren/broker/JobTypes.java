@@ -19,6 +19,7 @@ public class JobTypes {
 
     private final Map<String, String> routeByType = new ConcurrentSkipListMap<>();
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> queueTrouble = new ConcurrentHashMap<>();
 
     public void register(String type, String routeId) {
         routeByType.put(type, routeId);
@@ -26,6 +27,26 @@ public class JobTypes {
 
     public void unregister(String type) {
         routeByType.remove(type);
+        queueTrouble.remove(type);
+    }
+
+    /** The type's work queue is missing and could not be declared again: why; null clears it. */
+    public void queueTrouble(String type, String why) {
+        if (why == null) {
+            queueTrouble.remove(type);
+        } else {
+            queueTrouble.put(type, why);
+        }
+    }
+
+    /** Why the type's work queue is missing, or null while it is there. */
+    public String queueTroubleOf(String type) {
+        return queueTrouble.get(type);
+    }
+
+    /** Types whose work queue is missing, with why: readiness is DOWN while there are any. */
+    public Map<String, String> queueTroubles() {
+        return Map.copyOf(queueTrouble);
     }
 
     public boolean isKnown(String type) {

@@ -19,16 +19,20 @@ public class WorkerTopology extends RoutePolicySupport {
     private final JobTopology topology;
     private final JobTypes types;
     private final JobMetrics metrics;
+    private final QueueWatch watch;
 
-    public WorkerTopology(JobTopology topology, JobTypes types, JobMetrics metrics) {
+    public WorkerTopology(JobTopology topology, JobTypes types, JobMetrics metrics, QueueWatch watch) {
         this.topology = topology;
         this.types = types;
         this.metrics = metrics;
+        this.watch = watch;
     }
 
     @Override
     public void onInit(Route route) {
         String type = typeOf(route);
+        // a work queue that is not there (new type, or lost by the broker) gets its QUEUED jobs back
+        watch.ensure(type, false);
         topology.declareType(type);
         types.register(type, route.getRouteId());
         metrics.queueDepth(topology.names().workQueue(type));

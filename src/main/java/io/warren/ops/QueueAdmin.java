@@ -80,6 +80,11 @@ public class QueueAdmin {
     /** DELETE /api/v1/queues/{name}?confirm={name} */
     public void delete(Exchange exchange) {
         String queue = confirmed(exchange);
+        if (!"dead".equals(kindOf(queue))) {
+            throw new JobRejected(409, "queue_in_use", "Queue " + queue + " is in use by warren ("
+                    + kindOf(queue) + " queue): deleting it would lose the jobs routed to it. Remove the job type's "
+                    + "route file first; a dead-letter queue may be deleted");
+        }
         admin.deleteQueue(queue);
         LOG.warn("Queue {} deleted by {}", queue, ApiGuard.principalOf(exchange));
         HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("deleted", true), Map.of());

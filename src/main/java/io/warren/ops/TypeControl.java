@@ -53,7 +53,9 @@ public class TypeControl {
         return HttpReply.JSON.createObjectNode()
                 .put("type", type)
                 .put("route", jobTypes.routeOf(type))
-                .put("workers", status != null && status.isStarted() ? "RUNNING" : "PAUSED");
+                .put("workers", status != null && status.isStarted() ? "RUNNING" : "PAUSED")
+                .put("queue", jobTypes.queueTroubleOf(type) == null ? "OK" : "MISSING")
+                .put("queueError", jobTypes.queueTroubleOf(type));
     }
 
     private String type(Exchange exchange) {

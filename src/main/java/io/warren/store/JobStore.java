@@ -146,24 +146,37 @@ public class JobStore {
         });
     }
 
-    /** Marks the job RUNNING for this attempt, unless it already finished (a duplicate delivery). */
-    public Claim startAttempt(String id, int attempt) {
+    /**
+     * Marks the job RUNNING for this attempt, unless it already finished or another copy of it is
+     * running (a duplicate delivery). A RUNNING job is taken over only by a redelivery: the broker
+     * gives an unacked message again when the worker that had it died. A fresh copy (the outbox
+     * relay published it again) finding it RUNNING is the same job already under way.
+     */
+    public Claim startAttempt(String id, int attempt, boolean redelivered) {
         return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = 'RUNNING', "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, "
                     + "attempts = GREATEST(attempts + 1, ?), started_at = COALESCE(started_at, ?) "
-                    + "WHERE id = ? AND status IN ('ACCEPTED', 'QUEUED', 'RUNNING', 'RETRYING')")) {
-                ps.setInt(1, attempt);
-                ps.setObject(2, time(Instant.now()));
-                ps.setString(3, id);
+                    + "WHERE id = ? AND (status IN (?, ?, ?) OR (status = ? AND ?))")) {
+                ps.setString(1, JobStatus.RUNNING.name());
+                ps.setInt(2, attempt);
+                ps.setObject(3, time(Instant.now()));
+                ps.setString(4, id);
+                ps.setString(5, JobStatus.ACCEPTED.name());
+                ps.setString(6, JobStatus.QUEUED.name());
+                ps.setString(7, JobStatus.RETRYING.name());
+                ps.setString(8, JobStatus.RUNNING.name());
+                ps.setBoolean(9, redelivered);
                 if (ps.executeUpdate() == 1) {
                     event(c, id, "ATTEMPT_STARTED", attempt, null);
                     return Claim.RUN;
                 }
             }
-            if (find(c, id).isEmpty()) {
+            Optional<JobRecord> stored = find(c, id);
+            if (stored.isEmpty()) {
                 return Claim.NOT_STORED;
             }
-            event(c, id, "DUPLICATE_SUPPRESSED", attempt, "delivered again after it finished; not run");
+            event(c, id, "DUPLICATE_SUPPRESSED", attempt, stored.get().status() == JobStatus.RUNNING
+                    ? "another copy of it is running; not run" : "delivered again after it finished; not run");
             return Claim.DUPLICATE;
         });
     }
@@ -234,6 +247,41 @@ public class JobStore {
             }
             event(c, id, "REPLAYED", null, "by " + by);
             return true;
+        });
+    }
+
+    /**
+     * The broker lost the type's work queue (deleted, or a broker that lost its data): its QUEUED
+     * jobs are in no queue any more, or (confirmed into the new queue just now) will be suppressed
+     * as duplicates when their second copy comes. They go back to ACCEPTED, unleased, so the outbox
+     * relay publishes them again. Returns how many.
+     */
+    public int requeueLost(String type, String why) {
+        return transaction(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE type = ? AND status = ?")) {
+                ps.setString(1, type);
+                ps.setString(2, JobStatus.QUEUED.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            int requeued = 0;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, relay_claimed_until = NULL "
+                    + "WHERE id = ? AND status = ?")) {
+                for (String id : ids) {
+                    ps.setString(1, JobStatus.ACCEPTED.name());
+                    ps.setString(2, id);
+                    ps.setString(3, JobStatus.QUEUED.name());
+                    if (ps.executeUpdate() == 1) {
+                        event(c, id, "REQUEUED", null, why);
+                        requeued++;
+                    }
+                }
+            }
+            return requeued;
         });
     }
 

@@ -39,8 +39,9 @@ public class JobSteps {
         if (id == null) {
             return; // published by another client without a message id: nothing to record
         }
-        if (store.startAttempt(id, attemptOf(exchange)) == JobStore.Claim.DUPLICATE) {
-            LOG.info("Job {} was delivered again after it finished; acknowledged without running it", id);
+        boolean redelivered = exchange.getMessage().getHeader(SpringRabbitMQConstants.REDELIVERED, false, Boolean.class);
+        if (store.startAttempt(id, attemptOf(exchange), redelivered) == JobStore.Claim.DUPLICATE) {
+            LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it", id);
             metrics.duplicateSuppressed(typeOf(exchange));
             exchange.setRouteStop(true);
         }
@@ -71,7 +72,8 @@ public class JobSteps {
         metrics.retried(typeOf(exchange));
         String id = jobId(exchange);
         if (id != null) {
-            bestEffort(id, () -> store.startAttempt(id, attemptOf(exchange) + 1));
+            // the same delivery, again: it may take over its own RUNNING record
+            bestEffort(id, () -> store.startAttempt(id, attemptOf(exchange) + 1, true));
         }
     }
 
