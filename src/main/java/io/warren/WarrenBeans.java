@@ -48,6 +48,8 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
+import org.springframework.amqp.rabbit.retry.ImmediateRequeueMessageRecoverer;
 
 /**
  * The beans a route cannot declare for itself: the broker connection and the job database (both
@@ -118,6 +120,9 @@ public class WarrenBeans extends MainListenerSupport {
         registry.bind("rabbitConnectionFactory", factory);
         registry.bind("jobsTemplate", new RabbitTemplate(factory));
         registry.bind("jobStore", store);
+        // the audit consumer never drops a copy: what its route could not handle is requeued
+        registry.bind("auditRetry", RetryInterceptorBuilder.stateless().maxAttempts(1)
+                .recoverer(new ImmediateRequeueMessageRecoverer()).build());
         // the registry Camel's Prometheus endpoint serves; warren's own meters go into it too
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);

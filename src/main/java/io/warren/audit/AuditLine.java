@@ -33,7 +33,12 @@ public class AuditLine implements Processor {
         line.put("correlationId", message.getHeader(JobHeaders.CORRELATION_ID, String.class));
         line.put("auditedAt", Instant.now().toString());
         line.set("payload", payload(body));
-        message.setBody(JSON.writeValueAsString(line) + "\n");
+        // bytes here, not a String for the file component to encode: text that is not valid
+        // Unicode fails now, before a line is half written, and the route dead-letters the copy
+        byte[] json = JSON.writeValueAsBytes(line);
+        byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+        withNewline[json.length] = '\n';
+        message.setBody(withNewline);
     }
 
     private static JsonNode payload(byte[] body) {

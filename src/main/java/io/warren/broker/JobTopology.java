@@ -37,6 +37,11 @@ public class JobTopology {
             admin.declareExchange(new DirectExchange(names.jobsExchange(), true, false));
             admin.declareExchange(new DirectExchange(names.deadExchange(), true, false));
             admin.declareQueue(QueueBuilder.durable(names.auditQueue()).build());
+            // audit copies that could not be written, with why
+            Queue auditDead = QueueBuilder.durable(names.auditDeadQueue()).build();
+            admin.declareQueue(auditDead);
+            admin.declareBinding(BindingBuilder.bind(auditDead).to(new DirectExchange(names.deadExchange(), true, false))
+                    .with(names.auditQueue()));
         });
     }
 

@@ -32,6 +32,11 @@ public final class Names {
         return auditQueue;
     }
 
+    /** Audit copies that could not be written; bound to the dead-letter exchange with the audit queue's name. */
+    public String auditDeadQueue() {
+        return auditQueue + ".dead";
+    }
+
     public String workQueue(String type) {
         return workPrefix + type;
     }

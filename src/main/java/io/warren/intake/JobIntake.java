@@ -55,7 +55,9 @@ public class JobIntake implements Processor {
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // exact, so that a number a double cannot carry is seen (1e999999 is not Infinity)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private static final Pattern SAFE_CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
@@ -185,7 +187,9 @@ public class JobIntake implements Processor {
     /** JSON under the intake's limits (depth, lengths, unique keys, nothing after it), or the 400. */
     static JsonNode readStrict(byte[] body) {
         try {
-            return JSON.readTree(body);
+            JsonNode node = JSON.readTree(body);
+            PayloadRules.check(node);
+            return node;
         } catch (JacksonException e) {
             throw new JobRejected(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -202,7 +206,11 @@ public class JobIntake implements Processor {
         return node;
     }
 
+    /** UTF-8 text without a byte order mark (RFC 8259 8.1: JSON text must not begin with one). */
     static void requireUtf8(byte[] body) {
+        if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
+            throw new JobRejected(400, "byte_order_mark", "The body starts with a UTF-8 byte order mark; send the JSON without it");
+        }
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

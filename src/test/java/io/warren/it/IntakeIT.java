@@ -106,6 +106,13 @@ class IntakeIT {
         assertError(warren.send("DELETE", "/api/v1/jobs/echo", null), 405, "method_not_allowed");
         assertError(warren.post("echo", "{\"big\": \"" + "x".repeat(1024 * 1024) + "\"}"), 413, "body_too_large");
         assertError(warren.get("/no/such/path"), 404, "not_found");
+        // inputs that would change meaning down the line (issue 12): refused, never forwarded
+        assertError(warren.post("echo", "{\"a\": \"\\ud800\"}"), 400, "invalid_unicode");
+        assertError(warren.post("echo", "{\"a\\udc00\": 1}"), 400, "invalid_unicode");
+        assertError(warren.post("echo", "{\"n\": 1e999999999}"), 400, "number_out_of_range");
+        assertError(warren.post("echo", "{\"n\": -1e999}"), 400, "number_out_of_range");
+        assertError(warren.post("echo", "{\"n\": 1e-999}"), 400, "number_out_of_range");
+        assertError(warren.post("echo", "\uFEFF{\"a\": 1}"), 400, "byte_order_mark");
 
         HttpResponse<String> unknown = warren.post("nope", "{}");
         assertError(unknown, 404, "unknown_type");
@@ -116,6 +123,13 @@ class IntakeIT {
         GetResponse next = awaitMessage(tap);
         assertEquals("{\"marker\": true}", new String(next.getBody(), StandardCharsets.UTF_8));
         assertNull(amqp.get(tap));
+    }
+
+    @Test
+    void surrogatePairsAndLargeFiniteNumbersPassUnchanged() throws Exception {
+        String body = "{\"emoji\": \"\\ud83d\\ude00\", \"n\": 1.5e300, \"i\": 123456789012345678901234567890}";
+        assertEquals(202, warren.post("echo", body).statusCode());
+        assertEquals(body, new String(awaitMessage(tap).getBody(), StandardCharsets.UTF_8), "the posted bytes, as posted");
     }
 
     @Test

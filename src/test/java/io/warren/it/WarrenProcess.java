@@ -278,6 +278,7 @@ public final class WarrenProcess implements AutoCloseable {
                 amqp.deleteQueue(deadQueue(type));
             }
             amqp.deleteQueue(auditQueue());
+            amqp.deleteQueue(auditQueue() + ".dead");
             amqp.deleteExchange(jobsExchange());
             amqp.deleteExchange(deadExchange());
         }
