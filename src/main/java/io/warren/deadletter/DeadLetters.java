@@ -29,7 +29,6 @@ import org.apache.camel.Message;
  */
 public class DeadLetters {
 
-    private static final int MAX_BATCH = 1000;
     /** How long the paced replay route has to publish a replayed job before the outbox relay does. */
     private static final Duration PUBLISH_WITHIN = Duration.ofMinutes(5);
 
@@ -78,33 +77,20 @@ public class DeadLetters {
                 .put("replayed", true), Map.of("Location", "/api/v1/jobs/" + job.id()));
     }
 
-    /** POST /api/v1/dead-letters/replay {"type", "exception", "since", "limit", "dryRun"} */
+    /** POST /api/v1/dead-letters/replay {"type", "exception", "since", "limit", "dryRun", "all"}: see {@link ReplayFilter}. */
     public void replayMatching(Exchange exchange) throws IOException {
-        JsonNode filter = body(exchange);
-        int limit = filter.path("limit").asInt(100);
-        if (limit < 1 || limit > MAX_BATCH) {
-            throw new JobRejected(400, "invalid_limit", "limit must be 1 to " + MAX_BATCH);
-        }
-        Instant since = null;
-        if (filter.hasNonNull("since")) {
-            try {
-                since = Instant.parse(filter.get("since").asText());
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new JobRejected(400, "invalid_since", "since must be an ISO-8601 instant");
-            }
-        }
-        List<JobRecord> matching = store.page(text(filter, "type"), JobStatus.DEAD, text(filter, "exception"), since, null, limit);
-        boolean dryRun = filter.path("dryRun").asBoolean(false);
+        ReplayFilter filter = ReplayFilter.parse(body(exchange));
+        List<JobRecord> matching = store.page(filter.type(), JobStatus.DEAD, filter.exception(), filter.since(), null, filter.limit());
         List<String> ids = new ArrayList<>();
         for (JobRecord job : matching) {
-            if (dryRun || replayOne(exchange, job.id())) {
+            if (filter.dryRun() || replayOne(exchange, job.id())) {
                 ids.add(job.id());
             }
         }
-        ObjectNode body = HttpReply.JSON.createObjectNode().put("dryRun", dryRun).put("count", ids.size());
+        ObjectNode body = HttpReply.JSON.createObjectNode().put("dryRun", filter.dryRun()).put("count", ids.size());
         ArrayNode list = body.putArray("jobIds");
         ids.forEach(list::add);
-        HttpReply.send(exchange, dryRun ? 200 : 202, body, Map.of());
+        HttpReply.send(exchange, filter.dryRun() ? 200 : 202, body, Map.of());
     }
 
     /** DELETE /api/v1/dead-letters/{id} */
@@ -161,7 +147,7 @@ public class DeadLetters {
     private static JsonNode body(Exchange exchange) throws IOException {
         String text = exchange.getMessage().getBody(String.class);
         if (text == null || text.isBlank()) {
-            return HttpReply.JSON.createObjectNode();
+            throw new JobRejected(400, "empty_body", "Send a JSON filter: {\"type\": ...} or {\"all\": true}");
         }
         try {
             JsonNode node = HttpReply.JSON.readTree(text);
@@ -172,10 +158,6 @@ public class DeadLetters {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new JobRejected(400, "malformed_json", "The filter is not valid JSON: " + e.getOriginalMessage());
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        return node.hasNonNull(field) ? node.get(field).asText() : null;
     }
 
     private static void requireMethod(Exchange exchange, String method) {

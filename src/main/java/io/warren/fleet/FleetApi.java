@@ -3,6 +3,7 @@ package io.warren.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.broker.JobTypes;
 import io.warren.intake.HttpReply;
 import io.warren.intake.JobIds;
 import io.warren.intake.JobRejected;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
@@ -25,6 +27,7 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 public class FleetApi {
 
     private static final Set<String> COMMANDS = Set.of("START", "STOP", "RESTART", "ENABLE", "DISABLE");
+    private static final Set<String> REQUEST_FIELDS = Set.of("target", "command", "args", "issuedBy");
 
     private FleetStore store;
     private Duration aliveWithin = Duration.ofSeconds(30);
@@ -58,9 +61,14 @@ public class FleetApi {
         if (!COMMANDS.contains(command)) {
             throw new JobRejected(400, "unknown_command", "command must be one of " + COMMANDS);
         }
+        onlyFields(request, REQUEST_FIELDS, "the command");
         JsonNode args = request.path("args").isMissingNode() ? HttpReply.JSON.createObjectNode() : request.get("args");
         if (!args.isObject() || (args.has("type") && !args.get("type").isTextual())) {
             throw new JobRejected(400, "invalid_args", "args must be an object, with an optional \"type\": \"<job type>\"");
+        }
+        onlyFields(args, Set.of("type"), "args");
+        if (!request.path("target").isTextual() || (request.has("issuedBy") && !request.get("issuedBy").isTextual())) {
+            throw new JobRejected(400, "invalid_command", "target and issuedBy must be strings");
         }
         String target = request.path("target").asText("");
         List<FleetStore.Instance> instances = store.instances();
@@ -69,6 +77,9 @@ public class FleetApi {
                 : instances.stream().map(FleetStore.Instance::id).filter(target::equals).toList();
         if (targets.isEmpty()) {
             throw new JobRejected(404, "unknown_target", "target must be 'all' or one of " + instances.stream().map(FleetStore.Instance::id).toList());
+        }
+        if (args.has("type")) {
+            requireKnownType(args.get("type").textValue(), instances, targets);
         }
         String issuedBy = request.path("issuedBy").asText(ApiGuard.principalOf(exchange));
         Instant now = Instant.now();
@@ -109,6 +120,31 @@ public class FleetApi {
         store.targets(command.id()).forEach((instance, t) -> targets.putObject(instance).put("flag", t.flag())
                 .put("reason", t.reason()).put("updatedAt", t.updatedAt().toString()));
         HttpReply.send(exchange, 200, body, Map.of());
+    }
+
+    /** The type must be a valid name that at least one target runs (by its last heartbeat). */
+    private static void requireKnownType(String type, List<FleetStore.Instance> instances, List<String> targets) throws IOException {
+        if (!JobTypes.isValidName(type)) {
+            throw new JobRejected(400, "invalid_type", "args.type must be a job type name (a-z, 0-9 and '-')");
+        }
+        Set<String> known = new TreeSet<>();
+        for (FleetStore.Instance instance : instances) {
+            if (targets.contains(instance.id()) && instance.state() != null) {
+                HttpReply.JSON.readTree(instance.state()).fieldNames().forEachRemaining(known::add);
+            }
+        }
+        if (!known.contains(type)) {
+            throw new JobRejected(400, "unknown_type", "No target runs job type '" + type + "'; they run " + known);
+        }
+    }
+
+    private static void onlyFields(JsonNode node, Set<String> allowed, String what) {
+        node.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                throw new JobRejected(400, "unknown_field", "Unknown field '" + name + "' in " + what + "; allowed: "
+                        + new TreeSet<>(allowed));
+            }
+        });
     }
 
     private boolean alive(FleetStore.Instance instance) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.warren.broker.JobTypes;
 import io.warren.ops.JobMetrics;
+import io.warren.security.ApiGuard;
 import io.warren.store.IdempotencyConflict;
 import io.warren.store.JobRecord;
 import io.warren.store.JobStore;
@@ -113,7 +114,7 @@ public class JobIntake implements Processor {
                 idempotencyKey, idempotencyKey == null ? null : requestHash(type, payload));
         JobStore.Inserted stored;
         try {
-            stored = store.insert(job);
+            stored = store.insert(job, ApiGuard.principalOf(exchange));
         } catch (IdempotencyConflict e) {
             throw new JobRejected(409, "idempotency_conflict", "Idempotency-Key '" + printable(idempotencyKey)
                     + "' was already used for job " + e.jobId() + " with a different request");

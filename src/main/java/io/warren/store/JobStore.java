@@ -43,12 +43,16 @@ public class JobStore {
     /** What a worker may do with a delivery. */
     public enum Claim { RUN, DUPLICATE, NOT_STORED }
 
-    public Inserted insert(JobRecord job) {
+    /**
+     * Stores a new job. With an Idempotency-Key, the key is the caller's own ({@code scope}: the
+     * credential that sent it): the same key and request from the same caller find the first job.
+     */
+    public Inserted insert(JobRecord job, String scope) {
         for (int tries = 0; ; tries++) {
             try {
                 write(c -> {
                     try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
-                            + ") VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)")) {
+                            + ", idempotency_scope) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ?)")) {
                         insert.setString(1, job.id());
                         insert.setString(2, job.type());
                         insert.setString(3, JobStatus.ACCEPTED.name());
@@ -59,6 +63,7 @@ public class JobStore {
                         insert.setString(8, job.idempotencyKey());
                         insert.setString(9, job.requestHash());
                         insert.setObject(10, time(job.acceptedAt()));
+                        insert.setString(11, job.idempotencyKey() == null ? null : scope);
                         insert.executeUpdate();
                     }
                     event(c, job.id(), "ACCEPTED", null, job.idempotencyKey() == null ? null : "idempotency key " + job.idempotencyKey());
@@ -69,7 +74,7 @@ public class JobStore {
                 if (job.idempotencyKey() == null || !isUniqueViolation(e) || tries > 2) {
                     throw e;
                 }
-                Optional<JobRecord> first = findByIdempotencyKey(job.idempotencyKey());
+                Optional<JobRecord> first = findByIdempotencyKey(scope, job.idempotencyKey());
                 if (first.isEmpty()) {
                     continue; // the other request's row went away (expired); try again
                 }
@@ -426,10 +431,12 @@ public class JobStore {
         });
     }
 
-    private Optional<JobRecord> findByIdempotencyKey(String key) {
+    private Optional<JobRecord> findByIdempotencyKey(String scope, String key) {
         return transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?")) {
-                ps.setString(1, key);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE idempotency_scope = ? "
+                    + "AND idempotency_key = ?")) {
+                ps.setString(1, scope);
+                ps.setString(2, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(record(rs)) : Optional.empty();
                 }
@@ -438,7 +445,7 @@ public class JobStore {
     }
 
     private void forgetIdempotencyKey(String id) {
-        update("UPDATE jobs SET idempotency_key = NULL WHERE id = ?", ps -> ps.setString(1, id));
+        update("UPDATE jobs SET idempotency_key = NULL, idempotency_scope = NULL WHERE id = ?", ps -> ps.setString(1, id));
     }
 
     private static Optional<JobRecord> find(Connection c, String id) throws SQLException {

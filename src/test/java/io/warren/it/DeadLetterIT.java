@@ -81,6 +81,17 @@ class DeadLetterIT {
             assertTrue(dry.get("jobIds").toString().contains(id));
             assertEquals("DEAD", status(id), "a dry run changes nothing");
         }
+        // typos and empty filters are refused, not read as "replay everything for real"
+        for (String typo : List.of("{\"type\": \"probe\", \"dryrun\": true}", "{\"type\": \"probe\", \"dryRun\": \"yes\"}",
+                "{\"type\": \"probe\", \"limit\": \"abc\"}", "{\"type\": \"probe\", \"limit\": 1.5}", "", "{}",
+                "{\"all\": \"true\"}", "{\"type\": 7}")) {
+            HttpResponse<String> refused = warren.send("POST", "/api/v1/dead-letters/replay", typo);
+            assertEquals(400, refused.statusCode(), typo + " -> " + refused.body());
+            assertTrue(JSON.readTree(refused.body()).get("error").get("message").asText().length() > 0);
+        }
+        for (String id : ids) {
+            assertEquals("DEAD", status(id), "nothing replayed by a refused filter");
+        }
 
         Files.delete(broken);
         HttpResponse<String> replay = warren.send("POST", "/api/v1/dead-letters/replay", filter + "}");

@@ -69,8 +69,15 @@ class FleetIT {
                 assertEquals(404, a.send("POST", "/api/v1/commands", "{\"target\": \"nobody\", \"command\": \"STOP\"}").statusCode());
                 assertEquals(400, a.send("POST", "/api/v1/commands", "{\"target\": \"all\", \"command\": \"EXPLODE\"}").statusCode());
                 assertEquals(400, a.send("POST", "/api/v1/commands", "{\"target\": \"all\", \"command\": \"STOP\", \"args\": [1]}").statusCode());
-                String unknownType = issue(a, "{\"target\": \"" + a.instanceId() + "\", \"command\": \"STOP\", \"args\": {\"type\": \"nope\"}}");
-                Await.until("not executed", Duration.ofSeconds(20), () -> flag(a, unknownType, a.instanceId()).equals("NOT_EXECUTED"));
+                // bad arguments are a 400 before anything is stored or sent
+                for (String bad : List.of("{\"target\": \"all\", \"command\": \"STOP\", \"args\": {\"type\": \"nope\"}}",
+                        "{\"target\": \"all\", \"command\": \"STOP\", \"args\": {\"type\": \"../x\"}}",
+                        "{\"target\": \"all\", \"command\": \"STOP\", \"args\": {\"type\": \"probe\", \"force\": true}}",
+                        "{\"target\": \"all\", \"command\": \"STOP\", \"arg\": {\"type\": \"probe\"}}",
+                        "{\"target\": 1, \"command\": \"STOP\"}")) {
+                    HttpResponse<String> refused = a.send("POST", "/api/v1/commands", bad);
+                    assertEquals(400, refused.statusCode(), bad + " -> " + refused.body());
+                }
             }
         }
     }

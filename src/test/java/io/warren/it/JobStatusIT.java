@@ -1,6 +1,7 @@
 package io.warren.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,17 +17,20 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.warren.security.Secrets;
 
 /** The job store seen through the status API: status, history, listing, idempotency, duplicates. */
 class JobStatusIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OTHER_KEY = "wk_other-client-key-000000001";
     private static WarrenProcess warren;
     private static Amqp amqp;
 
     @BeforeAll
     static void start() throws Exception {
-        warren = WarrenProcess.start(List.of("probe.yaml", "echo.yaml"), Map.of());
+        warren = WarrenProcess.start(List.of("probe.yaml", "echo.yaml"), Map.of("warren.security.api-keys",
+                "test-admin:admin:" + Secrets.sha256(WarrenProcess.ADMIN_KEY) + ",other:submit+read:" + Secrets.sha256(OTHER_KEY)));
         amqp = new Amqp(TestBroker.url());
     }
 
@@ -104,6 +108,20 @@ class JobStatusIT {
         assertEquals(409, conflict.statusCode());
         assertEquals("idempotency_conflict", JSON.readTree(conflict.body()).get("error").get("code").asText());
         assertEquals(400, warren.post("echo", "{}", "Idempotency-Key", "bad key with spaces").statusCode());
+
+        // the key is the first client's own: another credential with the same key is another request
+        String bearer = "Bearer " + OTHER_KEY;
+        HttpResponse<String> other = warren.post("echo", "{\"a\": 1, \"b\": [1, 2]}", "Idempotency-Key", key, "Authorization", bearer);
+        assertEquals(202, other.statusCode(), other.body());
+        String otherId = JSON.readTree(other.body()).get("jobId").asText();
+        assertFalse(otherId.equals(id), "not the first client's job");
+        assertTrue(other.headers().firstValue("Idempotent-Replayed").isEmpty());
+        HttpResponse<String> otherAgain = warren.post("echo", "{\"a\": 1, \"b\": [1, 2]}", "Idempotency-Key", key, "Authorization", bearer);
+        assertEquals(otherId, JSON.readTree(otherAgain.body()).get("jobId").asText());
+        HttpResponse<String> otherConflict = warren.post("echo", "{\"a\": 3}", "Idempotency-Key", key, "Authorization", bearer);
+        assertEquals(409, otherConflict.statusCode());
+        assertTrue(otherConflict.body().contains(otherId) && !otherConflict.body().contains(id), otherConflict.body());
+        Await.until("other's echo done", Duration.ofSeconds(20), () -> warren.log().contains("echo job " + otherId));
 
         Await.until("echo done", Duration.ofSeconds(20), () -> warren.log().contains("echo job " + id));
         long published = history(id).findValues("event").stream().filter(e -> e.asText().equals("PUBLISHED")).count();
