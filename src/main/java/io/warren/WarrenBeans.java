@@ -20,6 +20,7 @@ import io.warren.security.AccessPolicy;
 import io.warren.security.ApiGuard;
 import io.warren.security.Credentials;
 import io.warren.security.RateLimiter;
+import io.warren.security.LoginThrottle;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
@@ -125,6 +127,8 @@ public class WarrenBeans extends MainListenerSupport {
                 .recoverer(new ImmediateRequeueMessageRecoverer()).build());
         // the registry Camel's Prometheus endpoint serves; warren's own meters go into it too
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // /observe/metrics may be open to scrapers: a file endpoint's name would show the data folder
+        meters.config().meterFilter(MeterFilter.replaceTagValues("endpointName", name -> name.startsWith("file:") ? "file" : name));
         registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         JobMetrics metrics = new JobMetrics(meters, new RabbitAdmin(factory));
         registry.bind("jobMetrics", metrics);
@@ -258,7 +262,8 @@ public class WarrenBeans extends MainListenerSupport {
         return new ApiGuard(new AccessPolicy(Boolean.parseBoolean(setting(settings, "warren.security.metrics-open"))),
                 credentials,
                 new RateLimiter(Double.parseDouble(setting(settings, "warren.security.rate-limit-per-second")),
-                        Double.parseDouble(setting(settings, "warren.security.rate-limit-burst"))));
+                        Double.parseDouble(setting(settings, "warren.security.rate-limit-burst"))),
+                new LoginThrottle(Integer.parseInt(setting(settings, "warren.security.failed-logins-per-minute")), Duration.ofMinutes(1)));
     }
 
     private static Duration seconds(PropertiesComponent settings, String key) {

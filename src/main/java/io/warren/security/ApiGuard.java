@@ -16,6 +16,7 @@ import java.util.Optional;
 public class ApiGuard implements Handler<RoutingContext> {
 
     public static final String PRINCIPAL_HEADER = "X-Warren-Principal";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiGuard.class);
 
     /** Who made the request a route is handling, for logs and histories ("anonymous" with security off). */
     public static String principalOf(org.apache.camel.Exchange exchange) {
@@ -26,11 +27,13 @@ public class ApiGuard implements Handler<RoutingContext> {
     private final AccessPolicy policy;
     private final Credentials credentials;
     private final RateLimiter rateLimiter;
+    private final LoginThrottle throttle;
 
-    public ApiGuard(AccessPolicy policy, Credentials credentials, RateLimiter rateLimiter) {
+    public ApiGuard(AccessPolicy policy, Credentials credentials, RateLimiter rateLimiter, LoginThrottle throttle) {
         this.policy = policy;
         this.credentials = credentials;
         this.rateLimiter = rateLimiter;
+        this.throttle = throttle;
     }
 
     @Override
@@ -41,8 +44,20 @@ public class ApiGuard implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
-        String authorization = ctx.request().getHeader("Authorization");
-        if (authorization != null && authorization.strip().regionMatches(true, 0, "Basic ", 0, 6)) {
+        String conflict = conflictingCredentials(ctx);
+        if (conflict != null) {
+            deny(ctx, 400, "conflicting_credentials", conflict);
+            return;
+        }
+        String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        String user = basicUser(ctx.request().getHeader("Authorization"));
+        long wait = Math.max(throttle.secondsToWait("address " + address), user == null ? 0 : throttle.secondsToWait("user " + user));
+        if (wait > 0) {
+            ctx.response().putHeader("Retry-After", String.valueOf(wait));
+            deny(ctx, 429, "too_many_failed_logins", "Too many failed logins from this address or for this user; retry later");
+            return;
+        }
+        if (user != null) {
             // PBKDF2 is slow on purpose: verify off the event loop, holding the body meanwhile
             ctx.request().pause();
             ctx.vertx().<Principal>executeBlocking(() -> authenticate(ctx), false).onComplete(result -> {
@@ -50,7 +65,7 @@ public class ApiGuard implements Handler<RoutingContext> {
                 if (result.succeeded()) {
                     authorize(ctx, result.result(), required.get());
                 } else {
-                    refuse(ctx, result.cause().getMessage());
+                    failed(ctx, address, user, result.cause().getMessage());
                 }
             });
             return;
@@ -58,7 +73,33 @@ public class ApiGuard implements Handler<RoutingContext> {
         try {
             authorize(ctx, authenticate(ctx), required.get());
         } catch (Credentials.Refused e) {
-            refuse(ctx, e.getMessage());
+            failed(ctx, address, null, e.getMessage());
+        }
+    }
+
+    /** A refused credential counts against the client's address and, for Basic, the user name. */
+    private void failed(RoutingContext ctx, String address, String user, String why) {
+        if (throttle.failed("address " + address)) {
+            LOG.warn("Failed logins from {} reached the limit: further attempts get 429 for a while", address);
+        }
+        if (user != null && throttle.failed("user " + user)) {
+            LOG.warn("Failed logins for user '{}' reached the limit: further attempts get 429 for a while",
+                    user.replaceAll("[^\\x20-\\x7E]", "?"));
+        }
+        refuse(ctx, why);
+    }
+
+    /** The user name of a Basic Authorization header, or null (not Basic, or malformed). */
+    private static String basicUser(String authorization) {
+        if (authorization == null || !authorization.strip().regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.strip().substring(6).strip()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? "" : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 
@@ -81,6 +122,20 @@ public class ApiGuard implements Handler<RoutingContext> {
     private static void refuse(RoutingContext ctx, String why) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"warren\", Basic realm=\"warren\"");
         deny(ctx, 401, "unauthorized", why);
+    }
+
+    /** Two credentials in one request are ambiguous: which one is acting? None of them wins silently. */
+    private static String conflictingCredentials(RoutingContext ctx) {
+        var headers = ctx.request().headers();
+        if (headers.getAll("Authorization").size() > 1 || headers.getAll("X-API-Key").size() > 1) {
+            return "Send one Authorization or X-API-Key header, not several";
+        }
+        String apiKey = headers.get("X-API-Key");
+        String authorization = headers.get("Authorization");
+        if (apiKey != null && authorization != null && !authorization.strip().equals("Bearer " + apiKey.strip())) {
+            return "The request carries two different credentials (Authorization and X-API-Key); send one";
+        }
+        return null;
     }
 
     private Principal authenticate(RoutingContext ctx) throws Credentials.Refused {

@@ -27,6 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class Credentials {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Credentials.class);
+    /** Verified against when the user name is unknown, so that path is as slow as a wrong password. */
+    private static final String UNKNOWN_USER_HASH = Secrets.hashPassword("no such user".toCharArray());
+
     /** Why a credential was refused, said to the client without telling which part was wrong. */
     public static final class Refused extends Exception {
         public Refused(String message) {
@@ -81,6 +85,8 @@ public class Credentials {
                 }
             }
         }
+        // an unknown user costs the same PBKDF2 as a wrong password: timing does not tell names apart
+        Secrets.passwordMatches(password.toCharArray(), UNKNOWN_USER_HASH);
         throw new Refused("Invalid user name or password");
     }
 
@@ -154,13 +160,18 @@ public class Credentials {
                 if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                     continue;
                 }
-                entries.add(parseLine(trimmed, file + " line " + number));
+                try {
+                    entries.add(parseLine(trimmed, file + " line " + number));
+                } catch (RuntimeException e) {
+                    // fails closed for that line only: the others (and revocations) take effect
+                    LOG.error("Credentials file {} line {} is ignored: {}", file, number, e.getMessage());
+                }
             }
             fromFile = List.copyOf(entries);
             verifiedPasswords.clear();
             loadedAt = modified;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read credentials file " + file, e);
+            LOG.error("Cannot read credentials file {} ({}); keeping the credentials read before", file, e.getMessage());
         }
     }
 
@@ -176,9 +187,16 @@ public class Credentials {
         if (parts[0].equals("user") && !secret.startsWith("pbkdf2:")) {
             throw new IllegalArgumentException(where + ": a password is stored as pbkdf2:… (see 'warren credentials add-user')");
         }
+        if (parts.length > 5 || (parts.length == 5 && !parts[4].startsWith("expires="))) {
+            throw new IllegalArgumentException(where + ": after the hash only expires=<ISO-8601> may follow");
+        }
         Instant expires = null;
-        if (parts.length > 4 && parts[4].startsWith("expires=")) {
-            expires = Instant.parse(parts[4].substring("expires=".length()));
+        if (parts.length > 4) {
+            try {
+                expires = Instant.parse(parts[4].substring("expires=".length()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(where + ": expires= needs an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+            }
         }
         return new Entry(parts[0], parts[1], Role.parse(parts[2]), secret, expires);
     }

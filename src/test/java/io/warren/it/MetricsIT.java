@@ -27,6 +27,10 @@ class MetricsIT {
                     && status(warren, dead).equals("DEAD"));
 
             String metrics = warren.get("/observe/metrics").body();
+            // open to scrapers by default: no file system paths in it (issue 12)
+            String dataPath = warren.data().toAbsolutePath().toString();
+            assertTrue(metrics.lines().noneMatch(l -> l.contains(dataPath)),
+                    metrics.lines().filter(l -> l.contains(dataPath)).findFirst().orElse(""));
             assertEquals(2.0, value(metrics, "warren_jobs_accepted_total{type=\"probe\"}"));
             assertEquals(2.0, value(metrics, "warren_jobs_published_total{type=\"probe\"}"));
             assertEquals(1.0, value(metrics, "warren_jobs_succeeded_total{type=\"probe\"}"));

@@ -49,6 +49,14 @@ class SecurityIT {
             assertError(warren.post("echo", "{}", "Authorization", "Bearer " + expiredKey), 401, "unauthorized");
             assertTrue(warren.post("echo", "{}", "Authorization", "Bearer " + expiredKey).body().contains("expired"));
 
+            // two different credentials in one request: ambiguous, refused whole (issue 12)
+            assertError(warren.post("echo", "{}", "X-API-Key", submitKey, "Authorization", "Bearer " + WarrenProcess.ADMIN_KEY),
+                    400, "conflicting_credentials");
+            assertError(warren.post("echo", "{}", "Authorization", "Bearer " + submitKey, "Authorization", "Bearer " + readKey),
+                    400, "conflicting_credentials");
+            assertEquals(202, warren.post("echo", "{}", "X-API-Key", submitKey, "Authorization", "Bearer " + submitKey).statusCode(),
+                    "the same key twice is one credential");
+
             // submit may create jobs but not read them; read may read but not create
             HttpResponse<String> submitted = warren.post("echo", "{}", "X-API-Key", submitKey);
             assertEquals(202, submitted.statusCode(), submitted.body());
@@ -77,7 +85,44 @@ class SecurityIT {
             Await.until("the added key works", Duration.ofSeconds(5),
                     () -> warren.post("echo", "{}", "X-API-Key", added).statusCode() == 202);
             assertFalse(warren.log().contains(submitKey) || warren.log().contains(readKey), "keys never logged");
+
+            // one edit revokes the added key and breaks a line: the revocation holds (401, not 500),
+            // the other entries keep working, the bad line is named in the log
+            String broken = "key typo submit sha256:not-a-hash\n";
+            Files.writeString(warren.data().resolve("credentials"), broken
+                    + "user ops submit,read " + Secrets.hashPassword("correct horse battery".toCharArray()) + "\n");
+            Await.until("the revoked key is refused", Duration.ofSeconds(10),
+                    () -> warren.post("echo", "{}", "X-API-Key", added).statusCode() == 401);
+            assertEquals(202, warren.post("echo", "{}", "X-API-Key", submitKey).statusCode(), "configured keys unaffected");
+            assertEquals(202, warren.post("echo", "{}", "Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString("ops:correct horse battery".getBytes())).statusCode(), "the file's good lines still work");
+            Await.until("the bad line is logged", Duration.ofSeconds(5),
+                    () -> warren.log().contains("credentials line 1 is ignored"));
         }
+    }
+
+    @Test
+    void failedLoginsAreThrottledPerAddressAndUnknownUsersCostAPasswordCheck() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.create(List.of("echo.yaml"), Map.of("warren.security.failed-logins-per-minute", "5"))) {
+            Files.writeString(warren.data().resolve("credentials"),
+                    "user ops submit,read " + Secrets.hashPassword("correct horse battery".toCharArray()) + "\n");
+            warren.launch();
+            warren.awaitReady();
+            // a minute's window: the sixth failure within it is refused whatever it sends
+            for (int i = 0; i < 5; i++) {
+                assertError(warren.post("echo", "{}", "Authorization", basic("ops", "guess-" + i)), 401, "unauthorized");
+            }
+            HttpResponse<String> throttled = warren.post("echo", "{}", "Authorization", basic("ops", "correct horse battery"));
+            assertError(throttled, 429, "too_many_failed_logins");
+            assertTrue(Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow()) > 0);
+            assertError(warren.post("echo", "{}"), 429, "too_many_failed_logins");
+            assertTrue(warren.log().contains("Failed logins from 127.0.0.1 reached the limit"), "logged");
+            assertFalse(warren.log().contains("guess-"), "no secret logged");
+        }
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

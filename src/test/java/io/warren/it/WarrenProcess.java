@@ -60,6 +60,8 @@ public final class WarrenProcess implements AutoCloseable {
         properties.put("warren.queue.commands-prefix", prefix + ".commands.");
         properties.put("warren.instance.id", "i" + port);
         properties.put("warren.worker.drain-timeout-seconds", "20");
+        // tests send many refused credentials from one address; SecurityIT turns the throttle on
+        properties.put("warren.security.failed-logins-per-minute", "0");
         properties.put("warren.security.api-keys", "test-admin:admin:" + io.warren.security.Secrets.sha256(ADMIN_KEY));
         properties.putAll(extra);
     }

@@ -28,12 +28,16 @@ class SecretsTest {
     }
 
     @Test
-    void credentialsFileRefusesPlainSecretsAndUnknownRoles() throws Exception {
+    void credentialsFileIgnoresPlainSecretsAndUnknownRolesLineByLine() throws Exception {
+        // a bad line is logged and grants nothing; the file's other lines still count
         Path file = Files.createTempFile("credentials", "");
-        Files.writeString(file, "key ci submit plain-text-key\n");
-        assertThrows(IllegalArgumentException.class, () -> new Credentials(file, null));
-        Files.writeString(file, "key ci wizard sha256:" + "a".repeat(64) + "\n");
-        assertThrows(IllegalArgumentException.class, () -> new Credentials(file, null));
+        String good = Secrets.newApiKey();
+        Files.writeString(file, "key ci submit plain-text-key\nkey ok read sha256:" + Secrets.sha256(good) + "\n");
+        Credentials plain = new Credentials(file, null);
+        assertThrows(Credentials.Refused.class, () -> plain.byApiKey("plain-text-key"));
+        assertTrue(plain.byApiKey(good).may(Role.READ));
+        Files.writeString(file, "key ci wizard sha256:" + "a".repeat(64) + "\nkey late read sha256:x expires=never\n");
+        assertTrue(new Credentials(file, null).isEmpty());
         assertThrows(IllegalArgumentException.class, () -> new Credentials(Path.of("/nonexistent"), "ci:submit:plain"));
     }
 
