@@ -28,6 +28,7 @@ import io.warren.store.Database;
 import io.warren.store.GroupCommit;
 import io.warren.store.H2Compaction;
 import io.warren.store.JobStore;
+import io.warren.store.StoreHealth;
 import io.warren.fleet.Fleet;
 import io.warren.fleet.FleetStore;
 import io.warren.ops.JobMetrics;
@@ -66,6 +67,7 @@ public class WarrenBeans extends MainListenerSupport {
     private HikariDataSource dataSource;
     private GroupCommit groupCommit;
     private H2Compaction h2Compaction;
+    private StoreHealth storeHealth;
     private EmbeddedBroker embedded;
 
     /** Before the route files are read: their beans refer to these. */
@@ -107,7 +109,9 @@ public class WarrenBeans extends MainListenerSupport {
                 () -> Database.migrate(dataSource));
         groupCommit = new GroupCommit(dataSource);
         h2Compaction = H2Compaction.startIfH2(dbUrl, dataSource);
-        JobStore store = new JobStore(dataSource, groupCommit, Duration.ofHours(Long.parseLong(setting(settings, "warren.idempotency.retention-hours"))));
+        storeHealth = StoreHealth.start(dataSource, Duration.ofSeconds(1));
+        JobStore store = new JobStore(dataSource, groupCommit,
+                Duration.ofHours(Long.parseLong(setting(settings, "warren.idempotency.retention-hours"))), storeHealth);
 
         Names names = new Names(
                 setting(settings, "warren.exchange.jobs"),
@@ -147,7 +151,7 @@ public class WarrenBeans extends MainListenerSupport {
         if (health != null) {
             health.register(new ReadinessCheck("broker", "RabbitMQ at " + address, brokerProbe, embedded == null ? null
                     : "EMBEDDED DEVELOPMENT BROKER (Qpid Broker-J in warren's process): for trying warren only, not for production"));
-            health.register(new ReadinessCheck("database", "Job database", store::ping, null));
+            health.register(new ReadinessCheck("database", "Job database", storeHealth::requireUp, null));
             health.register(new ReadinessCheck("queues", "Work queues of the live job types", () -> {
                 if (!types.queueTroubles().isEmpty()) {
                     throw new IllegalStateException(String.join("; ", types.queueTroubles().values()));
@@ -179,6 +183,9 @@ public class WarrenBeans extends MainListenerSupport {
     public void afterStop(BaseMainSupport main) {
         if (h2Compaction != null) {
             h2Compaction.close();
+        }
+        if (storeHealth != null) {
+            storeHealth.close();
         }
         if (groupCommit != null) {
             groupCommit.close();

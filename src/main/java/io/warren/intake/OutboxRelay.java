@@ -40,5 +40,7 @@ public class OutboxRelay {
         JobRecord job = exchange.getMessage().getBody(JobRecord.class);
         exchange.setProperty(JobIntake.JOB, job);
         JobMessage.apply(exchange.getMessage(), job);
+        // the first copy may be in a queue or running: the worker's claim tells them apart by this
+        exchange.getMessage().setHeader(io.warren.JobHeaders.REPUBLISHED, "true");
     }
 }

@@ -29,11 +29,13 @@ public class JobStore {
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
     private final Duration idempotencyRetention;
+    private final StoreHealth health;
 
-    public JobStore(DataSource dataSource, GroupCommit groupCommit, Duration idempotencyRetention) {
+    public JobStore(DataSource dataSource, GroupCommit groupCommit, Duration idempotencyRetention, StoreHealth health) {
         this.dataSource = dataSource;
         this.groupCommit = groupCommit;
         this.idempotencyRetention = idempotencyRetention;
+        this.health = health;
     }
 
     /** What {@link #insert} did: stored the job, or found the first job of the same Idempotency-Key. */
@@ -48,6 +50,7 @@ public class JobStore {
      * credential that sent it): the same key and request from the same caller find the first job.
      */
     public Inserted insert(JobRecord job, String scope) {
+        health.requireUp(); // a database known to be away: refuse now, not after the pool's timeout
         for (int tries = 0; ; tries++) {
             try {
                 write(c -> {
@@ -92,6 +95,7 @@ public class JobStore {
 
     /** Stores new jobs (no Idempotency-Key) in one transaction: the batch endpoint. */
     public void insertAll(List<JobRecord> jobs) {
+        health.requireUp();
         write(c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (" + COLUMNS
                     + ") VALUES (?, ?, 'ACCEPTED', 0, ?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
@@ -153,11 +157,11 @@ public class JobStore {
 
     /**
      * Marks the job RUNNING for this attempt, unless it already finished or another copy of it is
-     * running (a duplicate delivery). A RUNNING job is taken over only by a redelivery: the broker
-     * gives an unacked message again when the worker that had it died. A fresh copy (the outbox
-     * relay published it again) finding it RUNNING is the same job already under way.
+     * running (a duplicate delivery). {@code mayTakeOver}: whether a RUNNING job may be claimed by
+     * this delivery: yes for the broker's redelivery of a dead worker's job; no for a second copy
+     * (the outbox relay published it again) while the first is under way.
      */
-    public Claim startAttempt(String id, int attempt, boolean redelivered) {
+    public Claim startAttempt(String id, int attempt, boolean mayTakeOver) {
         return write(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, "
                     + "attempts = GREATEST(attempts + 1, ?), started_at = COALESCE(started_at, ?) "
@@ -170,7 +174,7 @@ public class JobStore {
                 ps.setString(6, JobStatus.QUEUED.name());
                 ps.setString(7, JobStatus.RETRYING.name());
                 ps.setString(8, JobStatus.RUNNING.name());
-                ps.setBoolean(9, redelivered);
+                ps.setBoolean(9, mayTakeOver);
                 if (ps.executeUpdate() == 1) {
                     event(c, id, "ATTEMPT_STARTED", attempt, null);
                     return Claim.RUN;

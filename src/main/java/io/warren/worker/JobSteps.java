@@ -39,8 +39,12 @@ public class JobSteps {
         if (id == null) {
             return; // published by another client without a message id: nothing to record
         }
-        boolean redelivered = exchange.getMessage().getHeader(SpringRabbitMQConstants.REDELIVERED, false, Boolean.class);
-        if (store.startAttempt(id, attemptOf(exchange), redelivered) == JobStore.Claim.DUPLICATE) {
+        // a copy the relay published again, delivered for the first time, must not take over a
+        // RUNNING job (its first copy is under way); any other delivery may (its worker died)
+        Message message = exchange.getMessage();
+        boolean secondCopy = "true".equals(String.valueOf(message.getHeader(JobHeaders.REPUBLISHED)))
+                && !message.getHeader(SpringRabbitMQConstants.REDELIVERED, false, Boolean.class);
+        if (store.startAttempt(id, attemptOf(exchange), !secondCopy) == JobStore.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it", id);
             metrics.duplicateSuppressed(typeOf(exchange));
             exchange.setRouteStop(true);

@@ -39,8 +39,9 @@ class PauseResumeIT {
             assertEquals(0, ProbeLog.read(warren.data()).count("START"), "nothing ran while paused");
             assertEquals(200, warren.get("/observe/health/ready").statusCode(), "a paused type does not make warren unready");
             JsonNode types = JSON.readTree(warren.get("/api/v1/types").body());
-            assertEquals("[{\"type\":\"echo\",\"route\":\"work-echo\",\"workers\":\"RUNNING\"},"
-                    + "{\"type\":\"probe\",\"route\":\"work-probe\",\"workers\":\"PAUSED\"}]", types.get("types").toString());
+            assertEquals("[{\"type\":\"echo\",\"route\":\"work-echo\",\"workers\":\"RUNNING\",\"queue\":\"OK\",\"queueError\":null},"
+                    + "{\"type\":\"probe\",\"route\":\"work-probe\",\"workers\":\"PAUSED\",\"queue\":\"OK\",\"queueError\":null}]",
+                    types.get("types").toString());
 
             HttpResponse<String> resumed = warren.send("POST", "/api/v1/types/probe/resume", null);
             assertEquals("RUNNING", JSON.readTree(resumed.body()).get("workers").asText());
