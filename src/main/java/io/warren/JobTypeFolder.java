@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import io.warren.broker.JobTypes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -43,16 +44,20 @@ public class JobTypeFolder extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobTypeFolder.class);
     private static final long QUIET_MILLIS = 300;
+    /** The id a route or templated route in a YAML file declares. */
+    private static final java.util.regex.Pattern ROUTE_ID = java.util.regex.Pattern.compile("(?m)^\\s*-?\\s*(?:routeId|id):\\s*(\\S+)\\s*$");
 
     private final Map<Path, Set<String>> routesByFile = new HashMap<>();
     private final Map<Path, String> goodContentByFile = new HashMap<>();
     private CamelContext context;
     private Path folder;
     private WatchService watcher;
+    private JobTypes types;
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
         context = main.getCamelContext();
+        types = context.getRegistry().lookupByNameAndType("jobTypes", JobTypes.class);
         folder = Path.of(context.getPropertiesComponent().resolveProperty("warren.routes.dir").orElse("./routes"))
                 .toAbsolutePath().normalize();
         if (!Files.isDirectory(folder)) {
@@ -128,19 +133,33 @@ public class JobTypeFolder extends MainListenerSupport {
         if (current != null && current.equals(previous)) {
             return;
         }
-        removeRoutes(file);
+        String name = file.getFileName().toString();
         if (current == null) {
+            removeRoutes(file);
             goodContentByFile.remove(file);
-            LOG.info("Job type file {} deleted: its routes are removed", file.getFileName());
+            types.fileInvalid(name, null);
+            LOG.info("Job type file {} deleted: its routes are removed", name);
             return;
         }
+        String claimed = claimedElsewhere(file, current);
+        if (claimed != null) {
+            // refused before anything is loaded: the other file's routes are not touched at all
+            types.fileInvalid(name, claimed);
+            LOG.error("Job type file {} is refused whole: {}{}", name, claimed,
+                    previous == null ? "" : "; its previous version keeps running");
+            return;
+        }
+        removeRoutes(file);
         try {
             Set<String> ids = load(file, current);
             routesByFile.put(file, ids);
             goodContentByFile.put(file, current);
-            LOG.info("Job type file {} loaded: routes {}", file.getFileName(), ids);
+            types.fileInvalid(name, null);
+            LOG.info("Job type file {} loaded: routes {}", name, ids);
         } catch (Exception e) {
-            LOG.error("Job type file {} is invalid: {}{}", file.getFileName(), e.getMessage(),
+            String why = RouteFileError.describe(e, routesByFile);
+            types.fileInvalid(name, why);
+            LOG.error("Job type file {} is invalid: {}{}", name, why,
                     previous == null ? "" : "; the previous version keeps running");
             if (previous != null) {
                 try {
@@ -152,13 +171,40 @@ public class JobTypeFolder extends MainListenerSupport {
         }
     }
 
+    /** Loads the file's routes; on failure, what it added is removed again, so nothing half-loaded stays. */
     private Set<String> load(Path file, String content) throws Exception {
         Set<String> before = routeIds();
         Resource resource = ResourceHelper.fromString("file:" + file, content);
-        PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+        try {
+            PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+        } catch (Exception e) {
+            Set<String> leftovers = new TreeSet<>(routeIds());
+            leftovers.removeAll(before);
+            routesByFile.put(file, leftovers);
+            removeRoutes(file);
+            throw e;
+        }
         Set<String> added = new TreeSet<>(routeIds());
         added.removeAll(before);
         return added;
+    }
+
+    /**
+     * A route id this file declares that another file's route already has: Camel would replace that
+     * route silently. Read from the text, before loading, so the other file is not touched. Null if none.
+     */
+    private String claimedElsewhere(Path file, String content) {
+        java.util.regex.Matcher ids = ROUTE_ID.matcher(content);
+        while (ids.find()) {
+            String id = ids.group(1).replaceAll("^[\"']|[\"']$", "");
+            for (Map.Entry<Path, Set<String>> other : routesByFile.entrySet()) {
+                if (!other.getKey().equals(file) && other.getValue().contains(id)) {
+                    return "route id '" + id + "' is already taken by " + other.getKey().getFileName()
+                            + ", which keeps running; give this file's route another id";
+                }
+            }
+        }
+        return null;
     }
 
     private void removeRoutes(Path file) {

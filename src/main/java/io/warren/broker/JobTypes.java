@@ -20,6 +20,7 @@ public class JobTypes {
     private final Map<String, String> routeByType = new ConcurrentSkipListMap<>();
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
     private final Map<String, String> queueTrouble = new ConcurrentHashMap<>();
+    private final Map<String, String> invalidFiles = new ConcurrentSkipListMap<>();
 
     public void register(String type, String routeId) {
         routeByType.put(type, routeId);
@@ -69,6 +70,20 @@ public class JobTypes {
 
     public boolean isDisabled(String type) {
         return disabled.contains(type);
+    }
+
+    /** A route file that did not load (null clears it): shown on GET /api/v1/types. */
+    public void fileInvalid(String file, String why) {
+        if (why == null) {
+            invalidFiles.remove(file);
+        } else {
+            invalidFiles.put(file, why);
+        }
+    }
+
+    /** File name -> why it did not load, sorted by name. */
+    public Map<String, String> invalidFiles() {
+        return Map.copyOf(invalidFiles);
     }
 
     /** Sorted. */

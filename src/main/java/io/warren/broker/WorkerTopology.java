@@ -31,6 +31,11 @@ public class WorkerTopology extends RoutePolicySupport {
     @Override
     public void onInit(Route route) {
         String type = typeOf(route);
+        String owner = types.routeOf(type);
+        if (owner != null && !owner.equals(route.getRouteId())) {
+            throw new IllegalStateException("job type '" + type + "' is already live in route " + owner
+                    + "; route " + route.getRouteId() + " may not claim it too");
+        }
         // a work queue that is not there (new type, or lost by the broker) gets its QUEUED jobs back
         watch.ensure(type, false);
         topology.declareType(type);
@@ -44,6 +49,9 @@ public class WorkerTopology extends RoutePolicySupport {
     @Override
     public void onRemove(Route route) {
         String type = typeOf(route);
+        if (!route.getRouteId().equals(types.routeOf(type))) {
+            return; // a route refused at start: the type belongs to another one
+        }
         types.unregister(type);
         LOG.info("Job type '{}' removed with route {}", type, route.getRouteId());
     }

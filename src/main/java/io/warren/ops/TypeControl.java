@@ -31,6 +31,8 @@ public class TypeControl {
         for (String type : jobTypes.names()) {
             types.add(state(exchange.getContext(), type));
         }
+        ArrayNode invalid = body.putArray("invalidFiles");
+        new java.util.TreeMap<>(jobTypes.invalidFiles()).forEach((file, why) -> invalid.addObject().put("file", file).put("error", why));
         HttpReply.send(exchange, 200, body, Map.of());
     }
 

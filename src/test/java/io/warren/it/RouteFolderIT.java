@@ -1,6 +1,9 @@
 package io.warren.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -62,6 +65,58 @@ class RouteFolderIT {
             Files.writeString(file, content.substring(0, content.length() / 2));
             Files.writeString(file, content.substring(content.length() / 2), StandardOpenOption.APPEND);
             Await.until("type 'late' live", Duration.ofSeconds(20), () -> warren.post("late", "{}").statusCode() == 202);
+        }
+    }
+
+    /** A second file may not take a live type or a route id; a broken file says why, with its line. */
+    @Test
+    void aFileClaimingALiveTypeOrRouteIsRefusedWholeAndBrokenFilesSayWhy() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.start(List.of("echo.yaml"), Map.of());
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            String echo = Files.readString(Path.of("routes/echo.yaml"));
+            // same type, another route id
+            Files.writeString(warren.routes().resolve("echo-copy.yaml"), echo.replace("routeId: work-echo", "routeId: work-echo-copy"));
+            Await.until("refused", Duration.ofSeconds(20), () -> warren.log().contains("Job type file echo-copy.yaml is invalid"));
+            assertTrue(warren.log().contains("job type 'echo' is already live in route work-echo of echo.yaml"), "names both files");
+            // same route id, another type: refused before loading, so work-echo is not even restarted
+            Files.writeString(warren.routes().resolve("echo-twin.yaml"), echo.replace("value: echo", "value: twin"));
+            Await.until("refused", Duration.ofSeconds(20), () -> warren.log().contains("Job type file echo-twin.yaml is refused whole"));
+            assertEquals(404, warren.post("twin", "{}").statusCode());
+
+            JsonNode listed = JSON.readTree(warren.get("/api/v1/types").body());
+            assertEquals(1, listed.get("types").size(), listed.toString());
+            assertEquals("work-echo", listed.get("types").get(0).get("route").asText());
+            assertEquals(2, listed.get("invalidFiles").size(), listed.toString());
+
+            // type control still acts on the real route: pause holds jobs, resume runs them
+            assertEquals("PAUSED", JSON.readTree(warren.send("POST", "/api/v1/types/echo/pause", null).body()).get("workers").asText());
+            String held = JSON.readTree(warren.post("echo", "{}").body()).get("jobId").asText();
+            Await.until("held in the queue", Duration.ofSeconds(10), () -> amqp.depth(warren.workQueue("echo")) == 1);
+            assertEquals(200, warren.send("POST", "/api/v1/types/echo/resume", null).statusCode());
+            Await.until("run after resume", Duration.ofSeconds(20), () -> warren.log().contains("echo job " + held));
+
+            // deleting the refused files leaves echo as it was
+            Files.delete(warren.routes().resolve("echo-copy.yaml"));
+            Files.delete(warren.routes().resolve("echo-twin.yaml"));
+            Await.until("no invalid files", Duration.ofSeconds(20),
+                    () -> JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").isEmpty());
+            assertEquals(202, warren.post("echo", "{}").statusCode());
+
+            // broken files say why: a YAML syntax error with its line, a class that is not there
+            Files.writeString(warren.routes().resolve("syntax.yaml"), "- route:\n    id: x\n    from: [unclosed\n");
+            Files.writeString(warren.routes().resolve("noclass.yaml"), echo.replace("io.warren.processors.Echo", "io.warren.NoSuchHandler")
+                    .replace("value: echo", "value: noclass").replace("routeId: work-echo", "routeId: work-noclass")
+                    .replace("echoHandler", "noclassHandler"));
+            Await.until("both reported", Duration.ofSeconds(20),
+                    () -> JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").size() == 2);
+            JsonNode invalid = JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles");
+            String noclass = invalid.get(0).get("error").asText();
+            String syntax = invalid.get(1).get("error").asText();
+            assertEquals("noclass.yaml", invalid.get(0).get("file").asText());
+            assertTrue(noclass.contains("io.warren.NoSuchHandler"), noclass);
+            assertTrue(syntax.contains("line"), syntax);
+            assertTrue(warren.log().contains("Job type file syntax.yaml is invalid: ") && warren.log().contains(syntax), "logged the same");
+            assertEquals(202, warren.post("echo", "{}").statusCode(), "echo untouched");
         }
     }
 }
