@@ -1,6 +1,7 @@
 package io.warren;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
@@ -34,10 +35,29 @@ public class HttpFront extends EventNotifierSupport {
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{warren.http.port}}"));
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         router.route().order(Integer.MIN_VALUE).failureHandler(HttpFront::failed);
+        router.route().order(Integer.MIN_VALUE + 1).handler(HttpFront::plainBodiesOnly);
         if (guard != null) {
-            router.route().order(Integer.MIN_VALUE + 1).handler(guard);
+            router.route().order(Integer.MIN_VALUE + 2).handler(guard);
         }
+        // HEAD is GET without the body (RFC 9110): the routes see GET, Vert.x drops the body for HEAD
+        router.route().order(Integer.MIN_VALUE + 3).method(HttpMethod.HEAD)
+                .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
         router.route().order(Integer.MAX_VALUE).handler(ctx -> send(ctx, 404, "not_found", "No such endpoint"));
+    }
+
+    /**
+     * A body in a transfer coding other than chunked (gzip, deflate, ...) would be read as plain
+     * bytes: refused, as RFC 9112 allows (501 for a transfer coding the server does not understand).
+     */
+    private static void plainBodiesOnly(RoutingContext ctx) {
+        String codings = ctx.request().getHeader("Transfer-Encoding");
+        if (codings != null && !codings.strip().equalsIgnoreCase("chunked")) {
+            ctx.response().putHeader("Connection", "close");
+            send(ctx, 501, "unsupported_transfer_encoding", "Transfer-Encoding '" + codings.replaceAll("[^\\x20-\\x7E]", "?")
+                    + "' is not supported; send the body plain or chunked");
+            return;
+        }
+        ctx.next();
     }
 
     private static void failed(RoutingContext ctx) {

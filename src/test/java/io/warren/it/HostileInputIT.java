@@ -116,6 +116,7 @@ class HostileInputIT {
     @MethodSource("requests")
     void isRefusedClearlyAndPublishesNothing(String name, String method, String path, String body,
                                              Map<String, String> headers, int status, String code) throws Exception {
+        long storedBefore = storedJobs();
         HttpResponse<String> response = headers.containsKey("X-Raw-Latin1")
                 ? latin1(path, body)
                 : warren.send(method, path, body, flatten(headers));
@@ -128,7 +129,54 @@ class HostileInputIT {
             assertFalse(error.get("message").asText().isBlank());
         }
         assertNull(amqp.get(tap), name + ": something was published");
+        // the tap hears the echo key only; a job published under any other key was stored first
+        assertEquals(storedBefore, storedJobs(), name + ": a job was stored");
         assertEquals(200, warren.get("/observe/health").statusCode(), name + ": warren unhealthy afterwards");
+    }
+
+    @org.junit.jupiter.api.Test
+    void headIsGetWithoutABody() throws Exception {
+        HttpResponse<String> head = warren.send("HEAD", "/api/v1/types", null);
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals(200, warren.send("HEAD", "/observe/health", null).statusCode());
+        assertEquals(401, warren.send("HEAD", "/api/v1/types", null, NO_AUTH, "x").statusCode(), "still guarded");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTransferCodingOtherThanChunkedIsRefusedNotReadAsPlain() throws Exception {
+        long storedBefore = storedJobs();
+        String body = "{\"a\": 1}";
+        String request = "POST /api/v1/jobs/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + WarrenProcess.ADMIN_KEY
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
+        String response;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(warren.url("/")).getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            for (int n; !read.toString(java.nio.charset.StandardCharsets.UTF_8).contains("}}") && (n = socket.getInputStream().read(buffer)) > 0; ) {
+                read.write(buffer, 0, n);
+            }
+            response = read.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(response.startsWith("HTTP/1.1 501"), response);
+        assertTrue(response.contains("\"unsupported_transfer_encoding\""), response);
+        assertNull(amqp.get(tap), "nothing published");
+        assertEquals(storedBefore, storedJobs(), "nothing stored");
+    }
+
+    /** Every job in the store, whatever its type or status. */
+    private static long storedJobs() throws Exception {
+        long total = 0;
+        for (JsonNode byStatus : JSON.readTree(warren.get("/api/v1/stats").body()).get("jobsByTypeAndStatus")) {
+            for (JsonNode count : byStatus) {
+                total += count.asLong();
+            }
+        }
+        return total;
     }
 
     private static Map<String, String> json() {
