@@ -146,7 +146,7 @@ public class WarrenBeans extends MainListenerSupport {
         registry.bind("queueWatch", queueWatch);
         registry.bind("workerTopology", new WorkerTopology(topology, types, metrics, queueWatch));
         registry.bind("queueAdmin", new QueueAdmin(factory, names, types, address,
-                embedded != null ? null : optional(settings, "warren.rabbitmq.management-url")));
+                embedded != null ? null : optional(settings, "warren.rabbitmq.management-url"), store));
         metrics.queueDepth(names.auditQueue());
         if (health != null) {
             health.register(new ReadinessCheck("broker", "RabbitMQ at " + address, brokerProbe, embedded == null ? null

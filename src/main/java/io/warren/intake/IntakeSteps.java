@@ -24,6 +24,7 @@ public class IntakeSteps {
     private JobStore store;
     private JobMetrics metrics;
     private boolean outbox = true;
+    private final OutageLog outage = new OutageLog();
 
     public void setStore(JobStore store) {
         this.store = store;
@@ -42,6 +43,11 @@ public class IntakeSteps {
         JobRecord job = exchange.getProperty(JobIntake.JOB, JobRecord.class);
         Long since = exchange.getProperty(PUBLISHING_SINCE, Long.class);
         metrics.published(job.type(), since == null ? null : Duration.ofNanos(System.nanoTime() - since));
+        long refused = outage.recovered();
+        if (refused > 0) {
+            LOG.warn("The broker takes jobs again; it had not taken {} job(s) since the outage began{}", refused,
+                    outbox ? " (the outbox relay publishes them)" : " (each answered 503)");
+        }
         try {
             store.published(job.id());
         } catch (StoreUnavailable e) {
@@ -53,9 +59,11 @@ public class IntakeSteps {
     public void notPublished(Exchange exchange) throws Exception {
         JobRecord job = exchange.getProperty(JobIntake.JOB, JobRecord.class);
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (outage.refused()) {
+            LOG.warn("Broker did not take job {} ({}); {}. Further jobs are counted until the broker takes one again",
+                    job.id(), failure.getMessage(), outbox ? "it is stored and the outbox relay will publish it" : "answered 503");
+        }
         if (outbox) {
-            LOG.warn("Broker did not take job {} ({}); it is stored and the outbox relay will publish it",
-                    job.id(), failure.getMessage());
             return;
         }
         store.delete(job.id());

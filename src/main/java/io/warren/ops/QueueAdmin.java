@@ -9,6 +9,7 @@ import io.warren.broker.Names;
 import io.warren.intake.HttpReply;
 import io.warren.intake.JobRejected;
 import io.warren.security.ApiGuard;
+import io.warren.store.JobStore;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -44,8 +45,12 @@ public class QueueAdmin {
     private final String managementUrl;
     private final String authorization;
 
-    public QueueAdmin(CachingConnectionFactory factory, Names names, JobTypes types, BrokerAddress address, String managementUrl) {
+    private final JobStore store;
+
+    public QueueAdmin(CachingConnectionFactory factory, Names names, JobTypes types, BrokerAddress address, String managementUrl,
+                      JobStore store) {
         this.factory = factory;
+        this.store = store;
         this.admin = new RabbitAdmin(factory);
         this.names = names;
         this.types = types;
@@ -72,8 +77,9 @@ public class QueueAdmin {
     /** POST /api/v1/queues/{name}/purge?confirm={name} */
     public void purge(Exchange exchange) {
         String queue = confirmed(exchange);
-        int purged = admin.purgeQueue(queue);
-        LOG.warn("Queue {} purged by {}: {} messages removed", queue, ApiGuard.principalOf(exchange), purged);
+        String by = ApiGuard.principalOf(exchange);
+        int purged = "work".equals(kindOf(queue)) ? purgeJobs(queue, by) : admin.purgeQueue(queue);
+        LOG.warn("Queue {} purged by {}: {} messages removed", queue, by, purged);
         HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("purged", purged), Map.of());
     }
 
@@ -88,6 +94,30 @@ public class QueueAdmin {
         admin.deleteQueue(queue);
         LOG.warn("Queue {} deleted by {}", queue, ApiGuard.principalOf(exchange));
         HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("deleted", true), Map.of());
+    }
+
+    /**
+     * A work queue is emptied message by message, so each purged job is recorded (DISCARDED, history
+     * event PURGED) instead of staying QUEUED for ever, or being published again if its queue is
+     * ever found missing. Messages arriving meanwhile may be taken too; each is recorded the same.
+     */
+    private int purgeJobs(String queue, String by) {
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = factory.createConnection();
+             com.rabbitmq.client.Channel channel = connection.createChannel(false)) {
+            for (com.rabbitmq.client.GetResponse message = channel.basicGet(queue, false); message != null;
+                 message = channel.basicGet(queue, false)) {
+                if (message.getProps().getMessageId() != null) {
+                    ids.add(message.getProps().getMessageId());
+                }
+                channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
+            }
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Purging " + queue + " stopped after " + ids.size() + " messages: " + e.getMessage(), e);
+        } finally {
+            store.purged(ids, "by " + by + " from " + queue);
+        }
+        return ids.size();
     }
 
     /** GET /api/v1/broker: a round trip to the broker, its product and version. */

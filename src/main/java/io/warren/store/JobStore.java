@@ -294,6 +294,30 @@ public class JobStore {
         });
     }
 
+    /** Jobs an admin purged from their work queue: DISCARDED (if not finished), history event PURGED. */
+    public void purged(List<String> ids, String detail) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET status = ?, finished_at = ? WHERE id = ? "
+                    + "AND status IN (?, ?, ?)")) {
+                for (String id : ids) {
+                    ps.setString(1, JobStatus.DISCARDED.name());
+                    ps.setObject(2, time(Instant.now()));
+                    ps.setString(3, id);
+                    ps.setString(4, JobStatus.ACCEPTED.name());
+                    ps.setString(5, JobStatus.QUEUED.name());
+                    ps.setString(6, JobStatus.RETRYING.name());
+                    if (ps.executeUpdate() == 1) {
+                        event(c, id, "PURGED", null, detail);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     /** Discards a dead job: it stays, with its history, as DISCARDED. False when it is not dead. */
     public boolean discard(String id, String by) {
         return transaction(c -> {

@@ -22,8 +22,11 @@ class QueueAdminIT {
              Amqp amqp = new Amqp(TestBroker.url())) {
             String work = warren.workQueue("probe");
             assertEquals(200, warren.send("POST", "/api/v1/types/probe/pause", null).statusCode());
+            List<String> ids = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                assertEquals(202, warren.post("probe", "{}").statusCode());
+                HttpResponse<String> accepted = warren.post("probe", "{}");
+                assertEquals(202, accepted.statusCode());
+                ids.add(JSON.readTree(accepted.body()).get("jobId").asText());
             }
             Await.until("3 ready", Duration.ofSeconds(10), () -> amqp.depth(work) == 3);
 
@@ -47,6 +50,11 @@ class QueueAdminIT {
             assertEquals(3, JSON.readTree(purged.body()).get("purged").asInt(), purged.body());
             assertEquals(0, amqp.depth(work));
             assertTrue(warren.log().contains("Queue " + work + " purged by test-admin: 3 messages removed"), "logged with who");
+            for (String id : ids) {
+                // recorded, not left QUEUED for ever
+                assertEquals("DISCARDED", JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText());
+                assertTrue(warren.get("/api/v1/jobs/" + id + "/history").body().contains("PURGED"));
+            }
 
             String dead = warren.deadQueue("probe");
             assertEquals(400, warren.send("DELETE", "/api/v1/queues/" + dead, null).statusCode());
