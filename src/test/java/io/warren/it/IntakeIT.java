@@ -81,7 +81,7 @@ class IntakeIT {
         assertEquals(1, line.get("payload").get("n").asInt());
         assertEquals("order-42", line.get("correlationId").asText());
         Await.until("echo job processed", Duration.ofSeconds(20), () -> warren.log().contains("echo job " + jobId));
-        Await.until("work queue drained", Duration.ofSeconds(20), () -> amqp.depth(warren.workQueue("echo")) == 0);
+        Acked.all(warren, amqp, "echo");
     }
 
     @Test

@@ -92,6 +92,30 @@ class JobStatusIT {
     }
 
     @Test
+    void concurrentRequestsWithOneIdempotencyKeyMakeOneJob() throws Exception {
+        String key = "race-" + System.nanoTime();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sent.add(pool.submit(() -> warren.post("echo", "{\"race\": true}", "Idempotency-Key", key)));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var response : sent) {
+                HttpResponse<String> answer = response.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(202, answer.statusCode(), answer.body());
+                ids.add(JSON.readTree(answer.body()).get("jobId").asText());
+            }
+            assertEquals(1, ids.size(), "one job for one key: " + ids);
+            String id = ids.iterator().next();
+            Await.until("echo done", Duration.ofSeconds(20), () -> warren.log().contains("echo job " + id));
+            assertEquals(1, warren.log().split("echo job " + id, -1).length - 1, "run once");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void idempotencyKeyReturnsTheFirstJobOrAConflict() throws Exception {
         String key = "order-" + System.nanoTime();
         HttpResponse<String> first = warren.post("echo", "{\"a\": 1, \"b\": [1, 2]}", "Idempotency-Key", key);

@@ -36,10 +36,39 @@ class LifecycleIT {
     }
 
     @Test
+    void killMinus9WithDozensInFlightAndPrefetchedEveryAcceptedJobSucceeds() throws Exception {
+        // prefetch 10 and concurrency 2 (the defaults): 2 running, up to 18 prefetched, the rest Ready
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                ids.add(accept(warren, "{\"sleepMillis\": 300}"));
+            }
+            Await.until("a few done", Duration.ofSeconds(30), () -> probe(warren).count("DONE") >= 4);
+            warren.kill9();
+            ProbeLog atKill = probe(warren);
+            warren.restart();
+            for (String id : ids) {
+                Await.until(id + " SUCCEEDED", Duration.ofSeconds(90), () -> "SUCCEEDED".equals(
+                        JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).path("status").asText()));
+            }
+            ProbeLog log = probe(warren);
+            for (String id : ids) {
+                assertTrue(log.count("DONE", id) >= 1, id + " never ran to the end");
+                // a second run is at-least-once at work, and only for a job that was under way when killed
+                if (log.count("START", id) > 1) {
+                    assertEquals(1, atKill.count("START", id), id + " ran twice without having been under way at the kill");
+                }
+            }
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void sigtermDrainsRunningJobsWithoutRunningThemTwice() throws Exception {
         try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
-            String jobId = accept(warren, "{\"sleepMillis\": 3000}");
+            // longer than the listener's own 5 s shutdown timeout, shorter than warren's drain (20 s here):
+            // without warren's drain setting the channel would close under it and it would run twice
+            String jobId = accept(warren, "{\"sleepMillis\": 8000}");
             Await.until("job started", Duration.ofSeconds(20), () -> probe(warren).count("START", jobId) == 1);
 
             warren.sigterm();
@@ -59,6 +88,31 @@ class LifecycleIT {
             assertEquals(1, probe(warren).count("START", jobId), "the drained job did not run again");
             assertEquals("SUCCEEDED", JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body()).get("status").asText(),
                     "its success was recorded while draining");
+        }
+    }
+
+    @Test
+    void aJobLongerThanTheDrainTimeoutIsRedeliveredNotLost() throws Exception {
+        // drain 3 s (warren then gives Camel 10 s more to stop); the job needs 20 s: warren exits under it
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of("warren.worker.drain-timeout-seconds", "3"))) {
+            String jobId = accept(warren, "{\"sleepMillis\": 20000}");
+            Await.until("job started", Duration.ofSeconds(20), () -> probe(warren).count("START", jobId) == 1);
+            warren.sigterm();
+            warren.awaitExit(Duration.ofSeconds(90));
+            // the listener gave up on it after 3 s: its ack cannot go through the closed channel, so the
+            // broker keeps it for the next start, whether or not the run went on until the process exited
+            long finishedBeforeExit = probe(warren).count("DONE", jobId);
+
+            warren.restart();
+            Await.until("recorded SUCCEEDED", Duration.ofSeconds(60), () -> "SUCCEEDED".equals(
+                    JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body()).path("status").asText()));
+            try (Amqp amqp = new Amqp(TestBroker.url())) {
+                Acked.all(warren, amqp, "probe");
+            }
+            ProbeLog log = probe(warren);
+            assertEquals(1, log.count("DONE", jobId), "run to the end exactly once");
+            // run again only if the first run was cut off; and never two at once: the first process was gone
+            assertEquals(finishedBeforeExit == 1 ? 1 : 2, log.count("START", jobId));
         }
     }
 
@@ -94,6 +148,25 @@ class LifecycleIT {
             assertTrue(log.contains("retrying in"), log);
             assertTrue(log.contains("amqp://guest:****@127.0.0.1:" + closed), log);
             assertFalse(log.contains("s3cret-pw"), "password in the log");
+        }
+    }
+
+    @Test
+    void unreachableDatabaseAtStartIsRetriedThenGivenUpWithoutLeakingThePassword() throws Exception {
+        int closed = WarrenProcess.freePort();
+        try (WarrenProcess warren = WarrenProcess.create(List.of("probe.yaml"), Map.of(
+                "warren.db.url", "jdbc:postgresql://127.0.0.1:" + closed + "/warren",
+                "warren.db.user", "warren",
+                "warren.db.password", "db-s3cret-pw",
+                "warren.db.startup-timeout-seconds", "12"))) {
+            warren.launch();
+            int exit = warren.awaitExit(Duration.ofSeconds(60));
+
+            assertNotEquals(0, exit);
+            String log = warren.log();
+            assertTrue(log.contains("Job database at jdbc:postgresql://127.0.0.1:" + closed), log);
+            assertTrue(log.contains("retrying in"), log);
+            assertFalse(log.contains("db-s3cret-pw"), "password in the log");
         }
     }
 

@@ -3,6 +3,7 @@ package io.warren.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -61,6 +62,53 @@ class OutboxIT {
 
                 proxy.restore();
                 Await.until("accepted again", Duration.ofSeconds(30), () -> warren.post("probe", "{}").statusCode() == 202);
+            }
+        }
+    }
+
+    @Test
+    void withTheOutboxOffABrokerNackIsA503ForOneJobAndPerItemForABatch() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of("warren.outbox.enabled", "false"));
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            // a second queue on the probe key that refuses every message: the broker nacks the publish
+            String refusing = warren.prefix() + ".refusing";
+            amqp.tap(refusing, warren.jobsExchange(), "probe", Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+            try {
+                HttpResponse<String> one = warren.post("probe", "{}");
+                assertEquals(503, one.statusCode(), "a nack is never a 202 without the outbox: " + one.body());
+                assertEquals("broker_unavailable", JSON.readTree(one.body()).get("error").get("code").asText());
+                HttpResponse<String> batch = warren.post("probe/batch", "[{}, {}]");
+                JsonNode answer = JSON.readTree(batch.body());
+                assertEquals(0, answer.get("accepted").asInt(), batch.body());
+                for (JsonNode item : answer.get("results")) {
+                    assertEquals("broker_unavailable", item.get("error").get("code").asText(), batch.body());
+                }
+                assertEquals(0, JSON.readTree(warren.get("/api/v1/jobs").body()).get("jobs").size(), "nothing stored");
+            } finally {
+                amqp.deleteQueue(refusing);
+            }
+            assertEquals(202, warren.post("probe", "{}").statusCode(), "accepted once the broker takes jobs");
+        }
+    }
+
+    @Test
+    void aBatchDuringABrokerOutageIsAcceptedAndRelayedWithTheOutboxOn() throws Exception {
+        try (CuttableProxy proxy = CuttableProxy.forBroker()) {
+            try (WarrenProcess warren = viaProxy(proxy, Map.of(
+                    "warren.outbox.relay-after-millis", "2000",
+                    "warren.outbox.relay-period-millis", "500"))) {
+                proxy.cut();
+                HttpResponse<String> batch = warren.post("probe/batch", "[{\"n\": 1}, {\"n\": 2}, {\"n\": 3}]");
+                JsonNode answer = JSON.readTree(batch.body());
+                assertEquals(3, answer.get("accepted").asInt(), batch.body());
+                List<String> ids = new ArrayList<>();
+                answer.get("results").forEach(item -> ids.add(item.get("jobId").asText()));
+                proxy.restore();
+                for (String id : ids) {
+                    Await.until(id + " run once and recorded", Duration.ofSeconds(60), () -> "SUCCEEDED".equals(
+                            JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText()));
+                    assertEquals(1, ProbeLog.read(warren.data()).count("START", id), "run once: " + id);
+                }
             }
         }
     }
