@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -19,11 +20,17 @@ import java.util.regex.Pattern;
  * endpoint or the batch endpoint. Prints accepted/s, end-to-end processed/s (until the instance's
  * succeeded counter for the type grew by N), accept latency percentiles and errors, as one "key=value" line.
  *
- *   java bench/Throughput.java --url http://127.0.0.1:8080 --key wk_... --type bench --jobs 10000 --concurrency 8 [--batch 100]
+ *   java bench/Throughput.java --url http://127.0.0.1:8080 --key wk_... --type bench --jobs 10000 --concurrency 8 [--batch 100] [--allow-errors]
  *
  * --url may list several instances (comma-separated): requests go to them in turn. --ids FILE
  * writes the id of every accepted job; --wait false skips waiting for them to be processed (the
  * drills count that from the ledger instead).
+ *
+ * Exit status: 1 when a request failed or was refused (an error answer, no answer, or a batch
+ * answer that accepted fewer jobs than it was sent), unless --allow-errors is given (the drills that
+ * take an instance away expect refusals); 1 also when, waiting, not every accepted job was processed
+ * within 600 s, or when the requests were still running after an hour. Otherwise 0. The result line
+ * is printed either way; why it failed goes to stderr.
  */
 public class Throughput {
 
@@ -38,6 +45,7 @@ public class Throughput {
         int concurrency = Integer.parseInt(arg(args, "--concurrency", "8"));
         int batch = Integer.parseInt(arg(args, "--batch", "0"));
         int size = Integer.parseInt(arg(args, "--size", "100"));
+        boolean allowErrors = Arrays.asList(args).contains("--allow-errors");
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         String payload = "{\"pad\":\"" + "x".repeat(Math.max(0, size - 10)) + "\"}";
@@ -67,6 +75,9 @@ public class Throughput {
                             List<String> got = jobIds(response.body());
                             accepted.addAndGet(got.size());
                             ids.addAll(got);
+                            if (got.size() != items) {
+                                errors.incrementAndGet(); // items rejected in a 200 batch answer were not accepted either
+                            }
                         } else {
                             errors.incrementAndGet();
                         }
@@ -78,10 +89,15 @@ public class Throughput {
             });
         }
         pool.shutdown();
-        pool.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS);
+        boolean finished = pool.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS);
+        if (!finished) {
+            pool.shutdownNow();
+        }
         double acceptSeconds = (System.nanoTime() - started) / 1e9;
         if (idsFile != null) {
-            Files.write(Path.of(idsFile), ids);
+            synchronized (ids) { // a synchronized list is iterated under its own lock
+                Files.write(Path.of(idsFile), ids);
+            }
         }
         while (wait && succeeded(http, url, key, type) - before < accepted.get()) {
             if ((System.nanoTime() - started) / 1e9 > 600) {
@@ -99,6 +115,23 @@ public class Throughput {
                 wait ? String.valueOf(processed) : "n/a", accepted.get() / acceptSeconds,
                 wait ? String.format("%.0f", processed / endToEndSeconds) : "n/a",
                 pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
+
+        // a load that went wrong must not pass for a measurement: the scripts run under set -e
+        int status = 0;
+        if (!finished) {
+            System.err.println("load: requests were still running after an hour");
+            status = 1;
+        }
+        if (errors.get() > 0 && !allowErrors) {
+            System.err.printf("load: %d of %d requests failed or were refused (pass --allow-errors where that is expected)%n",
+                    errors.get(), requests);
+            status = 1;
+        }
+        if (wait && processed < accepted.get()) {
+            System.err.printf("load: only %d of %d accepted jobs were processed within 600 s%n", processed, accepted.get());
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /** The instance's own counter (Prometheus), cheap to poll; the stats endpoint counts the whole jobs table. */

@@ -4,13 +4,21 @@
 #   broker   rabbitmqctl stop_app, 10 s later start_app
 #   kill9    kill -9 of instance b (restarted when the load is over, as an orchestrator would)
 #   sigterm  SIGTERM to instance b (it drains; restarted when the load is over)
-# Each drill reports accepted (202 answers), processed, lost and duplicated, from the ledger.
+# Each drill reports accepted (202 answers), processed, lost and duplicated, from the ledger, and
+# PASS or FAIL with the reasons. A drill fails on a lost job; on a duplicate, except in kill9 where
+# the killed instance had run that job (it died before the ack; RabbitMQ redelivered it); when the
+# jobs did not all run in time; when a request was refused in the broker drill (the outbox answers
+# 202 meanwhile); or when its fault did not happen: the broker still took connections, instance b
+# outlived its kill -9 or its SIGTERM, or the load was over before the fault. Exits 1 if any failed.
 #   bench/drills.sh [jobs] [drill ...]      (default: all three)
 source "$(dirname "$0")/lib.sh"
 JOBS=${1:-6000}
 shift || true
 DRILLS=("${@:-broker kill9 sigterm}")
 read -r -a DRILLS <<< "${DRILLS[*]}"
+for drill in "${DRILLS[@]}"; do # before anything starts, not half-way through
+  case $drill in broker|kill9|sigterm) ;; *) echo "unknown drill $drill (broker, kill9, sigterm)"; exit 2 ;; esac
+done
 
 bin/ensure-postgres >/dev/null
 DB="warren_drill_$(date +%s)"
@@ -20,28 +28,101 @@ DB_ENV=(WARREN_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" WARREN_DB_USER=warr
 start_warren a 18101 "${DB_ENV[@]}"
 start_warren b 18102 "${DB_ENV[@]}"
 
+# ledger_of NAME: the runs one instance's ledger holds so far (all drills: filter by a drill's ids)
+ledger_of() { cat "$WORK/$1/data/ledger.txt" 2>/dev/null || true; }
+
+# broker_down: a connection to 5672 is refused (stop_app closes the AMQP listener)
+broker_down() { ! amqp_answers; }
+
+FAILED=() # "drill: reason" for each failure, repeated at the end
 for drill in "${DRILLS[@]}"; do
   ids="$WORK/$drill.ids"
-  load --url "http://127.0.0.1:18101,http://127.0.0.1:18102" --type ledger --jobs "$JOBS" --concurrency 8 \
-    --ids "$ids" --wait false > "$WORK/$drill.load" 2>&1 &
+  why=() # this drill's failures
+  : > "$ids" # (empty, not missing, if the load program dies before writing it)
+  opts=(--url "http://127.0.0.1:18101,http://127.0.0.1:18102" --type ledger --jobs "$JOBS" --concurrency 8
+    --ids "$ids" --wait false)
+  # requests to b while it is dead or draining are refused, and that is the point; during a broker
+  # outage the outbox answers 202, so there a refused request fails the drill
+  [ "$drill" = broker ] || opts+=(--allow-errors)
+  load "${opts[@]}" > "$WORK/$drill.load" 2>&1 &
   loader=$!
   PIDS+=("$loader")
   sleep 3
+  # a fault after the load proves nothing about a fault under load
+  gone "$loader" && why+=("the load was over before the fault (give it more jobs)")
   case $drill in
     broker) AT_EXIT+=("rmqctl -q start_app") # even if this script is stopped meanwhile
-            rmqctl -q stop_app; sleep 10; rmqctl -q start_app ;;
-    kill9) kill -9 "$(pid_of b)" ;;
-    sigterm) kill -TERM "$(pid_of b)" ;;
-    *) echo "unknown drill $drill"; exit 2 ;;
+            rmqctl -q stop_app || why+=("rabbitmqctl stop_app failed")
+            # proof of the outage: nobody can connect, right after stop_app and still at its end
+            within 5 broker_down || why+=("the broker still took connections on 5672 after stop_app")
+            sleep 10
+            amqp_answers && why+=("the broker took connections on 5672 again before start_app")
+            rmqctl -q start_app || why+=("rabbitmqctl start_app failed")
+            # the next drills need it back (and the outbox can only publish then)
+            within 60 amqp_answers || { echo "drill broker: FAIL: RabbitMQ did not come back on 5672 within 60 s"; exit 1; } ;;
+    kill9) victim=$(pid_of b)
+           gone "$victim" && why+=("instance b (pid $victim) had died before the fault")
+           kill -9 "$victim" 2>/dev/null || true
+           within 5 gone "$victim" || why+=("instance b (pid $victim) was still alive 5 s after kill -9")
+           # what the dead instance had run (the ids file is only written when the load is over, so
+           # filtered later): a duplicate of one of these is the at-least-once redelivery
+           ledger_of b > "$WORK/kill9.b-at-death" ;;
+    sigterm) victim=$(pid_of b)
+             gone "$victim" && why+=("instance b (pid $victim) had died before the fault")
+             sigterm_at=$(date +%s)
+             kill -TERM "$victim" 2>/dev/null || true ;;
   esac
-  wait $loader
+  load_status=0
+  wait "$loader" || load_status=$?
+  [ "$load_status" -eq 0 ] ||
+    why+=("the load program exited $load_status: $(grep -v '^mode=' "$WORK/$drill.load" | tail -1)")
   if [ "$drill" != broker ]; then
-    for _ in $(seq 1 250); do kill -0 "$(pid_of b)" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$(pid_of b)" 2>/dev/null || true # SIGTERM drains for up to 30 s; it had 50
+    # it drains for up to 30 s (warren.worker.drain-timeout-seconds) and must then exit on its own
+    if ! within 50 gone "$(pid_of b)" && [ "$drill" = sigterm ]; then
+      why+=("instance b (pid $victim) had not exited $(( $(date +%s) - sigterm_at )) s after SIGTERM")
+    fi
+    kill -9 "$(pid_of b)" 2>/dev/null || true
     start_warren b 18102 "${DB_ENV[@]}"
   fi
-  await_processed "$ids" 300
+  await_processed "$ids" 300 || why+=("not every accepted job ran within 300 s")
   sleep 3 # a late duplicate would show up now
-  echo "drill $drill: $(verdict "$ids") errors=$(sed -nE 's/.*errors=([0-9]+).*/\1/p' "$WORK/$drill.load" | tail -1)" \
+  result=$(verdict "$ids")
+  load_line=$(grep '^mode=' "$WORK/$drill.load" | tail -1 || true)
+  echo "drill $drill: $result errors=$(field errors "$load_line")" \
     "(requests refused or failed while it happened; those jobs were not accepted)"
+
+  accepted=$(field accepted "$result") lost=$(field lost "$result") duplicated=$(field duplicated "$result")
+  # no job accepted, nothing to lose: a pass that proves nothing
+  [ "${accepted:-0}" -gt 0 ] || why+=("no job was accepted")
+  [ "$lost" = 0 ] || why+=("${lost:-?} accepted jobs never ran")
+  if [ "$duplicated" != 0 ]; then
+    ledger_lines | grep -Fxf "$ids" | sort | uniq -d > "$WORK/$drill.duplicates" || true
+    if [ "$drill" = kill9 ]; then
+      grep -Fxf "$ids" "$WORK/kill9.b-at-death" | sort -u > "$WORK/kill9.died-ran" || true
+      unexplained=$(comm -23 "$WORK/$drill.duplicates" "$WORK/kill9.died-ran" | wc -l)
+      if [ "$unexplained" -eq 0 ]; then
+        echo "drill kill9: $duplicated duplicated, all of them jobs the killed instance b had run: it died" \
+          "before their SUCCEEDED commit and ack, so RabbitMQ redelivered them and they ran again" \
+          "(at-least-once; allowed in this drill only)"
+      else
+        why+=("$unexplained jobs ran twice that the killed instance had not run (ids: $WORK/$drill.duplicates)")
+      fi
+    else
+      why+=("${duplicated:-?} runs beyond the first; only a kill -9 mid-job may run a job twice (ids: $WORK/$drill.duplicates)")
+    fi
+  fi
+
+  if [ ${#why[@]} -eq 0 ]; then
+    echo "drill $drill: PASS"
+  else
+    for reason in "${why[@]}"; do echo "drill $drill: FAIL: $reason"; FAILED+=("$drill: $reason"); done
+  fi
 done
+
+if [ ${#FAILED[@]} -eq 0 ]; then
+  echo "drills: PASS (${DRILLS[*]})"
+else
+  echo "drills: FAIL, ${#FAILED[@]} reason(s) (log: $WORK/a.log, $WORK/b.log):"
+  printf '  %s\n' "${FAILED[@]}"
+  exit 1
+fi

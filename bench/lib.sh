@@ -4,6 +4,26 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 
+# Every run's whole output (stdout and stderr) also goes to bench/results/<UTC time>-<script>.txt:
+# the figures in docs/benchmarks.md cite these files, so a number can be traced to the run that
+# printed it. BENCH_RESULTS=DIR writes them elsewhere (bench/smoke.sh: a temp folder, so CI leaves
+# its clone clean); BENCH_RESULTS=none keeps nothing.
+BENCH_RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
+TEE_PID=""
+if [ "$BENCH_RESULTS" != none ]; then
+  mkdir -p "$BENCH_RESULTS"
+  RESULTS_FILE="$BENCH_RESULTS/$(date -u +%Y-%m-%dT%H%M%SZ)-$(basename "$0" .sh).txt"
+  # tee -i: Ctrl-C reaches the whole process group; tee must outlive it to record the clean-up
+  # (and a dead tee would cut the clean-up short with SIGPIPE)
+  exec > >(tee -i -a "$RESULTS_FILE") 2>&1
+  TEE_PID=$!
+  # what a citation needs besides the numbers: the command, the commit, the knobs that were set
+  dirty=""; git diff --quiet HEAD -- src pom.xml bench 2>/dev/null || dirty=" with uncommitted changes"
+  echo "# bench/$(basename "$0") $*: $(date -u '+%F %T') UTC, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$dirty"
+  knobs=$(env | grep -E '^(BENCH_[A-Z_]*|WARMUP|PERFTEST_SECONDS)=' | grep -v '^BENCH_RESULTS=' | tr '\n' ' ' || true)
+  [ -z "$knobs" ] || echo "# environment: $knobs"
+fi
+
 bin/ensure-java >/dev/null
 bin/ensure-rabbitmq >/dev/null
 if [ ! -f target/warren.jar ] || [ -n "$(find src pom.xml -newer target/warren.jar -print -quit)" ]; then
@@ -38,6 +58,12 @@ cleanup() {
   done
   # a failed run keeps its folder (logs, ledgers) for a look; BENCH_KEEP=1 keeps any
   if [ "$status" -eq 0 ] && [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$WORK"; else echo "run folder kept: $WORK"; fi
+  if [ -n "$TEE_PID" ]; then
+    echo "output kept: ${RESULTS_FILE#"$ROOT/"}"
+    # the file is whole only once tee has read the last line: close our end and let it finish
+    exec >&- 2>&-
+    within 10 gone "$TEE_PID" || true
+  fi
 }
 trap cleanup EXIT
 
@@ -68,6 +94,24 @@ start_warren() {
 
 pid_of() { eval "echo \$PID_$1"; }
 
+# gone PID: the process has ended (a zombie not yet reaped counts: it is dead, only its status remains)
+gone() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) } # the state follows the command name, which may itself hold spaces or ')'
+  [ "${stat:0:1}" = Z ]
+}
+
+# within SECONDS COMMAND...: runs COMMAND every 0.2 s until it succeeds; fails if it never did
+within() {
+  local tries=$(( $1 * 5 )); shift
+  for _ in $(seq 1 "$tries"); do "$@" && return 0; sleep 0.2; done
+  "$@"
+}
+
+# amqp_answers: the broker takes TCP connections on 5672 (a stopped RabbitMQ app closes its listener)
+amqp_answers() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+
 # api PORT METHOD PATH: one admin call
 api() { curl -fsS -X "$2" -H "Authorization: Bearer $KEY" "http://127.0.0.1:$1$3"; echo; }
 
@@ -77,8 +121,27 @@ rmqctl() { if [ "$(id -u)" -eq 0 ]; then rabbitmqctl "$@"; else sudo -n rabbitmq
 # ready PORT QUEUE: messages Ready in a queue, from warren's queue API (a passive declare: exact, now)
 ready() { api "$1" GET "/api/v1/queues/$2" | sed -nE 's/.*"ready":([0-9]+).*/\1/p'; }
 
-# load ARGS...: the load program (bench/Throughput.java)
+# load ARGS...: the load program (bench/Throughput.java). It exits 1 when a request failed or was
+# refused (unless given --allow-errors) or when, waiting, not every accepted job was processed.
 load() { java "$ROOT/bench/Throughput.java" --key "$KEY" "$@"; }
+
+# field NAME LINE: the value of NAME=... in one result line (the load program's, the verdict's);
+# empty when it is missing, which every check below treats as wrong
+field() { sed -nE "s/^(.* )?$1=([^ ]*).*/\2/p" <<< "$2"; }
+
+# expect NAME ACTUAL WANTED: one count checked; prints why and fails when it is off
+expect() { [ "$2" = "$3" ] || { echo "FAIL: $1 is ${2:-missing}, expected $3"; return 1; }; }
+
+# check_load LINE JOBS: the load program's line says all JOBS were accepted, no request failed, and
+# (when it waited for them) all were processed; prints what is off
+check_load() {
+  local ok=0 processed
+  processed=$(field processed "$1")
+  expect accepted "$(field accepted "$1")" "$2" || ok=1
+  expect errors "$(field errors "$1")" 0 || ok=1
+  [ "$processed" = n/a ] || expect processed "$processed" "$2" || ok=1
+  return $ok
+}
 
 # ledger_lines: every run of a ledger job, on any instance (one job id per line)
 ledger_lines() { cat "$WORK"/*/data/ledger.txt 2>/dev/null || true; }
@@ -108,7 +171,7 @@ verdict() {
   echo "accepted=$n_acc processed=$n_proc lost=$n_lost duplicated=$n_dup"
 }
 
-# await_processed ACCEPTED_IDS_FILE SECONDS: until every accepted job ran once, or the time is up
+# await_processed ACCEPTED_IDS_FILE SECONDS: until every accepted job ran once; fails when the time is up
 await_processed() {
   local want; want=$(sort -u "$1" | wc -l)
   for _ in $(seq 1 "$2"); do
@@ -119,4 +182,5 @@ await_processed() {
     sleep 1
   done
   echo "not every accepted job ran within $2 s"
+  return 1
 }
