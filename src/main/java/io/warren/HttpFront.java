@@ -18,10 +18,12 @@ import org.apache.camel.support.EventNotifierSupport;
 public class HttpFront extends EventNotifierSupport {
 
     private final Handler<RoutingContext> guard;
+    private final HttpLimits limits;
 
     /** @param guard checks every request before the routes; null when security is off */
-    public HttpFront(Handler<RoutingContext> guard) {
+    public HttpFront(Handler<RoutingContext> guard, HttpLimits limits) {
         this.guard = guard;
+        this.limits = limits;
     }
 
     @Override
@@ -35,6 +37,7 @@ public class HttpFront extends EventNotifierSupport {
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{warren.http.port}}"));
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         router.route().order(Integer.MIN_VALUE).failureHandler(HttpFront::failed);
+        router.route().order(Integer.MIN_VALUE + 1).handler(limits::handle);
         router.route().order(Integer.MIN_VALUE + 1).handler(HttpFront::plainBodiesOnly);
         if (guard != null) {
             router.route().order(Integer.MIN_VALUE + 2).handler(guard);
@@ -68,7 +71,7 @@ public class HttpFront extends EventNotifierSupport {
         }
     }
 
-    private static void send(RoutingContext ctx, int status, String code, String message) {
+    static void send(RoutingContext ctx, int status, String code, String message) {
         if (ctx.response().ended()) {
             return;
         }

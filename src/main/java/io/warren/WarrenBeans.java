@@ -159,7 +159,11 @@ public class WarrenBeans extends MainListenerSupport {
             }, null));
         }
 
-        context.getManagementStrategy().addEventNotifier(new HttpFront(apiGuard(settings)));
+        HttpLimits limits = new HttpLimits(Integer.parseInt(setting(settings, "warren.http.idle-timeout-seconds")),
+                Integer.parseInt(setting(settings, "warren.http.request-timeout-seconds")),
+                Integer.parseInt(setting(settings, "warren.http.max-connections")));
+        registry.bind("vertxOptions", limits.vertxOptions());
+        context.getManagementStrategy().addEventNotifier(new HttpFront(apiGuard(settings), limits));
 
         String instanceId = instanceId(settings);
         FleetStore fleetStore = new FleetStore(dataSource);
