@@ -106,6 +106,19 @@ public class JobSteps {
                 message.getHeader(JobHeaders.ERROR_STACK, String.class)));
     }
 
+    /**
+     * The broker did not take the dead letter: the job is recorded DEAD with its reason anyway, and
+     * the failure goes on, so the container rejects the delivery and the work queue's
+     * x-dead-letter-exchange moves it to the dead-letter queue.
+     */
+    public void deadLetterRefused(Exchange exchange) throws Exception {
+        Exception refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("The dead letter of job {} was not taken by the broker ({}); it is rejected to the work queue's "
+                + "dead-letter exchange instead", jobId(exchange), refused == null ? "?" : refused.getMessage());
+        dead(exchange);
+        throw refused != null ? refused : new IllegalStateException("dead letter not taken");
+    }
+
     private static String typeOf(Exchange exchange) {
         return exchange.getMessage().getHeader(SpringRabbitMQConstants.ROUTING_KEY, String.class);
     }

@@ -2,7 +2,6 @@ package io.warren.it;
 
 import static io.warren.it.WarrenProcess.NO_AUTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,6 +48,7 @@ class OpenApiIT {
                     }
                 }
             }
+            assertTrue(routed.size() >= 20, "the route files were read: " + routed);
             routed.removeAll(documented);
             assertEquals(Set.of(), routed, "routes missing from the OpenAPI document");
 
@@ -60,13 +60,13 @@ class OpenApiIT {
                     String url = path.getKey().replaceAll("\\{[^}]+}", "x0");
                     HttpResponse<String> answer = warren.send(method, url, method.equals("POST") ? "{}" : null);
                     boolean routerMiss = answer.statusCode() == 404 && answer.body().contains("\"not_found\"");
-                    if (routerMiss || answer.statusCode() == 405) {
+                    if (routerMiss || answer.statusCode() == 405 || answer.statusCode() >= 500) {
                         unanswered.add(method + " " + path.getKey() + " -> " + answer.statusCode() + " " + answer.body());
                     }
                 }
             }
             assertEquals(List.of(), unanswered, "documented but not served");
-            assertNotEquals(0, documented.size());
+            assertTrue(documented.size() >= 20, "the document was read: " + documented);
         }
     }
 

@@ -65,6 +65,12 @@ class RouteFolderIT {
             Files.writeString(file, content.substring(0, content.length() / 2));
             Files.writeString(file, content.substring(content.length() / 2), StandardOpenOption.APPEND);
             Await.until("type 'late' live", Duration.ofSeconds(20), () -> warren.post("late", "{}").statusCode() == 202);
+            // once: loaded a single time, never reported broken half-written; whole: the type runs its jobs
+            String log = warren.log();
+            assertEquals(1, log.split("Job type file late.yaml loaded", -1).length - 1, log);
+            assertTrue(!log.contains("Job type file late.yaml is invalid"), "read while half written");
+            String job = JSON.readTree(warren.post("late", "{}").body()).get("jobId").asText();
+            Await.until("late job run", Duration.ofSeconds(20), () -> warren.log().contains("echo job " + job));
         }
     }
 

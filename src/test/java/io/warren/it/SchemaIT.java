@@ -38,8 +38,8 @@ class SchemaIT {
                 // a schema may not reach out to the network
                 Files.writeString(warren.routes().resolve("echo.schema.json"),
                         "{\"$ref\": \"http://127.0.0.1:9/evil.json\"}");
-                Await.until("the new schema read", Duration.ofSeconds(5), () -> warren.post("echo", "{}").statusCode() == 500);
-                Await.until("the reason logged", Duration.ofSeconds(5), () -> warren.log().contains("a schema may not load"));
+                Await.until("the new schema read", Duration.ofSeconds(20), () -> warren.post("echo", "{}").statusCode() == 500);
+                Await.until("the reason logged", Duration.ofSeconds(20), () -> warren.log().contains("a schema may not load"));
             } finally {
                 amqp.deleteQueue(tap);
             }

@@ -82,7 +82,7 @@ class SecurityIT {
             String added = "wk_added-while-running-0000000001";
             Files.writeString(warren.data().resolve("credentials"), "key late submit sha256:" + Secrets.sha256(added) + "\n",
                     java.nio.file.StandardOpenOption.APPEND);
-            Await.until("the added key works", Duration.ofSeconds(5),
+            Await.until("the added key works", Duration.ofSeconds(20),
                     () -> warren.post("echo", "{}", "X-API-Key", added).statusCode() == 202);
             assertFalse(warren.log().contains(submitKey) || warren.log().contains(readKey), "keys never logged");
 
@@ -96,7 +96,7 @@ class SecurityIT {
             assertEquals(202, warren.post("echo", "{}", "X-API-Key", submitKey).statusCode(), "configured keys unaffected");
             assertEquals(202, warren.post("echo", "{}", "Authorization", "Basic " + java.util.Base64.getEncoder()
                     .encodeToString("ops:correct horse battery".getBytes())).statusCode(), "the file's good lines still work");
-            Await.until("the bad line is logged", Duration.ofSeconds(5),
+            Await.until("the bad line is logged", Duration.ofSeconds(20),
                     () -> warren.log().contains("credentials line 1 is ignored"));
         }
     }
@@ -128,7 +128,8 @@ class SecurityIT {
     @Test
     void rateLimitPerCredentialAnswers429WithRetryAfter() throws Exception {
         try (WarrenProcess warren = WarrenProcess.start(List.of("echo.yaml"), Map.of(
-                "warren.security.rate-limit-per-second", "1", "warren.security.rate-limit-burst", "3"))) {
+                // one token per 20 s: six requests meet the empty bucket however slow the machine is
+                "warren.security.rate-limit-per-second", "0.05", "warren.security.rate-limit-burst", "3"))) {
             List<Integer> statuses = new ArrayList<>();
             HttpResponse<String> limited = null;
             for (int i = 0; i < 6; i++) {
