@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -59,6 +60,29 @@ class LifecycleIT {
                     assertEquals(1, atKill.count("START", id), id + " ran twice without having been under way at the kill");
                 }
             }
+        }
+    }
+
+    @Test
+    void aKillDuringBackOffLosesNothingAndTheStoredAttemptCountGoesOn() throws Exception {
+        // slowretry waits 5 s before a retry (in place, in Camel's redelivery): warren dies then
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml", "slowretry.yaml"), Map.of())) {
+            java.nio.file.Path broken = java.nio.file.Files.createTempFile(warren.data(), "broken", "");
+            HttpResponse<String> response = warren.post("slowretry", "{\"failWhile\": \"" + broken + "\"}");
+            assertEquals(202, response.statusCode(), response.body());
+            String jobId = JSON.readTree(response.body()).get("jobId").asText();
+            Await.until("first attempt failed", Duration.ofSeconds(20), () -> probe(warren).count("FAIL", jobId) == 1);
+            warren.kill9();
+            java.nio.file.Files.delete(broken);
+
+            warren.restart();
+            Await.until("redelivered and done", Duration.ofSeconds(60), () -> probe(warren).count("DONE", jobId) == 1);
+            JsonNode job = JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body());
+            Await.until("recorded SUCCEEDED", Duration.ofSeconds(10), () -> "SUCCEEDED".equals(
+                    JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body()).path("status").asText()));
+            // Camel's retry counter lived in the dead process and starts again at 1; the store's count goes on
+            assertEquals(1, probe(warren).starts(jobId).size() - 1, "one run after the restart");
+            assertEquals(2, JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body()).get("attempts").asInt(), job.toString());
         }
     }
 

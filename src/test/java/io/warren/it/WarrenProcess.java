@@ -275,7 +275,7 @@ public final class WarrenProcess implements AutoCloseable {
                 return;
             }
             amqp.deleteExchange(prefix + ".commands");
-            for (String type : List.of("echo", "flaky", "probe", "late", "later")) {
+            for (String type : List.of("echo", "flaky", "probe", "late", "later", "slowretry")) {
                 amqp.deleteQueue(workQueue(type));
                 amqp.deleteQueue(deadQueue(type));
             }
