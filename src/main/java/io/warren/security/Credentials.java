@@ -76,8 +76,10 @@ public class Credentials {
         reloadIfChanged();
         String cacheKey = Secrets.sha256(user + "\u0000" + password);
         Principal known = verifiedPasswords.get(cacheKey);
+        boolean userExists = false;
         for (Entry entry : all()) {
             if (entry.kind().equals("user") && entry.name().equals(user)) {
+                userExists = true;
                 if (known != null || Secrets.passwordMatches(password.toCharArray(), entry.secret())) {
                     Principal principal = valid(entry);
                     verifiedPasswords.put(cacheKey, principal);
@@ -85,8 +87,10 @@ public class Credentials {
                 }
             }
         }
-        // an unknown user costs the same PBKDF2 as a wrong password: timing does not tell names apart
-        Secrets.passwordMatches(password.toCharArray(), UNKNOWN_USER_HASH);
+        if (!userExists) {
+            // an unknown user costs the same one PBKDF2 as a wrong password: timing does not tell names apart
+            Secrets.passwordMatches(password.toCharArray(), UNKNOWN_USER_HASH);
+        }
         throw new Refused("Invalid user name or password");
     }
 
