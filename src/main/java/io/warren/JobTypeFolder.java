@@ -159,15 +159,17 @@ public class JobTypeFolder extends MainListenerSupport {
         } catch (Exception e) {
             String why = RouteFileError.describe(e, routesByFile);
             types.fileInvalid(name, why);
-            LOG.error("Job type file {} is invalid: {}{}", name, why,
-                    previous == null ? "" : "; the previous version keeps running");
+            boolean previousRuns = false;
             if (previous != null) {
                 try {
                     routesByFile.put(file, load(file, previous));
+                    previousRuns = true;
                 } catch (Exception again) {
-                    LOG.error("The previous version of {} failed to load too", file.getFileName(), again);
+                    LOG.error("The previous version of {} failed to load too", name, again);
                 }
             }
+            // logged once the previous version runs again, so whoever reads this finds it running
+            LOG.error("Job type file {} is invalid: {}{}", name, why, previousRuns ? "; the previous version keeps running" : "");
         }
     }
 

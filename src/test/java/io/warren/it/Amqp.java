@@ -45,6 +45,11 @@ public final class Amqp implements AutoCloseable {
         }
     }
 
+    /** A queue of the test's own that refuses every message: a publish routed to it is nacked by the broker. */
+    public void refusing(String queue, String exchange, String key) throws Exception {
+        tap(queue, exchange, key, Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+    }
+
     public GetResponse get(String queue) throws Exception {
         try (Channel channel = connection.createChannel()) {
             return channel.basicGet(queue, true);

@@ -139,7 +139,7 @@ class IntakeIT {
         // though the work queue took its copy. warren cannot know that: it keeps the job for the
         // outbox relay and still answers 202; the job runs once.
         String refusing = warren.prefix() + ".refusing";
-        amqp.tap(refusing, warren.jobsExchange(), "probe", Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+        amqp.refusing(refusing, warren.jobsExchange(), "probe");
         String jobId;
         try {
             HttpResponse<String> response = warren.post("probe", "{}");

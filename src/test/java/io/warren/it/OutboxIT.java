@@ -72,7 +72,7 @@ class OutboxIT {
              Amqp amqp = new Amqp(TestBroker.url())) {
             // a second queue on the probe key that refuses every message: the broker nacks the publish
             String refusing = warren.prefix() + ".refusing";
-            amqp.tap(refusing, warren.jobsExchange(), "probe", Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+            amqp.refusing(refusing, warren.jobsExchange(), "probe");
             try {
                 HttpResponse<String> one = warren.post("probe", "{}");
                 assertEquals(503, one.statusCode(), "a nack is never a 202 without the outbox: " + one.body());

@@ -129,7 +129,7 @@ class WorkerIT {
     void aDeadLetterTheBrokerRefusesStillReachesTheDeadLetterQueueAndTheRecord() throws Exception {
         // a queue on the dead-letter exchange that refuses everything: the dead-letter publish is nacked
         String refusing = warren.prefix() + ".dead-refusing";
-        amqp.tap(refusing, warren.deadExchange(), "probe", Map.of("x-max-length", 0, "x-overflow", "reject-publish"));
+        amqp.refusing(refusing, warren.deadExchange(), "probe");
         String jobId;
         try {
             jobId = accept("{\"permanent\": true}");
