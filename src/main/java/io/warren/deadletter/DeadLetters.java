@@ -14,7 +14,6 @@ import io.warren.store.JobStatus;
 import io.warren.store.JobStore;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

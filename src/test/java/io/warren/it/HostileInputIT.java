@@ -189,7 +189,7 @@ class HostileInputIT {
 
     /** Sends the body encoded as ISO-8859-1 bytes, which are not valid UTF-8. */
     private static HttpResponse<String> latin1(String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(warren.url(path)))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(warren.url(path))).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + WarrenProcess.ADMIN_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))

@@ -42,13 +42,13 @@ class HttpsIT {
             String https = warren.url("/").replace("http://", "https://");
             Await.until("HTTPS up", Duration.ofSeconds(60), () -> {
                 try {
-                    return trusting.send(HttpRequest.newBuilder(URI.create(https + "observe/health")).build(),
+                    return trusting.send(HttpRequest.newBuilder(URI.create(https + "observe/health")).timeout(Duration.ofSeconds(30)).build(),
                             HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
                 } catch (java.io.IOException notYet) {
                     return false;
                 }
             });
-            HttpResponse<String> accepted = trusting.send(HttpRequest.newBuilder(URI.create(https + "api/v1/jobs/echo"))
+            HttpResponse<String> accepted = trusting.send(HttpRequest.newBuilder(URI.create(https + "api/v1/jobs/echo")).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + WarrenProcess.ADMIN_KEY)
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -57,7 +57,7 @@ class HttpsIT {
             // a client that does not trust the certificate is refused by TLS itself
             HttpClient strict = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             assertThrows(SSLHandshakeException.class, () -> strict.send(
-                    HttpRequest.newBuilder(URI.create(https + "observe/health")).build(), HttpResponse.BodyHandlers.ofString()));
+                    HttpRequest.newBuilder(URI.create(https + "observe/health")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
         }
     }
 

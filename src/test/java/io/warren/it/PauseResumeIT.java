@@ -74,7 +74,11 @@ class PauseResumeIT {
             Path audit = warren.data().resolve("audit.jsonl");
             Await.until("10 audit lines", Duration.ofSeconds(30),
                     () -> Files.exists(audit) && Files.readAllLines(audit).size() == 10);
+            // acked, not just delivered: paused again, the consumer's channel is closed, so an unacked
+            // copy would be Ready again
+            assertEquals(200, warren.send("POST", "/api/v1/audit/pause", null).statusCode());
             assertEquals(0, amqp.depth(warren.auditQueue()));
+            assertEquals(200, warren.send("POST", "/api/v1/audit/resume", null).statusCode());
             assertEquals(405, warren.send("GET", "/api/v1/audit/pause", null).statusCode());
             assertEquals(401, warren.send("POST", "/api/v1/audit/pause", null, WarrenProcess.NO_AUTH, "").statusCode());
         }
