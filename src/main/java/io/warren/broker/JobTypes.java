@@ -33,11 +33,7 @@ public class JobTypes {
 
     /** The type's work queue is missing and could not be declared again: why; null clears it. */
     public void queueTrouble(String type, String why) {
-        if (why == null) {
-            queueTrouble.remove(type);
-        } else {
-            queueTrouble.put(type, why);
-        }
+        putOrRemove(queueTrouble, type, why);
     }
 
     /** Why the type's work queue is missing, or null while it is there. */
@@ -74,11 +70,7 @@ public class JobTypes {
 
     /** A route file that did not load (null clears it): shown on GET /api/v1/types. */
     public void fileInvalid(String file, String why) {
-        if (why == null) {
-            invalidFiles.remove(file);
-        } else {
-            invalidFiles.put(file, why);
-        }
+        putOrRemove(invalidFiles, file, why);
     }
 
     /** File name -> why it did not load, sorted by name. */
@@ -89,5 +81,13 @@ public class JobTypes {
     /** Sorted. */
     public List<String> names() {
         return List.copyOf(routeByType.keySet());
+    }
+
+    private static void putOrRemove(Map<String, String> map, String key, String value) {
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
     }
 }

@@ -3,9 +3,9 @@ package io.warren.deadletter;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.JobTypes;
 import io.warren.intake.JobRejected;
+import io.warren.intake.KnownFields;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -19,12 +19,7 @@ record ReplayFilter(String type, String exception, Instant since, int limit, boo
     private static final Set<String> FIELDS = Set.of("type", "exception", "since", "limit", "dryRun", "all");
 
     static ReplayFilter parse(JsonNode body) {
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw invalid("unknown_field", "Unknown field '" + name + "'; the filter takes " + String.join(", ", FIELDS.stream().sorted().toList()));
-            }
-        }
+        KnownFields.require(body, FIELDS, "the replay filter");
         String type = text(body, "type");
         if (type != null && !JobTypes.isValidName(type)) {
             throw invalid("invalid_type", "type must be a job type name (a-z, 0-9 and '-')");

@@ -7,6 +7,7 @@ import io.warren.broker.JobTypes;
 import io.warren.intake.HttpReply;
 import io.warren.intake.JobIds;
 import io.warren.intake.JobRejected;
+import io.warren.intake.KnownFields;
 import io.warren.security.ApiGuard;
 import java.io.IOException;
 import java.time.Duration;
@@ -61,12 +62,12 @@ public class FleetApi {
         if (!COMMANDS.contains(command)) {
             throw new JobRejected(400, "unknown_command", "command must be one of " + COMMANDS);
         }
-        onlyFields(request, REQUEST_FIELDS, "the command");
+        KnownFields.require(request, REQUEST_FIELDS, "the command");
         JsonNode args = request.path("args").isMissingNode() ? HttpReply.JSON.createObjectNode() : request.get("args");
         if (!args.isObject() || (args.has("type") && !args.get("type").isTextual())) {
             throw new JobRejected(400, "invalid_args", "args must be an object, with an optional \"type\": \"<job type>\"");
         }
-        onlyFields(args, Set.of("type"), "args");
+        KnownFields.require(args, Set.of("type"), "args");
         if (!request.path("target").isTextual() || (request.has("issuedBy") && !request.get("issuedBy").isTextual())) {
             throw new JobRejected(400, "invalid_command", "target and issuedBy must be strings");
         }
@@ -136,15 +137,6 @@ public class FleetApi {
         if (!known.contains(type)) {
             throw new JobRejected(400, "unknown_type", "No target runs job type '" + type + "'; they run " + known);
         }
-    }
-
-    private static void onlyFields(JsonNode node, Set<String> allowed, String what) {
-        node.fieldNames().forEachRemaining(name -> {
-            if (!allowed.contains(name)) {
-                throw new JobRejected(400, "unknown_field", "Unknown field '" + name + "' in " + what + "; allowed: "
-                        + new TreeSet<>(allowed));
-            }
-        });
     }
 
     private boolean alive(FleetStore.Instance instance) {

@@ -450,15 +450,6 @@ public class JobStore {
         });
     }
 
-    /** Answers whether the database takes a trivial query: for health checks. */
-    public void ping() {
-        transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1"); ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        });
-    }
-
     private Optional<JobRecord> findByIdempotencyKey(String scope, String key) {
         return transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE idempotency_scope = ? "

@@ -35,8 +35,7 @@ public final class StoreHealth implements AutoCloseable {
 
     void probe() {
         try {
-            Transactions.run(dataSource, c -> c.isValid(2));
-            down = null;
+            down = Transactions.run(dataSource, c -> c.isValid(2)) ? null : "the connection did not answer within 2 s";
         } catch (RuntimeException e) {
             down = e.getMessage();
         }
