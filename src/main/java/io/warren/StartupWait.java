@@ -1,6 +1,7 @@
 package io.warren;
 
-import io.warren.broker.BrokerAddress;
+import io.warren.observe.Redact;
+
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ public final class StartupWait {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return BrokerAddress.mask(root.getClass().getSimpleName() + ": " + root.getMessage());
+        return Redact.passwords(root.getClass().getSimpleName() + ": " + root.getMessage());
     }
 
     private static void sleep(Duration duration) {

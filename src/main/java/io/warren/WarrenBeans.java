@@ -1,5 +1,12 @@
 package io.warren;
 
+import io.warren.observe.Redact;
+
+import io.warren.http.HttpFront;
+import io.warren.http.HttpLimits;
+import io.warren.http.HttpPort;
+import io.warren.observe.ReadinessCheck;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.warren.broker.BrokerAddress;
 import io.warren.broker.BrokerConnection;
@@ -11,10 +18,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import javax.net.ssl.SSLContext;
 import io.warren.broker.JobTopology;
-import io.warren.broker.JobTypes;
+import io.warren.types.JobTypes;
 import io.warren.broker.Names;
-import io.warren.broker.QueueWatch;
-import io.warren.broker.WorkerTopology;
+import io.warren.worker.QueueWatch;
+import io.warren.worker.WorkerTopology;
 import io.warren.intake.Drain;
 import io.warren.security.AccessPolicy;
 import io.warren.security.ApiGuard;
@@ -31,7 +38,7 @@ import io.warren.store.JobStore;
 import io.warren.store.StoreHealth;
 import io.warren.fleet.Fleet;
 import io.warren.fleet.FleetStore;
-import io.warren.ops.JobMetrics;
+import io.warren.observe.JobMetrics;
 import io.warren.ops.QueueAdmin;
 import io.warren.worker.JobSteps;
 import java.time.Duration;
@@ -105,7 +112,7 @@ public class WarrenBeans extends MainListenerSupport {
         dataSource = Database.pool(dbUrl, optional(settings, "warren.db.user"),
                 Database.secret(optional(settings, "warren.db.password"), optional(settings, "warren.db.password-file")),
                 Integer.parseInt(setting(settings, "warren.db.pool-size")));
-        StartupWait.until("Job database at " + BrokerAddress.mask(dbUrl), seconds(settings, "warren.db.startup-timeout-seconds"),
+        StartupWait.until("Job database at " + Redact.passwords(dbUrl), seconds(settings, "warren.db.startup-timeout-seconds"),
                 () -> Database.migrate(dataSource));
         groupCommit = new GroupCommit(dataSource);
         h2Compaction = H2Compaction.startIfH2(dbUrl, dataSource);

@@ -1,6 +1,7 @@
 package io.warren.broker;
 
 import com.rabbitmq.client.ConnectionFactory;
+import io.warren.observe.Redact;
 import java.net.URI;
 import java.net.URISyntaxException;
 import javax.net.ssl.SSLContext;
@@ -27,13 +28,13 @@ public final class BrokerAddress {
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("warren.rabbitmq.url is not a URI: " + mask(url));
+            throw new IllegalArgumentException("warren.rabbitmq.url is not a URI: " + Redact.passwords(url));
         }
         if (!"amqp".equals(uri.getScheme()) && !"amqps".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("warren.rabbitmq.url must start with amqp:// or amqps://, got " + mask(url));
+            throw new IllegalArgumentException("warren.rabbitmq.url must start with amqp:// or amqps://, got " + Redact.passwords(url));
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("warren.rabbitmq.url has no host: " + mask(url));
+            throw new IllegalArgumentException("warren.rabbitmq.url has no host: " + Redact.passwords(url));
         }
         return new BrokerAddress(uri, null);
     }
@@ -85,12 +86,7 @@ public final class BrokerAddress {
 
     @Override
     public String toString() {
-        return mask(uri.toString());
+        return Redact.passwords(uri.toString());
     }
 
-    /** Replaces passwords in URL-like text (user:password@, password=…) with ****; used for every log line and error. */
-    public static String mask(String url) {
-        return url == null ? null : url.replaceAll("(://[^:/@]*):[^@/]*@", "$1:****@")
-                .replaceAll("(?i)(password=)[^&;\\s]*", "$1****");
-    }
 }

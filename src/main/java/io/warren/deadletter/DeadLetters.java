@@ -1,12 +1,14 @@
 package io.warren.deadletter;
 
+import io.warren.api.JobProperties;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.intake.HttpReply;
+import io.warren.http.HttpReply;
 import io.warren.intake.JobIntake;
-import io.warren.intake.JobMessage;
-import io.warren.intake.JobRejected;
+import io.warren.publish.JobMessage;
+import io.warren.http.ApiError;
 import io.warren.security.ApiGuard;
 import io.warren.status.JobQueries;
 import io.warren.store.JobRecord;
@@ -32,7 +34,6 @@ public class DeadLetters {
     private static final Duration PUBLISH_WITHIN = Duration.ofMinutes(5);
 
     /** Exchange property: the ids the route hands to the paced replay route. */
-    public static final String REPLAY_IDS = "warrenReplayIds";
 
     private JobStore store;
 
@@ -105,13 +106,13 @@ public class DeadLetters {
     public void message(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
         JobRecord job = store.find(id).orElseThrow(() -> new IllegalStateException("replayed job " + id + " is gone"));
-        exchange.setProperty(JobIntake.JOB, job);
+        exchange.setProperty(JobProperties.RECORD, job);
         JobMessage.apply(exchange.getMessage(), job);
     }
 
     /** Any other method on /api/v1/dead-letters/{id}. */
     public void notAllowed(Exchange exchange) {
-        throw new JobRejected(405, "method_not_allowed", "GET reads a dead letter, DELETE discards it, POST .../replay replays it",
+        throw new ApiError(405, "method_not_allowed", "GET reads a dead letter, DELETE discards it, POST .../replay replays it",
                 Map.of("Allow", "GET, DELETE"));
     }
 
@@ -120,10 +121,10 @@ public class DeadLetters {
         if (!store.replay(id, ApiGuard.principalOf(exchange), PUBLISH_WITHIN)) {
             return false;
         }
-        List<String> ids = exchange.getProperty(REPLAY_IDS, List.class);
+        List<String> ids = exchange.getProperty(JobProperties.REPLAY_IDS, List.class);
         if (ids == null) {
             ids = new ArrayList<>();
-            exchange.setProperty(REPLAY_IDS, ids);
+            exchange.setProperty(JobProperties.REPLAY_IDS, ids);
         }
         ids.add(id);
         return true;
@@ -132,36 +133,36 @@ public class DeadLetters {
     private JobRecord dead(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
         JobRecord job = store.find(id == null ? "" : id)
-                .orElseThrow(() -> new JobRejected(404, "unknown_job", "No job with this id"));
+                .orElseThrow(() -> new ApiError(404, "unknown_job", "No job with this id"));
         if (job.status() != JobStatus.DEAD) {
             throw notDead(job.id());
         }
         return job;
     }
 
-    private static JobRejected notDead(String id) {
-        return new JobRejected(409, "not_dead", "Job " + id + " is not dead (any more): nothing to replay or discard");
+    private static ApiError notDead(String id) {
+        return new ApiError(409, "not_dead", "Job " + id + " is not dead (any more): nothing to replay or discard");
     }
 
     private static JsonNode body(Exchange exchange) throws IOException {
         String text = exchange.getMessage().getBody(String.class);
         if (text == null || text.isBlank()) {
-            throw new JobRejected(400, "empty_body", "Send a JSON filter: {\"type\": ...} or {\"all\": true}");
+            throw new ApiError(400, "empty_body", "Send a JSON filter: {\"type\": ...} or {\"all\": true}");
         }
         try {
             JsonNode node = HttpReply.JSON.readTree(text);
             if (!node.isObject()) {
-                throw new JobRejected(400, "not_an_object", "The filter must be a JSON object");
+                throw new ApiError(400, "not_an_object", "The filter must be a JSON object");
             }
             return node;
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new JobRejected(400, "malformed_json", "The filter is not valid JSON: " + e.getOriginalMessage());
+            throw new ApiError(400, "malformed_json", "The filter is not valid JSON: " + e.getOriginalMessage());
         }
     }
 
     private static void requireMethod(Exchange exchange, String method) {
         if (!method.equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new JobRejected(405, "method_not_allowed", "Only " + method + " is allowed here", Map.of("Allow", method));
+            throw new ApiError(405, "method_not_allowed", "Only " + method + " is allowed here", Map.of("Allow", method));
         }
     }
 }

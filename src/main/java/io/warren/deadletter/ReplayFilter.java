@@ -1,9 +1,9 @@
 package io.warren.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.broker.JobTypes;
-import io.warren.intake.JobRejected;
-import io.warren.intake.KnownFields;
+import io.warren.types.JobTypes;
+import io.warren.http.ApiError;
+import io.warren.http.KnownFields;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
@@ -71,7 +71,7 @@ record ReplayFilter(String type, String exception, Instant since, int limit, boo
         return body.get(field).booleanValue();
     }
 
-    private static JobRejected invalid(String code, String message) {
-        return new JobRejected(400, code, message);
+    private static ApiError invalid(String code, String message) {
+        return new ApiError(400, code, message);
     }
 }

@@ -3,11 +3,11 @@ package io.warren.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.broker.JobTypes;
-import io.warren.intake.HttpReply;
+import io.warren.types.JobTypes;
+import io.warren.http.HttpReply;
 import io.warren.intake.JobIds;
-import io.warren.intake.JobRejected;
-import io.warren.intake.KnownFields;
+import io.warren.http.ApiError;
+import io.warren.http.KnownFields;
 import io.warren.security.ApiGuard;
 import java.io.IOException;
 import java.time.Duration;
@@ -60,16 +60,16 @@ public class FleetApi {
         JsonNode request = parse(exchange.getMessage().getBody(String.class));
         String command = request.path("command").asText("").toUpperCase();
         if (!COMMANDS.contains(command)) {
-            throw new JobRejected(400, "unknown_command", "command must be one of " + COMMANDS);
+            throw new ApiError(400, "unknown_command", "command must be one of " + COMMANDS);
         }
         KnownFields.require(request, REQUEST_FIELDS, "the command");
         JsonNode args = request.path("args").isMissingNode() ? HttpReply.JSON.createObjectNode() : request.get("args");
         if (!args.isObject() || (args.has("type") && !args.get("type").isTextual())) {
-            throw new JobRejected(400, "invalid_args", "args must be an object, with an optional \"type\": \"<job type>\"");
+            throw new ApiError(400, "invalid_args", "args must be an object, with an optional \"type\": \"<job type>\"");
         }
         KnownFields.require(args, Set.of("type"), "args");
         if (!request.path("target").isTextual() || (request.has("issuedBy") && !request.get("issuedBy").isTextual())) {
-            throw new JobRejected(400, "invalid_command", "target and issuedBy must be strings");
+            throw new ApiError(400, "invalid_command", "target and issuedBy must be strings");
         }
         String target = request.path("target").asText("");
         List<FleetStore.Instance> instances = store.instances();
@@ -77,7 +77,7 @@ public class FleetApi {
                 ? instances.stream().filter(this::alive).map(FleetStore.Instance::id).toList()
                 : instances.stream().map(FleetStore.Instance::id).filter(target::equals).toList();
         if (targets.isEmpty()) {
-            throw new JobRejected(404, "unknown_target", "target must be 'all' or one of " + instances.stream().map(FleetStore.Instance::id).toList());
+            throw new ApiError(404, "unknown_target", "target must be 'all' or one of " + instances.stream().map(FleetStore.Instance::id).toList());
         }
         if (args.has("type")) {
             requireKnownType(args.get("type").textValue(), instances, targets);
@@ -109,7 +109,7 @@ public class FleetApi {
     public void show(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
         FleetStore.Command command = store.command(id == null ? "" : id)
-                .orElseThrow(() -> new JobRejected(404, "unknown_command_id", "No command with this id"));
+                .orElseThrow(() -> new ApiError(404, "unknown_command_id", "No command with this id"));
         ObjectNode body = HttpReply.JSON.createObjectNode().put("commandId", command.id()).put("target", command.target())
                 .put("command", command.command()).put("issuedBy", command.issuedBy()).put("issuedAt", command.issuedAt().toString());
         try {
@@ -126,7 +126,7 @@ public class FleetApi {
     /** The type must be a valid name that at least one target runs (by its last heartbeat). */
     private static void requireKnownType(String type, List<FleetStore.Instance> instances, List<String> targets) throws IOException {
         if (!JobTypes.isValidName(type)) {
-            throw new JobRejected(400, "invalid_type", "args.type must be a job type name (a-z, 0-9 and '-')");
+            throw new ApiError(400, "invalid_type", "args.type must be a job type name (a-z, 0-9 and '-')");
         }
         Set<String> known = new TreeSet<>();
         for (FleetStore.Instance instance : instances) {
@@ -135,7 +135,7 @@ public class FleetApi {
             }
         }
         if (!known.contains(type)) {
-            throw new JobRejected(400, "unknown_type", "No target runs job type '" + type + "'; they run " + known);
+            throw new ApiError(400, "unknown_type", "No target runs job type '" + type + "'; they run " + known);
         }
     }
 
@@ -147,11 +147,11 @@ public class FleetApi {
         try {
             JsonNode node = text == null || text.isBlank() ? null : HttpReply.JSON.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new JobRejected(400, "not_an_object", "Send a JSON object: {\"target\", \"command\", \"args\"}");
+                throw new ApiError(400, "not_an_object", "Send a JSON object: {\"target\", \"command\", \"args\"}");
             }
             return node;
         } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new JobRejected(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
+            throw new ApiError(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 }

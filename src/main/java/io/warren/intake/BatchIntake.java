@@ -1,9 +1,12 @@
 package io.warren.intake;
 
+import io.warren.http.ApiError;
+import io.warren.http.HttpReply;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.ops.JobMetrics;
+import io.warren.observe.JobMetrics;
 import io.warren.store.JobRecord;
 import io.warren.store.JobStore;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +76,7 @@ public class BatchIntake implements Processor {
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
         if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new JobRejected(405, "method_not_allowed", "POST a JSON array or NDJSON of jobs", Map.of("Allow", "POST"));
+            throw new ApiError(405, "method_not_allowed", "POST a JSON array or NDJSON of jobs", Map.of("Allow", "POST"));
         }
         String path = String.valueOf(in.getHeader(Exchange.HTTP_PATH, String.class)).replaceAll("/batch/?$", "");
         String type = intake.acceptingType(path.substring(path.lastIndexOf('/') + 1));
@@ -84,12 +87,12 @@ public class BatchIntake implements Processor {
         }
         byte[] body = in.getBody(byte[].class);
         if (body == null || body.length == 0) {
-            throw new JobRejected(400, "empty_body", "Send a JSON array of job objects, or NDJSON");
+            throw new ApiError(400, "empty_body", "Send a JSON array of job objects, or NDJSON");
         }
         JobIntake.requireUtf8(body);
         List<byte[]> items = ndjson ? lines(body) : elements(body);
         if (items.isEmpty() || items.size() > MAX_ITEMS) {
-            throw new JobRejected(400, "batch_size", "A batch holds 1 to " + MAX_ITEMS + " jobs, got " + items.size());
+            throw new ApiError(400, "batch_size", "A batch holds 1 to " + MAX_ITEMS + " jobs, got " + items.size());
         }
 
         String correlationId = in.getHeader("X-Correlation-Id", String.class);
@@ -102,7 +105,7 @@ public class BatchIntake implements Processor {
                 JobRecord job = intake.newJob(type, new String(items.get(i), StandardCharsets.UTF_8), correlationId, null, null);
                 jobs.add(job);
                 positions.add(i);
-            } catch (JobRejected e) {
+            } catch (ApiError e) {
                 results[i] = error(i, e.code(), e.getMessage());
             }
         }
@@ -143,11 +146,11 @@ public class BatchIntake implements Processor {
                             .setContentType("application/json")
                             .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
                             .setCorrelationId(job.correlationId())
-                            .setHeader(io.warren.JobHeaders.TYPE, job.type())
-                            .setHeader(io.warren.JobHeaders.PRODUCER, job.producer())
-                            .setHeader(io.warren.JobHeaders.HOST, job.host())
-                            .setHeader(io.warren.JobHeaders.CORRELATION_ID, job.correlationId())
-                            .setHeader(io.warren.JobHeaders.ACCEPTED_AT, job.acceptedAt().toString())
+                            .setHeader(io.warren.api.JobHeaders.TYPE, job.type())
+                            .setHeader(io.warren.api.JobHeaders.PRODUCER, job.producer())
+                            .setHeader(io.warren.api.JobHeaders.HOST, job.host())
+                            .setHeader(io.warren.api.JobHeaders.CORRELATION_ID, job.correlationId())
+                            .setHeader(io.warren.api.JobHeaders.ACCEPTED_AT, job.acceptedAt().toString())
                             .build());
                 }
                 return t.waitForConfirms(confirmTimeoutMillis);
@@ -197,7 +200,7 @@ public class BatchIntake implements Processor {
     private static List<byte[]> elements(byte[] body) {
         JsonNode array = JobIntake.readStrict(body);
         if (array == null || !array.isArray()) {
-            throw new JobRejected(400, "not_an_array", "A batch is a JSON array of job objects (or NDJSON)");
+            throw new ApiError(400, "not_an_array", "A batch is a JSON array of job objects (or NDJSON)");
         }
         List<byte[]> items = new ArrayList<>();
         for (JsonNode element : array) {

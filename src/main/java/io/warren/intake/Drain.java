@@ -1,5 +1,7 @@
 package io.warren.intake;
 
+import io.warren.http.ApiError;
+
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -18,7 +20,7 @@ public class Drain extends EventNotifierSupport implements Processor {
     @Override
     public void process(Exchange exchange) {
         if (draining) {
-            throw new JobRejected(503, "shutting_down", "warren is shutting down; send the job to another instance or retry",
+            throw new ApiError(503, "shutting_down", "warren is shutting down; send the job to another instance or retry",
                     Map.of("Retry-After", "5"));
         }
     }

@@ -1,5 +1,9 @@
 package io.warren.intake;
 
+import io.warren.api.JobProperties;
+
+import io.warren.http.HttpReply;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.store.JobRecord;
 import java.util.HashMap;
@@ -15,8 +19,8 @@ public class JobAccepted implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        JobRecord job = exchange.getProperty(JobIntake.JOB, JobRecord.class);
-        boolean existing = exchange.getProperty(JobIntake.EXISTING, false, Boolean.class);
+        JobRecord job = exchange.getProperty(JobProperties.RECORD, JobRecord.class);
+        boolean existing = exchange.getProperty(JobProperties.EXISTING, false, Boolean.class);
         ObjectNode body = HttpReply.JSON.createObjectNode()
                 .put("jobId", job.id())
                 .put("type", job.type())

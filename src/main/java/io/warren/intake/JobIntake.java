@@ -1,5 +1,11 @@
 package io.warren.intake;
 
+import io.warren.api.JobProperties;
+
+import io.warren.http.ApiError;
+import io.warren.publish.JobMessage;
+import io.warren.publish.JobPublisher;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -8,8 +14,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.warren.broker.JobTypes;
-import io.warren.ops.JobMetrics;
+import io.warren.types.JobTypes;
+import io.warren.observe.JobMetrics;
 import io.warren.security.ApiGuard;
 import io.warren.store.IdempotencyConflict;
 import io.warren.store.JobRecord;
@@ -40,11 +46,6 @@ import org.apache.camel.Processor;
  * Idempotency-Key with the same request finds the first job instead; with another request, 409.
  */
 public class JobIntake implements Processor {
-
-    /** Exchange property: the stored {@link JobRecord}. */
-    public static final String JOB = "warrenJob";
-    /** Exchange property: true when an Idempotency-Key named a job accepted before (nothing to publish). */
-    public static final String EXISTING = "warrenExistingJob";
 
     /** Limits a hostile body cannot get past: nesting, string and number length, duplicate keys. */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -97,14 +98,14 @@ public class JobIntake implements Processor {
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
         if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new JobRejected(405, "method_not_allowed", "Use POST to submit a job, GET to read one",
+            throw new ApiError(405, "method_not_allowed", "Use POST to submit a job, GET to read one",
                     Map.of("Allow", "GET, POST"));
         }
         String type = acceptingType(typeOf(in));
         requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         byte[] body = in.getBody(byte[].class);
         if (body == null || body.length == 0) {
-            throw new JobRejected(400, "empty_body", "The request body is empty; send a JSON object");
+            throw new ApiError(400, "empty_body", "The request body is empty; send a JSON object");
         }
         requireUtf8(body);
         JsonNode payload = payload(type, body);
@@ -116,31 +117,31 @@ public class JobIntake implements Processor {
         try {
             stored = store.insert(job, ApiGuard.principalOf(exchange));
         } catch (IdempotencyConflict e) {
-            throw new JobRejected(409, "idempotency_conflict", "Idempotency-Key '" + printable(idempotencyKey)
+            throw new ApiError(409, "idempotency_conflict", "Idempotency-Key '" + printable(idempotencyKey)
                     + "' was already used for job " + e.jobId() + " with a different request");
         }
         JobRecord accepted = stored.job();
         if (!stored.existing()) {
             metrics.accepted(type);
         }
-        exchange.setProperty(JOB, accepted);
-        exchange.setProperty(EXISTING, stored.existing());
+        exchange.setProperty(JobProperties.RECORD, accepted);
+        exchange.setProperty(JobProperties.EXISTING, stored.existing());
         JobMessage.apply(in, accepted);
-        exchange.setProperty(IntakeSteps.PUBLISHING_SINCE, System.nanoTime());
+        exchange.setProperty(JobProperties.PUBLISHING_SINCE, System.nanoTime());
     }
 
     /** The type a request names, if it is valid, live and open; otherwise the 400, 404 or 503 to answer. */
     String acceptingType(String type) {
         if (!JobTypes.isValidName(type)) {
-            throw new JobRejected(400, "invalid_type", "A job type is 1 to 64 characters: a-z, 0-9 and '-', "
+            throw new ApiError(400, "invalid_type", "A job type is 1 to 64 characters: a-z, 0-9 and '-', "
                     + "starting with a letter or digit");
         }
         if (!jobTypes.isKnown(type)) {
-            throw new JobRejected(404, "unknown_type", "Unknown job type '" + printable(type) + "'; known types: "
+            throw new ApiError(404, "unknown_type", "Unknown job type '" + printable(type) + "'; known types: "
                     + String.join(", ", jobTypes.names()));
         }
         if (jobTypes.isDisabled(type)) {
-            throw new JobRejected(503, "type_disabled", "Job type '" + type + "' is disabled on this instance (fleet command "
+            throw new ApiError(503, "type_disabled", "Job type '" + type + "' is disabled on this instance (fleet command "
                     + "DISABLE); send it elsewhere or retry after ENABLE", Map.of("Retry-After", "30"));
         }
         return type;
@@ -175,13 +176,13 @@ public class JobIntake implements Processor {
     static void requireJson(String contentType) {
         String media = contentType == null ? "" : contentType.split(";", 2)[0].trim();
         if (!media.equalsIgnoreCase("application/json")) {
-            throw new JobRejected(415, "unsupported_media_type",
+            throw new ApiError(415, "unsupported_media_type",
                     "Content-Type must be application/json, got '" + printable(contentType == null ? "none" : contentType) + "'");
         }
         String lower = contentType.toLowerCase();
         int charset = lower.indexOf("charset=");
         if (charset >= 0 && !lower.substring(charset + 8).trim().replace("\"", "").startsWith("utf-8")) {
-            throw new JobRejected(415, "unsupported_charset", "Only UTF-8 JSON is accepted");
+            throw new ApiError(415, "unsupported_charset", "Only UTF-8 JSON is accepted");
         }
     }
 
@@ -192,16 +193,16 @@ public class JobIntake implements Processor {
             PayloadRules.check(node);
             return node;
         } catch (JacksonException e) {
-            throw new JobRejected(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
+            throw new ApiError(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new JobRejected(400, "malformed_json", "The body could not be read as JSON");
+            throw new ApiError(400, "malformed_json", "The body could not be read as JSON");
         }
     }
 
     private static JsonNode requireObject(byte[] body) {
         JsonNode node = readStrict(body);
         if (node == null || !node.isObject()) {
-            throw new JobRejected(400, "not_an_object", "The body must be a JSON object, got "
+            throw new ApiError(400, "not_an_object", "The body must be a JSON object, got "
                     + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
         }
         return node;
@@ -210,7 +211,7 @@ public class JobIntake implements Processor {
     /** UTF-8 text without a byte order mark (RFC 8259 8.1: JSON text must not begin with one). */
     static void requireUtf8(byte[] body) {
         if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
-            throw new JobRejected(400, "byte_order_mark", "The body starts with a UTF-8 byte order mark; send the JSON without it");
+            throw new ApiError(400, "byte_order_mark", "The body starts with a UTF-8 byte order mark; send the JSON without it");
         }
         try {
             StandardCharsets.UTF_8.newDecoder()
@@ -218,7 +219,7 @@ public class JobIntake implements Processor {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body));
         } catch (CharacterCodingException e) {
-            throw new JobRejected(400, "invalid_utf8", "The body is not valid UTF-8");
+            throw new ApiError(400, "invalid_utf8", "The body is not valid UTF-8");
         }
     }
 
@@ -227,7 +228,7 @@ public class JobIntake implements Processor {
             return null;
         }
         if (!SAFE_IDEMPOTENCY_KEY.matcher(given).matches()) {
-            throw new JobRejected(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
+            throw new ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
         }
         return given;
     }

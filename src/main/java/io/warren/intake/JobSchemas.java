@@ -1,5 +1,7 @@
 package io.warren.intake;
 
+import io.warren.http.ApiError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -47,7 +49,7 @@ public class JobSchemas {
         Set<ValidationMessage> violations = schema.validate(payload);
         if (!violations.isEmpty()) {
             List<String> listed = violations.stream().map(ValidationMessage::getMessage).sorted().limit(MAX_VIOLATIONS).toList();
-            throw new JobRejected(400, "schema_violation", "The job does not match the schema of '" + type + "': "
+            throw new ApiError(400, "schema_violation", "The job does not match the schema of '" + type + "': "
                     + String.join("; ", listed));
         }
     }

@@ -1,5 +1,7 @@
 package io.warren.intake;
 
+import io.warren.http.ApiError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.Iterator;
@@ -39,7 +41,7 @@ final class PayloadRules {
     private static void requireDouble(BigDecimal number) {
         double value = number.doubleValue();
         if (Double.isInfinite(value) || (value == 0 && number.signum() != 0)) {
-            throw new JobRejected(400, "number_out_of_range", "The number " + abbreviated(number)
+            throw new ApiError(400, "number_out_of_range", "The number " + abbreviated(number)
                     + " is outside what a 64-bit float carries (it would be read as " + value + "); send it as a string");
         }
     }
@@ -50,7 +52,7 @@ final class PayloadRules {
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new JobRejected(400, "invalid_unicode", "The body holds " + where + " with a lone surrogate (\\u"
+                throw new ApiError(400, "invalid_unicode", "The body holds " + where + " with a lone surrogate (\\u"
                         + Integer.toHexString(c) + " at character " + i + "), which is not Unicode text");
             }
         }

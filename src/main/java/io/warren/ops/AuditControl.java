@@ -1,7 +1,7 @@
 package io.warren.ops;
 
-import io.warren.intake.HttpReply;
-import io.warren.intake.JobRejected;
+import io.warren.http.HttpReply;
+import io.warren.http.ApiError;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
@@ -38,7 +38,7 @@ public class AuditControl {
 
     private static void requirePost(Exchange exchange) {
         if (!"POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new JobRejected(405, "method_not_allowed", "POST pauses or resumes the audit consumer", Map.of("Allow", "POST"));
+            throw new ApiError(405, "method_not_allowed", "POST pauses or resumes the audit consumer", Map.of("Allow", "POST"));
         }
     }
 }

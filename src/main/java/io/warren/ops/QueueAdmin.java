@@ -1,13 +1,15 @@
 package io.warren.ops;
 
+import io.warren.observe.Redact;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.broker.BrokerAddress;
-import io.warren.broker.JobTypes;
+import io.warren.types.JobTypes;
 import io.warren.broker.Names;
-import io.warren.intake.HttpReply;
-import io.warren.intake.JobRejected;
+import io.warren.http.HttpReply;
+import io.warren.http.ApiError;
 import io.warren.security.ApiGuard;
 import io.warren.store.JobStore;
 import java.net.URI;
@@ -87,7 +89,7 @@ public class QueueAdmin {
     public void delete(Exchange exchange) {
         String queue = confirmed(exchange);
         if (!"dead".equals(kindOf(queue))) {
-            throw new JobRejected(409, "queue_in_use", "Queue " + queue + " is in use by warren ("
+            throw new ApiError(409, "queue_in_use", "Queue " + queue + " is in use by warren ("
                     + kindOf(queue) + " queue): deleting it would lose the jobs routed to it. Remove the job type's "
                     + "route file first; a dead-letter queue may be deleted");
         }
@@ -134,7 +136,7 @@ public class QueueAdmin {
                     .put("managementApi", managementUrl != null && management("/overview") != null);
             HttpReply.send(exchange, 200, body, Map.of());
         } catch (RuntimeException e) {
-            body.put("reachable", false).put("error", BrokerAddress.mask(String.valueOf(e.getMessage())));
+            body.put("reachable", false).put("error", Redact.passwords(String.valueOf(e.getMessage())));
             HttpReply.send(exchange, 503, body, Map.of("Retry-After", "5"));
         }
     }
@@ -207,7 +209,7 @@ public class QueueAdmin {
     private String ownQueue(Exchange exchange) {
         String queue = exchange.getMessage().getHeader("name", String.class);
         if (queue == null || !ownQueues().contains(queue)) {
-            throw new JobRejected(404, "unknown_queue", "Not one of warren's queues: " + String.join(", ", ownQueues()));
+            throw new ApiError(404, "unknown_queue", "Not one of warren's queues: " + String.join(", ", ownQueues()));
         }
         return queue;
     }
@@ -215,7 +217,7 @@ public class QueueAdmin {
     private String confirmed(Exchange exchange) {
         String queue = ownQueue(exchange);
         if (!queue.equals(exchange.getMessage().getHeader("confirm", String.class))) {
-            throw new JobRejected(400, "confirmation_required",
+            throw new ApiError(400, "confirmation_required",
                     "This removes messages for good: repeat the queue name as ?confirm=" + queue);
         }
         return queue;

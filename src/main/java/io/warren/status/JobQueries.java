@@ -3,8 +3,8 @@ package io.warren.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.intake.HttpReply;
-import io.warren.intake.JobRejected;
+import io.warren.http.HttpReply;
+import io.warren.http.ApiError;
 import io.warren.store.JobEvent;
 import io.warren.store.JobRecord;
 import io.warren.store.JobStatus;
@@ -77,7 +77,7 @@ public class JobQueries {
     public static Filter filter(Message in) {
         String cursor = in.getHeader("cursor", String.class);
         if (cursor != null && !JOB_ID.matcher(cursor).matches()) {
-            throw new JobRejected(400, "invalid_cursor", "cursor must be the nextCursor of a previous page");
+            throw new ApiError(400, "invalid_cursor", "cursor must be the nextCursor of a previous page");
         }
         return new Filter(in.getHeader("type", String.class), since(in.getHeader("since", String.class)),
                 limit(in.getHeader("limit", String.class)), cursor);
@@ -133,13 +133,13 @@ public class JobQueries {
         return id;
     }
 
-    private static JobRejected unknownJob() {
-        return new JobRejected(404, "unknown_job", "No job with this id");
+    private static ApiError unknownJob() {
+        return new ApiError(404, "unknown_job", "No job with this id");
     }
 
     private static void requireGet(Exchange exchange) {
         if (!"GET".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new JobRejected(405, "method_not_allowed", "Only GET is allowed here", Map.of("Allow", "GET"));
+            throw new ApiError(405, "method_not_allowed", "Only GET is allowed here", Map.of("Allow", "GET"));
         }
     }
 
@@ -150,7 +150,7 @@ public class JobQueries {
         try {
             return JobStatus.valueOf(text.trim().toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw new JobRejected(400, "invalid_status", "status must be one of " + Arrays.toString(JobStatus.values()));
+            throw new ApiError(400, "invalid_status", "status must be one of " + Arrays.toString(JobStatus.values()));
         }
     }
 
@@ -161,7 +161,7 @@ public class JobQueries {
         try {
             return Instant.parse(text.trim());
         } catch (DateTimeParseException e) {
-            throw new JobRejected(400, "invalid_since", "since must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+            throw new ApiError(400, "invalid_since", "since must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
         }
     }
 
@@ -177,6 +177,6 @@ public class JobQueries {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new JobRejected(400, "invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+        throw new ApiError(400, "invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 }

@@ -1,6 +1,8 @@
 package io.warren.worker;
 
-import io.warren.JobHeaders;
+import io.warren.api.JobProperties;
+
+import io.warren.api.JobHeaders;
 import io.warren.api.PermanentJobFailure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,7 +46,7 @@ public class DeadLetterReason implements Processor {
             message.setHeader(JobHeaders.ERROR_MESSAGE, cut(String.valueOf(failure.getMessage()), maxMessageChars));
             message.setHeader(JobHeaders.ERROR_STACK, cut(stackTrace(failure), maxStackChars));
         }
-        message.setHeader(JobHeaders.ATTEMPTS, exchange.getProperty(JobExecution.ATTEMPT, 1, Integer.class));
+        message.setHeader(JobHeaders.ATTEMPTS, exchange.getProperty(JobProperties.ATTEMPT, 1, Integer.class));
         message.setHeader(JobHeaders.FAILED_AT, Instant.now().toString());
         message.setHeader(JobHeaders.SOURCE_QUEUE, source.getQueues());
         message.setHeader(JobHeaders.ROUTE, exchange.getFromRouteId());

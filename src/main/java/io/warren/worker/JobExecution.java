@@ -1,10 +1,12 @@
 package io.warren.worker;
 
+import io.warren.api.JobProperties;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.JobHeaders;
+import io.warren.api.JobHeaders;
 import io.warren.api.Job;
 import io.warren.api.JobHandler;
 import io.warren.api.PermanentJobFailure;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 
 /**
@@ -19,24 +22,28 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
  * dead letter carries exactly what was consumed. Whatever any client published is handled the
  * same way: a body that is not a JSON object is a permanent failure, not a crash loop.
  */
-public final class JobExecution {
+public final class JobExecution implements Processor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JobExecution() {
+    private JobHandler handler;
+
+    /** The job type's handler; the worker template sets it from its {@code handler} parameter. */
+    public void setHandler(JobHandler handler) {
+        this.handler = handler;
     }
 
-    /** Exchange property with the attempt being made, for the dead-letter reason. */
-    public static final String ATTEMPT = "warrenAttempt";
-    /** Exchange property with the {@link Job} the handler ran, for its result. */
-    public static final String JOB = "warrenJob";
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        run(handler, exchange);
+    }
 
     public static void run(JobHandler handler, Exchange exchange) throws Exception {
         // counts the handler's own runs: Camel's redelivery counter also counts retries of other steps
-        int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
-        exchange.setProperty(ATTEMPT, attempt);
+        int attempt = exchange.getProperty(JobProperties.ATTEMPT, 0, Integer.class) + 1;
+        exchange.setProperty(JobProperties.ATTEMPT, attempt);
         Job job = read(exchange, attempt);
-        exchange.setProperty(JOB, job);
+        exchange.setProperty(JobProperties.JOB, job);
         try {
             handler.handle(job);
         } catch (PermanentJobFailure e) {

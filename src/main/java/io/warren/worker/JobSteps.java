@@ -1,8 +1,10 @@
 package io.warren.worker;
 
-import io.warren.JobHeaders;
+import io.warren.api.JobProperties;
+
+import io.warren.api.JobHeaders;
 import io.warren.api.Job;
-import io.warren.ops.JobMetrics;
+import io.warren.observe.JobMetrics;
 import java.time.Duration;
 import io.warren.store.JobStore;
 import io.warren.store.StoreUnavailable;
@@ -22,7 +24,6 @@ public class JobSteps {
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
     /** Exchange property: when the current attempt was claimed, for the processing time. */
-    private static final String STARTED = "warrenStartedNanos";
 
     private final JobStore store;
     private final JobMetrics metrics;
@@ -34,7 +35,7 @@ public class JobSteps {
 
     /** Before the handler's first attempt of this delivery. */
     public void claim(Exchange exchange) {
-        exchange.setProperty(STARTED, System.nanoTime());
+        exchange.setProperty(JobProperties.STARTED_NANOS, System.nanoTime());
         String id = jobId(exchange);
         if (id == null) {
             return; // published by another client without a message id: nothing to record
@@ -72,7 +73,7 @@ public class JobSteps {
         if (failure instanceof StoreUnavailable) {
             return;
         }
-        exchange.setProperty(STARTED, System.nanoTime());
+        exchange.setProperty(JobProperties.STARTED_NANOS, System.nanoTime());
         metrics.retried(typeOf(exchange));
         String id = jobId(exchange);
         if (id != null) {
@@ -85,10 +86,10 @@ public class JobSteps {
     public void succeeded(Exchange exchange) {
         String id = jobId(exchange);
         if (id != null) {
-            Job job = exchange.getProperty(JobExecution.JOB, Job.class);
+            Job job = exchange.getProperty(JobProperties.JOB, Job.class);
             store.succeeded(id, attemptOf(exchange), job == null ? null : job.result());
         }
-        Long started = exchange.getProperty(STARTED, Long.class);
+        Long started = exchange.getProperty(JobProperties.STARTED_NANOS, Long.class);
         metrics.succeeded(typeOf(exchange), started == null ? null : Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -132,7 +133,7 @@ public class JobSteps {
      * already moved on when the error handler's hooks run. Before the first attempt: 1.
      */
     private static int attemptOf(Exchange exchange) {
-        return exchange.getProperty(JobExecution.ATTEMPT, 1, Integer.class);
+        return exchange.getProperty(JobProperties.ATTEMPT, 1, Integer.class);
     }
 
     /** Status bookkeeping between attempts must not turn a retry into a different failure. */

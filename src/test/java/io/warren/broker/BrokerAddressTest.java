@@ -1,5 +1,7 @@
 package io.warren.broker;
 
+import io.warren.observe.Redact;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,8 +20,8 @@ class BrokerAddressTest {
 
     @Test
     void masksPasswordsInsideAnyText() {
-        assertEquals("failed: amqp://u:****@h/ refused", BrokerAddress.mask("failed: amqp://u:secret@h/ refused"));
-        assertEquals("amqp://h:5672/", BrokerAddress.mask("amqp://h:5672/"), "a port is not a password");
+        assertEquals("failed: amqp://u:****@h/ refused", Redact.passwords("failed: amqp://u:secret@h/ refused"));
+        assertEquals("amqp://h:5672/", Redact.passwords("amqp://h:5672/"), "a port is not a password");
     }
 
     @Test
@@ -66,7 +68,7 @@ class BrokerAddressTest {
     @Test
     void masksJdbcPasswordsToo() {
         assertEquals("jdbc:postgresql://h/db?user=u&password=****&ssl=true",
-                BrokerAddress.mask("jdbc:postgresql://h/db?user=u&password=hunter2&ssl=true"));
+                Redact.passwords("jdbc:postgresql://h/db?user=u&password=hunter2&ssl=true"));
     }
 
     @Test

@@ -110,7 +110,7 @@ class RouteFolderIT {
 
             // broken files say why: a YAML syntax error with its line, a class that is not there
             Files.writeString(warren.routes().resolve("syntax.yaml"), "- route:\n    id: x\n    from: [unclosed\n");
-            Files.writeString(warren.routes().resolve("noclass.yaml"), echo.replace("io.warren.processors.Echo", "io.warren.NoSuchHandler")
+            Files.writeString(warren.routes().resolve("noclass.yaml"), echo.replace("io.warren.handlers.Echo", "io.warren.NoSuchHandler")
                     .replace("value: echo", "value: noclass").replace("routeId: work-echo", "routeId: work-noclass")
                     .replace("echoHandler", "noclassHandler"));
             Await.until("both reported", Duration.ofSeconds(20),

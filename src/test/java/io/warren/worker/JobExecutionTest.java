@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.api.Job;
 import io.warren.api.JobHandler;
+import io.warren.api.JobProperties;
 import io.warren.api.PermanentJobFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,13 +24,13 @@ class JobExecutionTest {
     void handlerGetsThePayloadAndTheAttempt() throws Exception {
         AtomicReference<Job> seen = new AtomicReference<>();
         Exchange exchange = exchange("{\"n\": 5}");
-        exchange.setProperty(JobExecution.ATTEMPT, 2);
+        exchange.setProperty(JobProperties.ATTEMPT, 2);
 
         JobExecution.run(seen::set, exchange);
 
         assertEquals(5, seen.get().payload().get("n").asInt());
         assertEquals(3, seen.get().attempt());
-        assertEquals(3, exchange.getProperty(JobExecution.ATTEMPT));
+        assertEquals(3, exchange.getProperty(JobProperties.ATTEMPT));
     }
 
     @Test

@@ -1,6 +1,6 @@
-package io.warren.intake;
+package io.warren.publish;
 
-import io.warren.JobHeaders;
+import io.warren.api.JobHeaders;
 import io.warren.store.JobRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;

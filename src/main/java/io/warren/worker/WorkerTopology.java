@@ -1,6 +1,10 @@
-package io.warren.broker;
+package io.warren.worker;
 
-import io.warren.ops.JobMetrics;
+import io.warren.broker.JobTopology;
+
+import io.warren.types.JobTypes;
+
+import io.warren.observe.JobMetrics;
 import org.apache.camel.Route;
 import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 import org.apache.camel.support.RoutePolicySupport;

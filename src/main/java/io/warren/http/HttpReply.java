@@ -1,4 +1,4 @@
-package io.warren.intake;
+package io.warren.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.warren;
+package io.warren.types;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,12 @@
-package io.warren.intake;
+package io.warren.publish;
 
-import io.warren.ops.JobMetrics;
+import io.warren.api.JobProperties;
+
+import io.warren.intake.JobIntake;
+
+import io.warren.observe.OutageLog;
+
+import io.warren.observe.JobMetrics;
 import io.warren.store.JobRecord;
 import java.time.Duration;
 import io.warren.store.JobStore;
@@ -14,12 +20,11 @@ import org.slf4j.LoggerFactory;
  * With the outbox on, a job the broker did not take stays ACCEPTED and the relay publishes it
  * later, so the client still gets its 202; with it off, the job is taken back and the client gets 503.
  */
-public class IntakeSteps {
+public class JobPublisher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(IntakeSteps.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JobPublisher.class);
 
     /** Exchange property: when the intake handed the job to the broker, for the confirm latency. */
-    public static final String PUBLISHING_SINCE = "warrenPublishingSince";
 
     private JobStore store;
     private JobMetrics metrics;
@@ -40,8 +45,8 @@ public class IntakeSteps {
 
     /** The broker confirmed: the job is QUEUED. It is in the broker whatever the database says now. */
     public void published(Exchange exchange) {
-        JobRecord job = exchange.getProperty(JobIntake.JOB, JobRecord.class);
-        Long since = exchange.getProperty(PUBLISHING_SINCE, Long.class);
+        JobRecord job = exchange.getProperty(JobProperties.RECORD, JobRecord.class);
+        Long since = exchange.getProperty(JobProperties.PUBLISHING_SINCE, Long.class);
         metrics.published(job.type(), since == null ? null : Duration.ofNanos(System.nanoTime() - since));
         long refused = outage.recovered();
         if (refused > 0) {
@@ -57,7 +62,7 @@ public class IntakeSteps {
 
     /** The broker did not take the job (down, nack, no confirm in time). */
     public void notPublished(Exchange exchange) throws Exception {
-        JobRecord job = exchange.getProperty(JobIntake.JOB, JobRecord.class);
+        JobRecord job = exchange.getProperty(JobProperties.RECORD, JobRecord.class);
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (outage.refused()) {
             LOG.warn("Broker did not take job {} ({}); {}. Further jobs are counted until the broker takes one again",

@@ -1,4 +1,4 @@
-package io.warren.ops;
+package io.warren.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

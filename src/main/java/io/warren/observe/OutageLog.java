@@ -1,4 +1,4 @@
-package io.warren.intake;
+package io.warren.observe;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -7,17 +7,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * opens the outage (logged), the ones after it are counted, and the first confirm closes it with
  * the count. During an outage of minutes at hundreds of jobs a second, that is two lines, not a flood.
  */
-final class OutageLog {
+public final class OutageLog {
 
     private final AtomicLong refused = new AtomicLong();
 
     /** Counts a job the broker did not take; true for the first of an outage (log it). */
-    boolean refused() {
+    public boolean refused() {
         return refused.getAndIncrement() == 0;
     }
 
     /** The broker took a job: how many it had not taken since the outage began (0 when there was none). */
-    long recovered() {
+    public long recovered() {
         return refused.get() == 0 ? 0 : refused.getAndSet(0);
     }
 }

@@ -1,19 +1,19 @@
-package io.warren.intake;
+package io.warren.http;
 
 import java.util.Map;
 
 /** A request the intake refuses, with the HTTP status, a stable error code and extra headers. */
-public class JobRejected extends RuntimeException {
+public class ApiError extends RuntimeException {
 
     private final int status;
     private final String code;
     private final Map<String, String> headers;
 
-    public JobRejected(int status, String code, String message) {
+    public ApiError(int status, String code, String message) {
         this(status, code, message, Map.of());
     }
 
-    public JobRejected(int status, String code, String message, Map<String, String> headers) {
+    public ApiError(int status, String code, String message, Map<String, String> headers) {
         super(message);
         this.status = status;
         this.code = code;

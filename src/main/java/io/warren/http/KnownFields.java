@@ -1,4 +1,4 @@
-package io.warren.intake;
+package io.warren.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
@@ -17,7 +17,7 @@ public final class KnownFields {
     public static void require(JsonNode node, Set<String> allowed, String what) {
         node.fieldNames().forEachRemaining(name -> {
             if (!allowed.contains(name)) {
-                throw new JobRejected(400, "unknown_field", "Unknown field '" + name + "' in " + what + "; allowed: "
+                throw new ApiError(400, "unknown_field", "Unknown field '" + name + "' in " + what + "; allowed: "
                         + String.join(", ", new TreeSet<>(allowed)));
             }
         });

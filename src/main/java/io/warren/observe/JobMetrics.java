@@ -1,4 +1,4 @@
-package io.warren.ops;
+package io.warren.observe;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

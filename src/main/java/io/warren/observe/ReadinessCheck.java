@@ -1,6 +1,5 @@
-package io.warren;
+package io.warren.observe;
 
-import io.warren.broker.BrokerAddress;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -38,7 +37,7 @@ public class ReadinessCheck extends AbstractHealthCheck {
                 builder.message(note);
             }
         } catch (RuntimeException e) {
-            builder.down().message(what + " is unreachable: " + BrokerAddress.mask(String.valueOf(e.getMessage())));
+            builder.down().message(what + " is unreachable: " + Redact.passwords(String.valueOf(e.getMessage())));
         }
     }
 }

@@ -1,4 +1,8 @@
-package io.warren.broker;
+package io.warren.worker;
+
+import io.warren.broker.JobTopology;
+
+import io.warren.types.JobTypes;
 
 import io.warren.store.JobStore;
 import org.slf4j.Logger;

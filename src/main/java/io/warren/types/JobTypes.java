@@ -1,4 +1,4 @@
-package io.warren.broker;
+package io.warren.types;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.warren.processors;
+package io.warren.handlers;
 
 import io.warren.api.Job;
 import io.warren.api.JobHandler;

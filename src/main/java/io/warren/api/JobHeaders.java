@@ -1,4 +1,4 @@
-package io.warren;
+package io.warren.api;
 
 /**
  * The AMQP headers warren stamps on a job and on a dead letter; nothing else crosses from HTTP to

@@ -1,10 +1,10 @@
-package io.warren.ops;
+package io.warren.types;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.broker.JobTypes;
-import io.warren.intake.HttpReply;
-import io.warren.intake.JobRejected;
+import io.warren.types.JobTypes;
+import io.warren.http.HttpReply;
+import io.warren.http.ApiError;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -62,11 +62,11 @@ public class TypeControl {
 
     private String type(Exchange exchange) {
         if (!"POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new JobRejected(405, "method_not_allowed", "POST pauses or resumes a type's workers", Map.of("Allow", "POST"));
+            throw new ApiError(405, "method_not_allowed", "POST pauses or resumes a type's workers", Map.of("Allow", "POST"));
         }
         String type = exchange.getMessage().getHeader("type", String.class);
         if (!jobTypes.isKnown(type)) {
-            throw new JobRejected(404, "unknown_type", "Unknown job type; known types: " + String.join(", ", jobTypes.names()));
+            throw new ApiError(404, "unknown_type", "Unknown job type; known types: " + String.join(", ", jobTypes.names()));
         }
         return type;
     }

@@ -1,4 +1,4 @@
-package io.warren;
+package io.warren.types;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -19,7 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import io.warren.broker.JobTypes;
+import io.warren.types.JobTypes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;

@@ -1,4 +1,4 @@
-package io.warren.ops;
+package io.warren.http;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,8 @@
-package io.warren.intake;
+package io.warren.publish;
+
+import io.warren.api.JobProperties;
+
+import io.warren.intake.JobIntake;
 
 import io.warren.store.JobRecord;
 import io.warren.store.JobStore;
@@ -38,9 +42,9 @@ public class OutboxRelay {
     /** Body: one {@link JobRecord} of {@link #pending()}; becomes the job's message. */
     public void message(Exchange exchange) {
         JobRecord job = exchange.getMessage().getBody(JobRecord.class);
-        exchange.setProperty(JobIntake.JOB, job);
+        exchange.setProperty(JobProperties.RECORD, job);
         JobMessage.apply(exchange.getMessage(), job);
         // the first copy may be in a queue or running: the worker's claim tells them apart by this
-        exchange.getMessage().setHeader(io.warren.JobHeaders.REPUBLISHED, "true");
+        exchange.getMessage().setHeader(io.warren.api.JobHeaders.REPUBLISHED, "true");
     }
 }

@@ -1,7 +1,8 @@
-package io.warren.intake;
+package io.warren.http;
+
+import io.warren.observe.Redact;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.broker.BrokerAddress;
 import io.warren.store.StoreUnavailable;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,14 +24,14 @@ public class ErrorResponse implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure instanceof JobRejected rejected) {
+        if (failure instanceof ApiError rejected) {
             reply(exchange, rejected.status(), rejected.code(), rejected.getMessage(), rejected.headers());
         } else if (failure instanceof StoreUnavailable) {
-            LOG.warn("Request failed, the job database is unavailable: {}", BrokerAddress.mask(String.valueOf(failure.getMessage())));
+            LOG.warn("Request failed, the job database is unavailable: {}", Redact.passwords(String.valueOf(failure.getMessage())));
             reply(exchange, 503, "store_unavailable", "The job database is unavailable; nothing was accepted. Retry later.",
                     Map.of("Retry-After", "5"));
         } else if (isBrokerFailure(failure)) {
-            LOG.warn("Job not accepted, the broker did not take it: {}", BrokerAddress.mask(String.valueOf(failure)));
+            LOG.warn("Job not accepted, the broker did not take it: {}", Redact.passwords(String.valueOf(failure)));
             String message = failure instanceof TimeoutException
                     ? "The broker did not confirm the job; it was not accepted. Retry later."
                     : "The broker is unavailable; the job was not accepted. Retry later.";

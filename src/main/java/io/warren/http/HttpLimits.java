@@ -1,4 +1,4 @@
-package io.warren;
+package io.warren.http;
 
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpConnection;

@@ -1,4 +1,4 @@
-package io.warren;
+package io.warren.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,12 +8,12 @@ import java.net.ServerSocket;
  * Fails start-up when the HTTP port is taken: Vert.x only logs that bind failure and Camel would
  * run on without its API.
  */
-final class HttpPort {
+public final class HttpPort {
 
     private HttpPort() {
     }
 
-    static void requireFree(String host, int port) {
+    public static void requireFree(String host, int port) {
         if (port == 0) {
             return;
         }
