@@ -1,5 +1,9 @@
 package io.warren;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.Ordered;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
@@ -44,6 +48,18 @@ final class Settings extends MainListenerSupport implements PropertiesSource, Or
     @Override
     public int getOrder() {
         return 1;
+    }
+
+    /** A secret from its setting, or from the file named by its *-file setting (Docker secrets). */
+    static String secret(String value, String file) {
+        if (file != null && !file.isBlank()) {
+            try {
+                return Files.readString(Path.of(file.trim())).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read secret file " + file, e);
+            }
+        }
+        return value == null ? "" : value;
     }
 
     private static String operatorFile() {

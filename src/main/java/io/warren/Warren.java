@@ -27,7 +27,16 @@ public final class Warren {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(Settings.LOCATIONS);
         main.addMainListener(new Settings());
-        main.addMainListener(new WarrenBeans());
+        // wiring by area; beans are made when first needed, so the order below only decides what
+        // happens first at start: the port check, then the broker, then the database
+        main.configure().addConfiguration(new HttpConfiguration());
+        main.configure().addConfiguration(new BrokerConfiguration());
+        main.configure().addConfiguration(new StoreConfiguration());
+        main.configure().addConfiguration(new ObserveConfiguration());
+        main.configure().addConfiguration(new IntakeConfiguration());
+        main.configure().addConfiguration(new WorkerConfiguration());
+        main.configure().addConfiguration(new AdminConfiguration());
+        main.configure().addConfiguration(new FleetConfiguration());
         main.addMainListener(new JobTypeFolder());
         int code;
         try {

@@ -11,14 +11,11 @@ import org.apache.camel.Processor;
 /** Serves one file from the class path (the dashboard, the OpenAPI document), with its own headers only. */
 public class StaticResource implements Processor {
 
-    private String page;
-    private String contentType = "text/html; charset=utf-8";
+    private final String page;
+    private final String contentType;
 
-    public void setContentType(String contentType) {
+    public StaticResource(String resource, String contentType) {
         this.contentType = contentType;
-    }
-
-    public void setResource(String resource) {
         try (InputStream in = Objects.requireNonNull(StaticResource.class.getResourceAsStream(resource), resource)) {
             page = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {

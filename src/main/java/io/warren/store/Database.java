@@ -56,16 +56,4 @@ public final class Database {
                 .load()
                 .migrate();
     }
-
-    /** A secret from its setting, or from the file named by its *-file setting (Docker secrets). */
-    public static String secret(String value, String file) {
-        if (file != null && !file.isBlank()) {
-            try {
-                return Files.readString(Path.of(file.trim())).strip();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read secret file " + file, e);
-            }
-        }
-        return value == null ? "" : value;
-    }
 }

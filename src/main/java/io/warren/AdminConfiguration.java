@@ -1,0 +1,55 @@
+package io.warren;
+
+import io.warren.broker.BrokerInUse;
+import io.warren.broker.Names;
+import io.warren.deadletter.DeadLetters;
+import io.warren.ops.AuditControl;
+import io.warren.ops.QueueAdmin;
+import io.warren.status.JobQueries;
+import io.warren.store.JobStore;
+import io.warren.types.JobTypes;
+import io.warren.types.TypeControl;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+
+/** What the admin API's routes call: job status, dead letters, queues, job types, the audit switch. */
+@Configuration
+public class AdminConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(lazy = true)
+    public JobQueries jobQueries(JobStore store) {
+        JobQueries queries = new JobQueries();
+        queries.setStore(store);
+        return queries;
+    }
+
+    @BindToRegistry(lazy = true)
+    public DeadLetters deadLetters(JobStore store) {
+        DeadLetters deadLetters = new DeadLetters();
+        deadLetters.setStore(store);
+        return deadLetters;
+    }
+
+    /** Queue admin; queue details from the management API when one is configured (never for the embedded broker). */
+    @BindToRegistry(lazy = true)
+    public QueueAdmin queueAdmin(CachingConnectionFactory factory, Names names, JobTypes types, BrokerInUse broker, JobStore store,
+                                 @PropertyInject(value = "warren.rabbitmq.management-url", defaultValue = "") String managementUrl) {
+        return new QueueAdmin(factory, names, types, broker.address(),
+                broker.isEmbedded() || managementUrl.isBlank() ? null : managementUrl.trim(), store);
+    }
+
+    @BindToRegistry(lazy = true)
+    public TypeControl typeControl(JobTypes types) {
+        TypeControl control = new TypeControl();
+        control.setJobTypes(types);
+        return control;
+    }
+
+    @BindToRegistry(lazy = true)
+    public AuditControl auditControl() {
+        return new AuditControl();
+    }
+}

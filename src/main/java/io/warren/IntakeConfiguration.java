@@ -1,0 +1,100 @@
+package io.warren;
+
+import io.warren.intake.BatchIntake;
+import io.warren.intake.Drain;
+import io.warren.intake.JobAccepted;
+import io.warren.intake.JobIntake;
+import io.warren.intake.JobSchemas;
+import io.warren.observe.JobMetrics;
+import io.warren.publish.JobPublisher;
+import io.warren.publish.OutboxRelay;
+import io.warren.store.JobStore;
+import io.warren.types.JobTypes;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+/** The way in: validation, storage, the confirmed publish, the outbox relay and the drain at stop. */
+@Configuration
+public class IntakeConfiguration implements CamelConfiguration {
+
+    @PropertyInject("warren.outbox.enabled")
+    private boolean outbox;
+
+    @BindToRegistry(lazy = true)
+    public JobTypes jobTypes() {
+        return new JobTypes();
+    }
+
+    @BindToRegistry(lazy = true)
+    public JobSchemas jobSchemas(@PropertyInject("warren.routes.dir") String folder) {
+        JobSchemas schemas = new JobSchemas();
+        schemas.setFolder(folder);
+        return schemas;
+    }
+
+    @BindToRegistry(lazy = true)
+    public JobIntake jobIntake(JobTypes types, JobStore store, JobSchemas schemas, JobMetrics metrics,
+                               @PropertyInject(value = "warren.producer", defaultValue = "") String producer) {
+        JobIntake intake = new JobIntake();
+        intake.setJobTypes(types);
+        intake.setStore(store);
+        intake.setSchemas(schemas);
+        intake.setMetrics(metrics);
+        intake.setProducer(producer);
+        return intake;
+    }
+
+    @BindToRegistry(lazy = true)
+    public JobPublisher jobPublisher(JobStore store, JobMetrics metrics) {
+        JobPublisher publisher = new JobPublisher();
+        publisher.setStore(store);
+        publisher.setMetrics(metrics);
+        publisher.setOutbox(outbox);
+        return publisher;
+    }
+
+    @BindToRegistry(lazy = true)
+    public JobAccepted jobAccepted() {
+        return new JobAccepted();
+    }
+
+    @BindToRegistry(lazy = true)
+    public BatchIntake batchIntake(JobIntake intake, JobStore store, JobMetrics metrics, RabbitTemplate template,
+                                   @PropertyInject("warren.exchange.jobs") String exchange,
+                                   @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
+        BatchIntake batch = new BatchIntake();
+        batch.setIntake(intake);
+        batch.setStore(store);
+        batch.setMetrics(metrics);
+        batch.setTemplate(template);
+        batch.setExchange(exchange);
+        batch.setConfirmTimeoutMillis(confirmTimeoutMillis);
+        batch.setOutbox(outbox);
+        return batch;
+    }
+
+    @BindToRegistry(lazy = true)
+    public OutboxRelay outboxRelay(JobStore store, @PropertyInject("warren.outbox.relay-after-millis") long relayAfterMillis,
+                                   @PropertyInject("warren.outbox.batch-size") int batchSize) {
+        OutboxRelay relay = new OutboxRelay();
+        relay.setStore(store);
+        relay.setRelayAfterMillis(relayAfterMillis);
+        relay.setBatchSize(batchSize);
+        return relay;
+    }
+
+    @BindToRegistry(lazy = true)
+    public Drain drain() {
+        return new Drain();
+    }
+
+    /** The drain hears Camel stop: from then on the intake answers 503 instead of taking jobs it could lose. */
+    @Override
+    public void configure(CamelContext context) {
+        context.getManagementStrategy().addEventNotifier(Beans.get(context, Drain.class));
+    }
+}
