@@ -6,7 +6,8 @@ import io.warren.deadletter.DeadLetters;
 import io.warren.ops.AuditControl;
 import io.warren.ops.QueueAdmin;
 import io.warren.status.JobQueries;
-import io.warren.store.JobStore;
+import io.warren.store.JobReads;
+import io.warren.store.JobTransitions;
 import io.warren.types.JobTypes;
 import io.warren.types.TypeControl;
 import org.apache.camel.BindToRegistry;
@@ -20,25 +21,26 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 public class AdminConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
-    public JobQueries jobQueries(JobStore store) {
+    public JobQueries jobQueries(JobReads reads) {
         JobQueries queries = new JobQueries();
-        queries.setStore(store);
+        queries.setReads(reads);
         return queries;
     }
 
     @BindToRegistry(lazy = true)
-    public DeadLetters deadLetters(JobStore store) {
+    public DeadLetters deadLetters(JobReads reads, JobTransitions transitions) {
         DeadLetters deadLetters = new DeadLetters();
-        deadLetters.setStore(store);
+        deadLetters.setReads(reads);
+        deadLetters.setTransitions(transitions);
         return deadLetters;
     }
 
     /** Queue admin; queue details from the management API when one is configured (never for the embedded broker). */
     @BindToRegistry(lazy = true)
-    public QueueAdmin queueAdmin(CachingConnectionFactory factory, Names names, JobTypes types, BrokerInUse broker, JobStore store,
+    public QueueAdmin queueAdmin(CachingConnectionFactory factory, Names names, JobTypes types, BrokerInUse broker, JobTransitions transitions,
                                  @PropertyInject(value = "warren.rabbitmq.management-url", defaultValue = "") String managementUrl) {
         return new QueueAdmin(factory, names, types, broker.address(),
-                broker.isEmbedded() || managementUrl.isBlank() ? null : managementUrl.trim(), store);
+                broker.isEmbedded() || managementUrl.isBlank() ? null : managementUrl.trim(), transitions);
     }
 
     @BindToRegistry(lazy = true)

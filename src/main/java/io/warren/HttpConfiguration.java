@@ -1,5 +1,6 @@
 package io.warren;
 
+import io.vertx.core.VertxOptions;
 import io.warren.http.ErrorResponse;
 import io.warren.http.HttpFront;
 import io.warren.http.HttpLimits;
@@ -10,7 +11,6 @@ import io.warren.security.ApiGuard;
 import io.warren.security.Credentials;
 import io.warren.security.LoginThrottle;
 import io.warren.security.RateLimiter;
-import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.camel.BindToRegistry;

@@ -8,7 +8,9 @@ import io.warren.intake.JobSchemas;
 import io.warren.observe.JobMetrics;
 import io.warren.publish.JobPublisher;
 import io.warren.publish.OutboxRelay;
-import io.warren.store.JobStore;
+import io.warren.store.JobTransitions;
+import io.warren.store.NewJobs;
+import io.warren.store.Outbox;
 import io.warren.types.JobTypes;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -37,11 +39,11 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobIntake jobIntake(JobTypes types, JobStore store, JobSchemas schemas, JobMetrics metrics,
+    public JobIntake jobIntake(JobTypes types, NewJobs newJobs, JobSchemas schemas, JobMetrics metrics,
                                @PropertyInject(value = "warren.producer", defaultValue = "") String producer) {
         JobIntake intake = new JobIntake();
         intake.setJobTypes(types);
-        intake.setStore(store);
+        intake.setNewJobs(newJobs);
         intake.setSchemas(schemas);
         intake.setMetrics(metrics);
         intake.setProducer(producer);
@@ -49,9 +51,10 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobPublisher jobPublisher(JobStore store, JobMetrics metrics) {
+    public JobPublisher jobPublisher(NewJobs newJobs, JobTransitions transitions, JobMetrics metrics) {
         JobPublisher publisher = new JobPublisher();
-        publisher.setStore(store);
+        publisher.setNewJobs(newJobs);
+        publisher.setTransitions(transitions);
         publisher.setMetrics(metrics);
         publisher.setOutbox(outbox);
         return publisher;
@@ -63,12 +66,13 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public BatchIntake batchIntake(JobIntake intake, JobStore store, JobMetrics metrics, RabbitTemplate template,
+    public BatchIntake batchIntake(JobIntake intake, NewJobs newJobs, JobTransitions transitions, JobMetrics metrics, RabbitTemplate template,
                                    @PropertyInject("warren.exchange.jobs") String exchange,
                                    @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
         BatchIntake batch = new BatchIntake();
         batch.setIntake(intake);
-        batch.setStore(store);
+        batch.setNewJobs(newJobs);
+        batch.setTransitions(transitions);
         batch.setMetrics(metrics);
         batch.setTemplate(template);
         batch.setExchange(exchange);
@@ -78,10 +82,10 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public OutboxRelay outboxRelay(JobStore store, @PropertyInject("warren.outbox.relay-after-millis") long relayAfterMillis,
+    public OutboxRelay outboxRelay(Outbox outbox, @PropertyInject("warren.outbox.relay-after-millis") long relayAfterMillis,
                                    @PropertyInject("warren.outbox.batch-size") int batchSize) {
         OutboxRelay relay = new OutboxRelay();
-        relay.setStore(store);
+        relay.setOutbox(outbox);
         relay.setRelayAfterMillis(relayAfterMillis);
         relay.setBatchSize(batchSize);
         return relay;

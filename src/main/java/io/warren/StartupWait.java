@@ -1,7 +1,6 @@
 package io.warren;
 
 import io.warren.observe.Redact;
-
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,7 +5,10 @@ import io.warren.observe.Redact;
 import io.warren.store.Database;
 import io.warren.store.GroupCommit;
 import io.warren.store.H2Compaction;
-import io.warren.store.JobStore;
+import io.warren.store.JobReads;
+import io.warren.store.JobTransitions;
+import io.warren.store.NewJobs;
+import io.warren.store.Outbox;
 import io.warren.store.StoreHealth;
 import java.time.Duration;
 import org.apache.camel.BindToRegistry;
@@ -16,7 +19,7 @@ import org.apache.camel.PropertyInject;
 
 /**
  * The job database: the pool (waited for and migrated at start), group commit, the health probe
- * and the store. H2 in the data folder unless warren.db.url names another database.
+ * and the store's parts: new jobs, their transitions, reads, the outbox. H2 in the data folder unless warren.db.url names another database.
  */
 @Configuration
 public class StoreConfiguration implements CamelConfiguration {
@@ -65,8 +68,23 @@ public class StoreConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobStore jobStore(HikariDataSource dataSource, GroupCommit groupCommit, StoreHealth health) {
-        return new JobStore(dataSource, groupCommit, Duration.ofHours(idempotencyRetentionHours), health);
+    public NewJobs newJobs(HikariDataSource dataSource, GroupCommit groupCommit, StoreHealth health) {
+        return new NewJobs(dataSource, groupCommit, Duration.ofHours(idempotencyRetentionHours), health);
+    }
+
+    @BindToRegistry(lazy = true)
+    public JobTransitions jobTransitions(HikariDataSource dataSource, GroupCommit groupCommit) {
+        return new JobTransitions(dataSource, groupCommit);
+    }
+
+    @BindToRegistry(lazy = true)
+    public JobReads jobReads(HikariDataSource dataSource) {
+        return new JobReads(dataSource);
+    }
+
+    @BindToRegistry(lazy = true)
+    public Outbox outbox(HikariDataSource dataSource) {
+        return new Outbox(dataSource);
     }
 
     /** At start: wait for the database and migrate it; at stop, close in reverse order. */

@@ -1,9 +1,8 @@
 package io.warren;
 
-import io.warren.types.JobTypeFolder;
-
 import io.warren.observe.Monitor;
 import io.warren.security.CredentialsCommand;
+import io.warren.types.JobTypeFolder;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 

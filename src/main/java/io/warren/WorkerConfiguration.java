@@ -3,7 +3,7 @@ package io.warren;
 import io.warren.audit.AuditLine;
 import io.warren.broker.JobTopology;
 import io.warren.observe.JobMetrics;
-import io.warren.store.JobStore;
+import io.warren.store.JobTransitions;
 import io.warren.types.JobTypes;
 import io.warren.worker.DeadLetterReason;
 import io.warren.worker.JobSteps;
@@ -20,8 +20,8 @@ import org.apache.camel.PropertyInject;
 public class WorkerConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
-    public JobSteps jobSteps(JobStore store, JobMetrics metrics) {
-        return new JobSteps(store, metrics);
+    public JobSteps jobSteps(JobTransitions transitions, JobMetrics metrics) {
+        return new JobSteps(transitions, metrics);
     }
 
     /** The worker template's error handler calls these by name (onExceptionOccurredRef, onRedeliveryRef). */
@@ -36,8 +36,8 @@ public class WorkerConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public QueueWatch queueWatch(JobTopology topology, JobTypes types, JobStore store) {
-        return new QueueWatch(topology, types, store);
+    public QueueWatch queueWatch(JobTopology topology, JobTypes types, JobTransitions transitions) {
+        return new QueueWatch(topology, types, transitions);
     }
 
     /** Each worker route's policy: declares its queues before it consumes. */

@@ -1,19 +1,18 @@
 package io.warren.deadletter;
 
-import io.warren.api.JobProperties;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.http.HttpReply;
-import io.warren.intake.JobIntake;
-import io.warren.publish.JobMessage;
+import io.warren.api.JobProperties;
 import io.warren.http.ApiError;
+import io.warren.http.HttpReply;
+import io.warren.publish.JobMessage;
 import io.warren.security.ApiGuard;
 import io.warren.status.JobQueries;
+import io.warren.store.JobReads;
 import io.warren.store.JobRecord;
 import io.warren.store.JobStatus;
-import io.warren.store.JobStore;
+import io.warren.store.JobTransitions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +34,15 @@ public class DeadLetters {
 
     /** Exchange property: the ids the route hands to the paced replay route. */
 
-    private JobStore store;
+    private JobReads reads;
+    private JobTransitions transitions;
 
-    public void setStore(JobStore store) {
-        this.store = store;
+    public void setReads(JobReads reads) {
+        this.reads = reads;
+    }
+
+    public void setTransitions(JobTransitions transitions) {
+        this.transitions = transitions;
     }
 
     /** GET /api/v1/dead-letters?type=&exception=&since=&limit=&cursor= */
@@ -46,7 +50,7 @@ public class DeadLetters {
         requireMethod(exchange, "GET");
         Message in = exchange.getMessage();
         JobQueries.Filter filter = JobQueries.filter(in);
-        List<JobRecord> page = store.page(filter.type(), JobStatus.DEAD, in.getHeader("exception", String.class),
+        List<JobRecord> page = reads.page(filter.type(), JobStatus.DEAD, in.getHeader("exception", String.class),
                 filter.since(), filter.cursor(), filter.limit() + 1);
         ObjectNode body = HttpReply.JSON.createObjectNode();
         ArrayNode letters = body.putArray("deadLetters");
@@ -61,7 +65,7 @@ public class DeadLetters {
         ObjectNode body = JobQueries.view(job);
         ((ObjectNode) body.get("lastError")).put("stack", job.lastErrorStack());
         ArrayNode history = body.putArray("history");
-        store.history(job.id()).forEach(e -> history.addObject().put("at", e.at().toString()).put("event", e.event())
+        reads.history(job.id()).forEach(e -> history.addObject().put("at", e.at().toString()).put("event", e.event())
                 .put("detail", e.detail()));
         HttpReply.send(exchange, 200, body, Map.of());
     }
@@ -80,7 +84,7 @@ public class DeadLetters {
     /** POST /api/v1/dead-letters/replay {"type", "exception", "since", "limit", "dryRun", "all"}: see {@link ReplayFilter}. */
     public void replayMatching(Exchange exchange) throws IOException {
         ReplayFilter filter = ReplayFilter.parse(body(exchange));
-        List<JobRecord> matching = store.page(filter.type(), JobStatus.DEAD, filter.exception(), filter.since(), null, filter.limit());
+        List<JobRecord> matching = reads.page(filter.type(), JobStatus.DEAD, filter.exception(), filter.since(), null, filter.limit());
         List<String> ids = new ArrayList<>();
         for (JobRecord job : matching) {
             if (filter.dryRun() || replayOne(exchange, job.id())) {
@@ -96,7 +100,7 @@ public class DeadLetters {
     /** DELETE /api/v1/dead-letters/{id} */
     public void discard(Exchange exchange) {
         JobRecord job = dead(exchange);
-        if (!store.discard(job.id(), ApiGuard.principalOf(exchange))) {
+        if (!transitions.discard(job.id(), ApiGuard.principalOf(exchange))) {
             throw notDead(job.id());
         }
         HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("jobId", job.id()).put("status", "DISCARDED"), Map.of());
@@ -105,7 +109,7 @@ public class DeadLetters {
     /** In the paced replay route: body is a job id; becomes the job's message. */
     public void message(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
-        JobRecord job = store.find(id).orElseThrow(() -> new IllegalStateException("replayed job " + id + " is gone"));
+        JobRecord job = reads.find(id).orElseThrow(() -> new IllegalStateException("replayed job " + id + " is gone"));
         exchange.setProperty(JobProperties.RECORD, job);
         JobMessage.apply(exchange.getMessage(), job);
     }
@@ -118,7 +122,7 @@ public class DeadLetters {
 
     @SuppressWarnings("unchecked")
     private boolean replayOne(Exchange exchange, String id) {
-        if (!store.replay(id, ApiGuard.principalOf(exchange), PUBLISH_WITHIN)) {
+        if (!transitions.replay(id, ApiGuard.principalOf(exchange), PUBLISH_WITHIN)) {
             return false;
         }
         List<String> ids = exchange.getProperty(JobProperties.REPLAY_IDS, List.class);
@@ -132,7 +136,7 @@ public class DeadLetters {
 
     private JobRecord dead(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        JobRecord job = store.find(id == null ? "" : id)
+        JobRecord job = reads.find(id == null ? "" : id)
                 .orElseThrow(() -> new ApiError(404, "unknown_job", "No job with this id"));
         if (job.status() != JobStatus.DEAD) {
             throw notDead(job.id());

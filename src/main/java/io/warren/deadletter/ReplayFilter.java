@@ -1,9 +1,9 @@
 package io.warren.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.types.JobTypes;
 import io.warren.http.ApiError;
 import io.warren.http.KnownFields;
+import io.warren.types.JobTypes;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Set;

@@ -2,8 +2,8 @@ package io.warren.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.types.JobTypes;
 import io.warren.http.HttpReply;
+import io.warren.types.JobTypes;
 import java.time.Instant;
 import java.util.List;
 import org.apache.camel.CamelContext;

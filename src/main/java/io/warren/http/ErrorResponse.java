@@ -1,8 +1,7 @@
 package io.warren.http;
 
-import io.warren.observe.Redact;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.observe.Redact;
 import io.warren.store.StoreUnavailable;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;

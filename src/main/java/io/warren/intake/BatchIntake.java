@@ -1,14 +1,14 @@
 package io.warren.intake;
 
-import io.warren.http.ApiError;
-import io.warren.http.HttpReply;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.http.ApiError;
+import io.warren.http.HttpReply;
 import io.warren.observe.JobMetrics;
 import io.warren.store.JobRecord;
-import io.warren.store.JobStore;
+import io.warren.store.JobTransitions;
+import io.warren.store.NewJobs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,8 @@ public class BatchIntake implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(BatchIntake.class);
 
     private JobIntake intake;
-    private JobStore store;
+    private NewJobs newJobs;
+    private JobTransitions transitions;
     private JobMetrics metrics;
     private RabbitTemplate template;
     private String exchangeName;
@@ -48,8 +49,12 @@ public class BatchIntake implements Processor {
         this.intake = intake;
     }
 
-    public void setStore(JobStore store) {
-        this.store = store;
+    public void setNewJobs(NewJobs newJobs) {
+        this.newJobs = newJobs;
+    }
+
+    public void setTransitions(JobTransitions transitions) {
+        this.transitions = transitions;
     }
 
     public void setMetrics(JobMetrics metrics) {
@@ -83,13 +88,13 @@ public class BatchIntake implements Processor {
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         boolean ndjson = contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson");
         if (!ndjson) {
-            JobIntake.requireJson(contentType);
+            JsonBody.requireJson(contentType);
         }
         byte[] body = in.getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new ApiError(400, "empty_body", "Send a JSON array of job objects, or NDJSON");
         }
-        JobIntake.requireUtf8(body);
+        JsonBody.requireUtf8(body);
         List<byte[]> items = ndjson ? lines(body) : elements(body);
         if (items.isEmpty() || items.size() > MAX_ITEMS) {
             throw new ApiError(400, "batch_size", "A batch holds 1 to " + MAX_ITEMS + " jobs, got " + items.size());
@@ -110,7 +115,7 @@ public class BatchIntake implements Processor {
             }
         }
         if (!jobs.isEmpty()) {
-            store.insertAll(jobs);
+            newJobs.insertAll(jobs);
             jobs.forEach(job -> metrics.accepted(type));
             boolean confirmed = publish(jobs);
             for (int j = 0; j < jobs.size(); j++) {
@@ -119,7 +124,7 @@ public class BatchIntake implements Processor {
                 if (confirmed || outbox) {
                     results[i] = HttpReply.JSON.createObjectNode().put("index", i).put("jobId", job.id()).put("status", "ACCEPTED");
                 } else {
-                    store.delete(job.id());
+                    newJobs.delete(job.id());
                     results[i] = error(i, "broker_unavailable", "The broker did not take the job; it was not accepted");
                 }
             }
@@ -158,7 +163,7 @@ public class BatchIntake implements Processor {
             if (Boolean.TRUE.equals(confirmed)) {
                 java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
                 try {
-                    store.publishedAll(jobs.stream().map(JobRecord::id).toList());
+                    transitions.publishedAll(jobs.stream().map(JobRecord::id).toList());
                 } catch (io.warren.store.StoreUnavailable e) {
                     LOG.warn("A batch of {} jobs is in the broker but its status could not be updated: {}", jobs.size(), e.getMessage());
                 }
@@ -198,7 +203,7 @@ public class BatchIntake implements Processor {
     }
 
     private static List<byte[]> elements(byte[] body) {
-        JsonNode array = JobIntake.readStrict(body);
+        JsonNode array = JsonBody.readStrict(body);
         if (array == null || !array.isArray()) {
             throw new ApiError(400, "not_an_array", "A batch is a JSON array of job objects (or NDJSON)");
         }

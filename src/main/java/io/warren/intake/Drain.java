@@ -1,7 +1,6 @@
 package io.warren.intake;
 
 import io.warren.http.ApiError;
-
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -1,10 +1,8 @@
 package io.warren.intake;
 
-import io.warren.api.JobProperties;
-
-import io.warren.http.HttpReply;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.api.JobProperties;
+import io.warren.http.HttpReply;
 import io.warren.store.JobRecord;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,30 +1,19 @@
 package io.warren.intake;
 
-import io.warren.api.JobProperties;
-
-import io.warren.http.ApiError;
-import io.warren.publish.JobMessage;
-import io.warren.publish.JobPublisher;
-
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.warren.types.JobTypes;
+import io.warren.api.JobProperties;
+import io.warren.http.ApiError;
 import io.warren.observe.JobMetrics;
+import io.warren.publish.JobMessage;
 import io.warren.security.ApiGuard;
 import io.warren.store.IdempotencyConflict;
 import io.warren.store.JobRecord;
-import io.warren.store.JobStore;
+import io.warren.store.NewJobs;
+import io.warren.types.JobTypes;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -47,26 +36,13 @@ import org.apache.camel.Processor;
  */
 public class JobIntake implements Processor {
 
-    /** Limits a hostile body cannot get past: nesting, string and number length, duplicate keys. */
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(64)
-                    .maxNumberLength(100)
-                    .maxStringLength(1_000_000)
-                    .maxNameLength(1_000)
-                    .build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // exact, so that a number a double cannot carry is seen (1e999999 is not Infinity)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private static final Pattern SAFE_CORRELATION_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
     private static final Pattern SAFE_IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
     private JobTypes jobTypes;
-    private JobStore store;
+    private NewJobs newJobs;
     private JobMetrics metrics;
     private JobSchemas schemas = new JobSchemas();
     private String producer = defaultProducer();
@@ -84,8 +60,8 @@ public class JobIntake implements Processor {
         this.metrics = metrics;
     }
 
-    public void setStore(JobStore store) {
-        this.store = store;
+    public void setNewJobs(NewJobs newJobs) {
+        this.newJobs = newJobs;
     }
 
     public void setProducer(String producer) {
@@ -102,20 +78,20 @@ public class JobIntake implements Processor {
                     Map.of("Allow", "GET, POST"));
         }
         String type = acceptingType(typeOf(in));
-        requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        JsonBody.requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         byte[] body = in.getBody(byte[].class);
         if (body == null || body.length == 0) {
             throw new ApiError(400, "empty_body", "The request body is empty; send a JSON object");
         }
-        requireUtf8(body);
+        JsonBody.requireUtf8(body);
         JsonNode payload = payload(type, body);
         String idempotencyKey = idempotencyKey(in.getHeader("Idempotency-Key", String.class));
 
         JobRecord job = newJob(type, new String(body, StandardCharsets.UTF_8), in.getHeader("X-Correlation-Id", String.class),
                 idempotencyKey, idempotencyKey == null ? null : requestHash(type, payload));
-        JobStore.Inserted stored;
+        NewJobs.Inserted stored;
         try {
-            stored = store.insert(job, ApiGuard.principalOf(exchange));
+            stored = newJobs.insert(job, ApiGuard.principalOf(exchange));
         } catch (IdempotencyConflict e) {
             throw new ApiError(409, "idempotency_conflict", "Idempotency-Key '" + printable(idempotencyKey)
                     + "' was already used for job " + e.jobId() + " with a different request");
@@ -149,7 +125,7 @@ public class JobIntake implements Processor {
 
     /** The body as a JSON object that passes the type's schema, or the 400 to answer. */
     JsonNode payload(String type, byte[] body) {
-        JsonNode payload = requireObject(body);
+        JsonNode payload = JsonBody.requireObject(body);
         schemas.check(type, payload);
         return payload;
     }
@@ -171,56 +147,6 @@ public class JobIntake implements Processor {
         String type = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
         int query = type.indexOf('?');
         return query >= 0 ? type.substring(0, query) : type;
-    }
-
-    static void requireJson(String contentType) {
-        String media = contentType == null ? "" : contentType.split(";", 2)[0].trim();
-        if (!media.equalsIgnoreCase("application/json")) {
-            throw new ApiError(415, "unsupported_media_type",
-                    "Content-Type must be application/json, got '" + printable(contentType == null ? "none" : contentType) + "'");
-        }
-        String lower = contentType.toLowerCase();
-        int charset = lower.indexOf("charset=");
-        if (charset >= 0 && !lower.substring(charset + 8).trim().replace("\"", "").startsWith("utf-8")) {
-            throw new ApiError(415, "unsupported_charset", "Only UTF-8 JSON is accepted");
-        }
-    }
-
-    /** JSON under the intake's limits (depth, lengths, unique keys, nothing after it), or the 400. */
-    static JsonNode readStrict(byte[] body) {
-        try {
-            JsonNode node = JSON.readTree(body);
-            PayloadRules.check(node);
-            return node;
-        } catch (JacksonException e) {
-            throw new ApiError(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ApiError(400, "malformed_json", "The body could not be read as JSON");
-        }
-    }
-
-    private static JsonNode requireObject(byte[] body) {
-        JsonNode node = readStrict(body);
-        if (node == null || !node.isObject()) {
-            throw new ApiError(400, "not_an_object", "The body must be a JSON object, got "
-                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
-        }
-        return node;
-    }
-
-    /** UTF-8 text without a byte order mark (RFC 8259 8.1: JSON text must not begin with one). */
-    static void requireUtf8(byte[] body) {
-        if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
-            throw new ApiError(400, "byte_order_mark", "The body starts with a UTF-8 byte order mark; send the JSON without it");
-        }
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
-        } catch (CharacterCodingException e) {
-            throw new ApiError(400, "invalid_utf8", "The body is not valid UTF-8");
-        }
     }
 
     private static String idempotencyKey(String given) {
@@ -249,7 +175,7 @@ public class JobIntake implements Processor {
         return given != null && SAFE_CORRELATION_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     }
 
-    private static String printable(String text) {
+    static String printable(String text) {
         String cut = text.length() > 80 ? text.substring(0, 80) + "…" : text;
         return cut.replaceAll("[^\\x20-\\x7E]", "?");
     }

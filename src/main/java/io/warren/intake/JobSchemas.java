@@ -1,7 +1,5 @@
 package io.warren.intake;
 
-import io.warren.http.ApiError;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -9,6 +7,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.SpecVersionDetector;
 import com.networknt.schema.ValidationMessage;
+import io.warren.http.ApiError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,7 @@
 package io.warren.intake;
 
-import io.warren.http.ApiError;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.http.ApiError;
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;

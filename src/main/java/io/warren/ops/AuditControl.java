@@ -1,7 +1,7 @@
 package io.warren.ops;
 
-import io.warren.http.HttpReply;
 import io.warren.http.ApiError;
+import io.warren.http.HttpReply;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;

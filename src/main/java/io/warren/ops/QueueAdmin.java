@@ -1,17 +1,16 @@
 package io.warren.ops;
 
-import io.warren.observe.Redact;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.broker.BrokerAddress;
-import io.warren.types.JobTypes;
 import io.warren.broker.Names;
-import io.warren.http.HttpReply;
 import io.warren.http.ApiError;
+import io.warren.http.HttpReply;
+import io.warren.observe.Redact;
 import io.warren.security.ApiGuard;
-import io.warren.store.JobStore;
+import io.warren.store.JobTransitions;
+import io.warren.types.JobTypes;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -47,12 +46,12 @@ public class QueueAdmin {
     private final String managementUrl;
     private final String authorization;
 
-    private final JobStore store;
+    private final JobTransitions transitions;
 
     public QueueAdmin(CachingConnectionFactory factory, Names names, JobTypes types, BrokerAddress address, String managementUrl,
-                      JobStore store) {
+                      JobTransitions transitions) {
         this.factory = factory;
-        this.store = store;
+        this.transitions = transitions;
         this.admin = new RabbitAdmin(factory);
         this.names = names;
         this.types = types;
@@ -117,7 +116,7 @@ public class QueueAdmin {
         } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Purging " + queue + " stopped after " + ids.size() + " messages: " + e.getMessage(), e);
         } finally {
-            store.purged(ids, "by " + by + " from " + queue);
+            transitions.purged(ids, "by " + by + " from " + queue);
         }
         return ids.size();
     }

@@ -1,16 +1,13 @@
 package io.warren.publish;
 
 import io.warren.api.JobProperties;
-
-import io.warren.intake.JobIntake;
-
-import io.warren.observe.OutageLog;
-
 import io.warren.observe.JobMetrics;
+import io.warren.observe.OutageLog;
 import io.warren.store.JobRecord;
-import java.time.Duration;
-import io.warren.store.JobStore;
+import io.warren.store.JobTransitions;
+import io.warren.store.NewJobs;
 import io.warren.store.StoreUnavailable;
+import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +23,18 @@ public class JobPublisher {
 
     /** Exchange property: when the intake handed the job to the broker, for the confirm latency. */
 
-    private JobStore store;
+    private NewJobs newJobs;
+    private JobTransitions transitions;
     private JobMetrics metrics;
     private boolean outbox = true;
     private final OutageLog outage = new OutageLog();
 
-    public void setStore(JobStore store) {
-        this.store = store;
+    public void setNewJobs(NewJobs newJobs) {
+        this.newJobs = newJobs;
+    }
+
+    public void setTransitions(JobTransitions transitions) {
+        this.transitions = transitions;
     }
 
     public void setMetrics(JobMetrics metrics) {
@@ -54,7 +56,7 @@ public class JobPublisher {
                     outbox ? " (the outbox relay publishes them)" : " (each answered 503)");
         }
         try {
-            store.published(job.id());
+            transitions.published(job.id());
         } catch (StoreUnavailable e) {
             LOG.warn("Job {} is in the broker but its status could not be updated: {}", job.id(), e.getMessage());
         }
@@ -71,7 +73,7 @@ public class JobPublisher {
         if (outbox) {
             return;
         }
-        store.delete(job.id());
+        newJobs.delete(job.id());
         throw failure;
     }
 }

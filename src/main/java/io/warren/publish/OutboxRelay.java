@@ -1,11 +1,8 @@
 package io.warren.publish;
 
 import io.warren.api.JobProperties;
-
-import io.warren.intake.JobIntake;
-
 import io.warren.store.JobRecord;
-import io.warren.store.JobStore;
+import io.warren.store.Outbox;
 import java.time.Duration;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -17,14 +14,14 @@ import org.apache.camel.Exchange;
  */
 public class OutboxRelay {
 
-    private JobStore store;
+    private Outbox outbox;
     private long relayAfterMillis = 10_000;
     /** Long enough for any batch to be published; a relay that dies mid-batch frees its jobs after it. */
     private static final long LEASE_MILLIS = 60_000;
     private int batchSize = 100;
 
-    public void setStore(JobStore store) {
-        this.store = store;
+    public void setOutbox(Outbox outbox) {
+        this.outbox = outbox;
     }
 
     public void setRelayAfterMillis(long relayAfterMillis) {
@@ -36,7 +33,7 @@ public class OutboxRelay {
     }
 
     public List<JobRecord> pending() {
-        return store.claimUnpublished(Duration.ofMillis(relayAfterMillis), Duration.ofMillis(LEASE_MILLIS), batchSize);
+        return outbox.claimUnpublished(Duration.ofMillis(relayAfterMillis), Duration.ofMillis(LEASE_MILLIS), batchSize);
     }
 
     /** Body: one {@link JobRecord} of {@link #pending()}; becomes the job's message. */

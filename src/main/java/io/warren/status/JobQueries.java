@@ -1,14 +1,13 @@
 package io.warren.status;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.http.HttpReply;
 import io.warren.http.ApiError;
+import io.warren.http.HttpReply;
 import io.warren.store.JobEvent;
+import io.warren.store.JobReads;
 import io.warren.store.JobRecord;
 import io.warren.store.JobStatus;
-import io.warren.store.JobStore;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -27,15 +26,15 @@ public class JobQueries {
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final int MAX_LIMIT = 500;
 
-    private JobStore store;
+    private JobReads reads;
 
-    public void setStore(JobStore store) {
-        this.store = store;
+    public void setReads(JobReads reads) {
+        this.reads = reads;
     }
 
     /** GET /api/v1/jobs/{id} */
     public void job(Exchange exchange) {
-        JobRecord job = store.find(jobId(exchange)).orElseThrow(() -> unknownJob());
+        JobRecord job = reads.find(jobId(exchange)).orElseThrow(() -> unknownJob());
         HttpReply.send(exchange, 200, view(job), Map.of());
     }
 
@@ -43,10 +42,10 @@ public class JobQueries {
     public void history(Exchange exchange) {
         requireGet(exchange);
         String id = jobId(exchange);
-        JobRecord job = store.find(id).orElseThrow(() -> unknownJob());
+        JobRecord job = reads.find(id).orElseThrow(() -> unknownJob());
         ObjectNode body = HttpReply.JSON.createObjectNode().put("jobId", id).put("status", job.status().name());
         ArrayNode events = body.putArray("events");
-        for (JobEvent event : store.history(id)) {
+        for (JobEvent event : reads.history(id)) {
             ObjectNode e = events.addObject().put("at", event.at().toString()).put("event", event.event());
             if (event.attempt() != null) {
                 e.put("attempt", event.attempt());
@@ -63,7 +62,7 @@ public class JobQueries {
         requireGet(exchange);
         ObjectNode body = HttpReply.JSON.createObjectNode();
         ObjectNode types = body.putObject("jobsByTypeAndStatus");
-        store.countsByTypeAndStatus().forEach((type, counts) -> {
+        reads.countsByTypeAndStatus().forEach((type, counts) -> {
             ObjectNode byStatus = types.putObject(type);
             counts.forEach(byStatus::put);
         });
@@ -89,7 +88,7 @@ public class JobQueries {
         Message in = exchange.getMessage();
         Filter filter = filter(in);
         JobStatus status = status(in.getHeader("status", String.class));
-        List<JobRecord> page = store.page(filter.type(), status, filter.since(), filter.cursor(), filter.limit() + 1);
+        List<JobRecord> page = reads.page(filter.type(), status, null, filter.since(), filter.cursor(), filter.limit() + 1);
         ObjectNode body = HttpReply.JSON.createObjectNode();
         ArrayNode jobs = body.putArray("jobs");
         page.stream().limit(filter.limit()).forEach(job -> jobs.add(view(job)));

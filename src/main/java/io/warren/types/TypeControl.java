@@ -2,9 +2,9 @@ package io.warren.types;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.types.JobTypes;
-import io.warren.http.HttpReply;
 import io.warren.http.ApiError;
+import io.warren.http.HttpReply;
+import io.warren.types.JobTypes;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

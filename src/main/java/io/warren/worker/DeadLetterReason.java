@@ -1,8 +1,7 @@
 package io.warren.worker;
 
-import io.warren.api.JobProperties;
-
 import io.warren.api.JobHeaders;
+import io.warren.api.JobProperties;
 import io.warren.api.PermanentJobFailure;
 import java.io.PrintWriter;
 import java.io.StringWriter;

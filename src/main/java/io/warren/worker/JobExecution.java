@@ -1,14 +1,13 @@
 package io.warren.worker;
 
-import io.warren.api.JobProperties;
-
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.warren.api.JobHeaders;
 import io.warren.api.Job;
 import io.warren.api.JobHandler;
+import io.warren.api.JobHeaders;
+import io.warren.api.JobProperties;
 import io.warren.api.PermanentJobFailure;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -1,13 +1,12 @@
 package io.warren.worker;
 
-import io.warren.api.JobProperties;
-
-import io.warren.api.JobHeaders;
 import io.warren.api.Job;
+import io.warren.api.JobHeaders;
+import io.warren.api.JobProperties;
 import io.warren.observe.JobMetrics;
-import java.time.Duration;
-import io.warren.store.JobStore;
+import io.warren.store.JobTransitions;
 import io.warren.store.StoreUnavailable;
+import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
@@ -25,11 +24,11 @@ public class JobSteps {
 
     /** Exchange property: when the current attempt was claimed, for the processing time. */
 
-    private final JobStore store;
+    private final JobTransitions transitions;
     private final JobMetrics metrics;
 
-    public JobSteps(JobStore store, JobMetrics metrics) {
-        this.store = store;
+    public JobSteps(JobTransitions transitions, JobMetrics metrics) {
+        this.transitions = transitions;
         this.metrics = metrics;
     }
 
@@ -45,7 +44,7 @@ public class JobSteps {
         Message message = exchange.getMessage();
         boolean secondCopy = "true".equals(String.valueOf(message.getHeader(JobHeaders.REPUBLISHED)))
                 && !message.getHeader(SpringRabbitMQConstants.REDELIVERED, false, Boolean.class);
-        if (store.startAttempt(id, attemptOf(exchange), !secondCopy) == JobStore.Claim.DUPLICATE) {
+        if (transitions.startAttempt(id, attemptOf(exchange), !secondCopy) == JobTransitions.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it", id);
             metrics.duplicateSuppressed(typeOf(exchange));
             exchange.setRouteStop(true);
@@ -63,7 +62,7 @@ public class JobSteps {
         if (id == null) {
             return;
         }
-        bestEffort(id, () -> store.attemptFailed(id, attemptOf(exchange), failure.getClass().getName(),
+        bestEffort(id, () -> transitions.attemptFailed(id, attemptOf(exchange), failure.getClass().getName(),
                 String.valueOf(failure.getMessage())));
     }
 
@@ -78,7 +77,7 @@ public class JobSteps {
         String id = jobId(exchange);
         if (id != null) {
             // the same delivery, again: it may take over its own RUNNING record
-            bestEffort(id, () -> store.startAttempt(id, attemptOf(exchange) + 1, true));
+            bestEffort(id, () -> transitions.startAttempt(id, attemptOf(exchange) + 1, true));
         }
     }
 
@@ -87,7 +86,7 @@ public class JobSteps {
         String id = jobId(exchange);
         if (id != null) {
             Job job = exchange.getProperty(JobProperties.JOB, Job.class);
-            store.succeeded(id, attemptOf(exchange), job == null ? null : job.result());
+            transitions.succeeded(id, attemptOf(exchange), job == null ? null : job.result());
         }
         Long started = exchange.getProperty(JobProperties.STARTED_NANOS, Long.class);
         metrics.succeeded(typeOf(exchange), started == null ? null : Duration.ofNanos(System.nanoTime() - started));
@@ -101,7 +100,7 @@ public class JobSteps {
             return;
         }
         Message message = exchange.getMessage();
-        bestEffort(id, () -> store.dead(id, attemptOf(exchange),
+        bestEffort(id, () -> transitions.dead(id, attemptOf(exchange),
                 message.getHeader(JobHeaders.ERROR_CLASS, String.class),
                 message.getHeader(JobHeaders.ERROR_MESSAGE, String.class),
                 message.getHeader(JobHeaders.ERROR_STACK, String.class)));

@@ -1,10 +1,8 @@
 package io.warren.worker;
 
 import io.warren.broker.JobTopology;
-
+import io.warren.store.JobTransitions;
 import io.warren.types.JobTypes;
-
-import io.warren.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +21,12 @@ public class QueueWatch {
 
     private final JobTopology topology;
     private final JobTypes types;
-    private final JobStore store;
+    private final JobTransitions transitions;
 
-    public QueueWatch(JobTopology topology, JobTypes types, JobStore store) {
+    public QueueWatch(JobTopology topology, JobTypes types, JobTransitions transitions) {
         this.topology = topology;
         this.types = types;
-        this.store = store;
+        this.transitions = transitions;
     }
 
     /** Every live type's queues, and the shared audit queue. */
@@ -60,7 +58,7 @@ public class QueueWatch {
             throw e;
         }
         types.queueTrouble(type, null);
-        int requeued = store.requeueLost(type, "work queue " + queue + " was gone; the outbox relay publishes the job again");
+        int requeued = transitions.requeueLost(type, "work queue " + queue + " was gone; the outbox relay publishes the job again");
         if (live || requeued > 0) {
             LOG.error("Work queue {} of job type '{}' was gone (deleted outside warren, or the broker lost it); declared it "
                     + "again and handed {} queued job(s) back to the outbox relay", queue, type, requeued);

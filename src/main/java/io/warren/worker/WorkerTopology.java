@@ -1,10 +1,8 @@
 package io.warren.worker;
 
 import io.warren.broker.JobTopology;
-
-import io.warren.types.JobTypes;
-
 import io.warren.observe.JobMetrics;
+import io.warren.types.JobTypes;
 import org.apache.camel.Route;
 import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 import org.apache.camel.support.RoutePolicySupport;

@@ -1,13 +1,12 @@
 package io.warren.broker;
 
-import io.warren.observe.Redact;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.ConnectionFactory;
+import io.warren.observe.Redact;
 import org.junit.jupiter.api.Test;
 
 class BrokerAddressTest {

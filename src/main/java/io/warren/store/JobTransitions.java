@@ -1,0 +1,184 @@
+package io.warren.store;
+
+import static io.warren.store.JobRows.JOBS;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A job's changes of status after it came in. Each is one unit of work that updates the job only
+ * if its current status allows it and appends the event to the history; the ones on every job's
+ * path (published, started, failed, finished) are committed together with concurrent ones
+ * ({@link GroupCommit}), the operators' ones (replay, discard, purge, requeue) on their own.
+ */
+public class JobTransitions {
+
+    private final DataSource dataSource;
+    private final GroupCommit groupCommit;
+
+    public JobTransitions(DataSource dataSource, GroupCommit groupCommit) {
+        this.dataSource = dataSource;
+        this.groupCommit = groupCommit;
+    }
+
+    /** What a worker may do with a delivery. */
+    public enum Claim { RUN, DUPLICATE, NOT_STORED }
+
+    /** The broker confirmed the job. A worker may already have started it: its status is kept then. */
+    public void published(String id) {
+        publishedAll(List.of(id));
+    }
+
+    /** The broker confirmed these jobs: one transaction for all of them (the batch endpoint). */
+    public void publishedAll(List<String> ids) {
+        groupCommit.run(c -> {
+            Instant now = Instant.now();
+            try (Sql.Bound published = JOBS.prepare(c, "published"); Sql.Bound event = JOBS.prepare(c, "event")) {
+                for (String id : ids) {
+                    published.set("now", now).set("id", id).addBatch();
+                    JobRows.bindEvent(event, id, now, JobEventKind.PUBLISHED, null, null).addBatch();
+                }
+                published.executeBatch();
+                event.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Marks the job RUNNING for this attempt, unless it already finished or another copy of it is
+     * running (a duplicate delivery). {@code mayTakeOver}: whether a RUNNING job may be claimed by
+     * this delivery: yes for the broker's redelivery of a dead worker's job; no for a second copy
+     * (the outbox relay published it again) while the first is under way.
+     */
+    public Claim startAttempt(String id, int attempt, boolean mayTakeOver) {
+        return groupCommit.run(c -> {
+            try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
+                if (start.set("attempt", attempt).set("now", Instant.now()).set("id", id).set("may_take_over", mayTakeOver).update() == 1) {
+                    JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_STARTED, attempt, null);
+                    return Claim.RUN;
+                }
+            }
+            Optional<JobRecord> stored;
+            try (Sql.Bound find = JOBS.prepare(c, "find")) {
+                stored = find.set("id", id).one(JobRows::job);
+            }
+            if (stored.isEmpty()) {
+                return Claim.NOT_STORED;
+            }
+            JobRows.appendEvent(c, id, JobEventKind.DUPLICATE_SUPPRESSED, attempt, stored.get().status() == JobStatus.RUNNING
+                    ? "another copy of it is running; not run" : "delivered again after it finished; not run");
+            return Claim.DUPLICATE;
+        });
+    }
+
+    public void attemptFailed(String id, int attempt, String errorClass, String errorMessage) {
+        groupCommit.run(c -> {
+            try (Sql.Bound failed = JOBS.prepare(c, "attempt-failed")) {
+                if (failed.set("error_class", errorClass).set("error_message", JobRows.cut(errorMessage, 1000)).set("id", id).update() == 1) {
+                    JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_FAILED, attempt, errorClass + ": " + errorMessage);
+                }
+            }
+            return null;
+        });
+    }
+
+    public void succeeded(String id, int attempt, String result) {
+        finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result);
+    }
+
+    public void dead(String id, int attempts, String errorClass, String errorMessage, String stack) {
+        finish(id, JobStatus.DEAD, attempts, errorClass, errorMessage, stack, null);
+    }
+
+    private void finish(String id, JobStatus status, int attempts, String errorClass, String errorMessage, String stack,
+                        String result) {
+        groupCommit.run(c -> {
+            try (Sql.Bound finish = JOBS.prepare(c, "finish")) {
+                finish.set("status", status).set("now", Instant.now()).set("attempts", attempts).set("error_class", errorClass)
+                        .set("error_message", JobRows.cut(errorMessage, 1000)).set("stack", JobRows.cut(stack, 4000))
+                        .set("result", JobRows.cut(result, 4000)).set("id", id);
+                if (finish.update() == 1) {
+                    JobRows.appendEvent(c, id, status == JobStatus.DEAD ? JobEventKind.DEAD_LETTERED : JobEventKind.SUCCEEDED,
+                            attempts, errorClass == null ? null : errorClass + ": " + errorMessage);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Puts a dead job back to be published again (status ACCEPTED: the replay route publishes it
+     * now, the outbox relay if that fails). Only a DEAD job can be replayed, so replaying twice
+     * cannot make two runs. Returns false when the job is not dead (any more).
+     */
+    public boolean replay(String id, String by, Duration publishWithin) {
+        return Transactions.run(dataSource, c -> {
+            try (Sql.Bound replay = JOBS.prepare(c, "replay")) {
+                if (replay.set("lease_until", Instant.now().plus(publishWithin)).set("id", id).update() != 1) {
+                    return false;
+                }
+            }
+            JobRows.appendEvent(c, id, JobEventKind.REPLAYED, null, "by " + by);
+            return true;
+        });
+    }
+
+    /** Discards a dead job: it stays, with its history, as DISCARDED. False when it is not dead. */
+    public boolean discard(String id, String by) {
+        return Transactions.run(dataSource, c -> {
+            try (Sql.Bound discard = JOBS.prepare(c, "discard")) {
+                if (discard.set("id", id).update() != 1) {
+                    return false;
+                }
+            }
+            JobRows.appendEvent(c, id, JobEventKind.DISCARDED, null, "by " + by);
+            return true;
+        });
+    }
+
+    /** Jobs an admin purged from their work queue: DISCARDED (if not finished), history event PURGED. */
+    public void purged(List<String> ids, String detail) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        Transactions.run(dataSource, c -> {
+            try (Sql.Bound purged = JOBS.prepare(c, "purged")) {
+                for (String id : ids) {
+                    if (purged.set("now", Instant.now()).set("id", id).update() == 1) {
+                        JobRows.appendEvent(c, id, JobEventKind.PURGED, null, detail);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The broker lost the type's work queue (deleted, or a broker that lost its data): its QUEUED
+     * jobs are in no queue any more, or (confirmed into the new queue just now) will be suppressed
+     * as duplicates when their second copy comes. They go back to ACCEPTED, unleased, so the outbox
+     * relay publishes them again. Returns how many.
+     */
+    public int requeueLost(String type, String why) {
+        return Transactions.run(dataSource, c -> {
+            List<String> ids;
+            try (Sql.Bound queued = JOBS.prepare(c, "queued-of-type")) {
+                ids = queued.set("type", type).list(row -> row.getString("id"));
+            }
+            int requeued = 0;
+            try (Sql.Bound requeue = JOBS.prepare(c, "requeue")) {
+                for (String id : ids) {
+                    if (requeue.set("id", id).update() == 1) {
+                        JobRows.appendEvent(c, id, JobEventKind.REQUEUED, null, why);
+                        requeued++;
+                    }
+                }
+            }
+            return requeued;
+        });
+    }
+}

@@ -1,0 +1,125 @@
+package io.warren.store;
+
+import static io.warren.store.JobRows.JOBS;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Jobs coming in: stored ACCEPTED before they are published, with their Idempotency-Key; taken
+ * back when the broker refused one and there is no outbox to retry it.
+ */
+public class NewJobs {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+    private final GroupCommit groupCommit;
+    private final Duration idempotencyRetention;
+    private final StoreHealth health;
+
+    public NewJobs(DataSource dataSource, GroupCommit groupCommit, Duration idempotencyRetention, StoreHealth health) {
+        this.dataSource = dataSource;
+        this.groupCommit = groupCommit;
+        this.idempotencyRetention = idempotencyRetention;
+        this.health = health;
+    }
+
+    /** What {@link #insert} did: stored the job, or found the first job of the same Idempotency-Key. */
+    public record Inserted(JobRecord job, boolean existing) {
+    }
+
+    /**
+     * Stores a new job. With an Idempotency-Key, the key is the caller's own ({@code scope}: the
+     * credential that sent it): the same key and request from the same caller find the first job.
+     */
+    public Inserted insert(JobRecord job, String scope) {
+        health.requireUp(); // a database known to be away: refuse now, not after the pool's timeout
+        for (int tries = 0; ; tries++) {
+            try {
+                groupCommit.run(c -> {
+                    insert(c, job, job.idempotencyKey() == null ? null : scope,
+                            job.idempotencyKey() == null ? null : "idempotency key " + job.idempotencyKey());
+                    return null;
+                });
+                return new Inserted(job, false);
+            } catch (StoreUnavailable e) {
+                if (job.idempotencyKey() == null || !isUniqueViolation(e) || tries > 2) {
+                    throw e;
+                }
+                Optional<JobRecord> first = Transactions.run(dataSource, c -> {
+                    try (Sql.Bound find = JOBS.prepare(c, "find-by-idempotency-key")) {
+                        return find.set("scope", scope).set("key", job.idempotencyKey()).one(JobRows::job);
+                    }
+                });
+                if (first.isEmpty()) {
+                    continue; // the other request's row went away (expired); try again
+                }
+                if (first.get().acceptedAt().isBefore(Instant.now().minus(idempotencyRetention))) {
+                    forgetIdempotencyKey(first.get().id());
+                    continue;
+                }
+                if (!first.get().requestHash().equals(job.requestHash())) {
+                    throw new IdempotencyConflict(first.get().id());
+                }
+                return new Inserted(first.get(), true);
+            }
+        }
+    }
+
+    /** Stores new jobs (no Idempotency-Key) in one transaction: the batch endpoint. */
+    public void insertAll(List<JobRecord> jobs) {
+        health.requireUp();
+        groupCommit.run(c -> {
+            try (Sql.Bound insert = JOBS.prepare(c, "insert"); Sql.Bound event = JOBS.prepare(c, "event")) {
+                for (JobRecord job : jobs) {
+                    bind(insert, job, null).addBatch();
+                    JobRows.bindEvent(event, job.id(), job.acceptedAt(), JobEventKind.ACCEPTED, null, "batch").addBatch();
+                }
+                insert.executeBatch();
+                event.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Takes back a job the broker refused when there is no outbox to retry it: it was never accepted. */
+    public void delete(String id) {
+        Transactions.run(dataSource, c -> {
+            try (Sql.Bound delete = JOBS.prepare(c, "delete")) {
+                return delete.set("id", id).update();
+            }
+        });
+    }
+
+    private static void insert(Connection c, JobRecord job, String scope, String detail) throws SQLException {
+        try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
+            bind(insert, job, scope).update();
+        }
+        JobRows.appendEvent(c, job.id(), JobEventKind.ACCEPTED, null, detail);
+    }
+
+    private static Sql.Bound bind(Sql.Bound insert, JobRecord job, String scope) throws SQLException {
+        return insert.set("id", job.id()).set("type", job.type()).set("payload", job.payload())
+                .set("correlation_id", job.correlationId()).set("producer", job.producer()).set("host", job.host())
+                .set("idempotency_key", job.idempotencyKey()).set("idempotency_scope", scope)
+                .set("request_hash", job.requestHash()).set("accepted_at", job.acceptedAt());
+    }
+
+    private void forgetIdempotencyKey(String id) {
+        Transactions.run(dataSource, c -> {
+            try (Sql.Bound forget = JOBS.prepare(c, "forget-idempotency-key")) {
+                return forget.set("id", id).update();
+            }
+        });
+    }
+
+    private static boolean isUniqueViolation(StoreUnavailable e) {
+        return e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
+    }
+}

@@ -1,0 +1,92 @@
+-- The jobs table and its history (db/migration/V1__jobs.sql). Read by io.warren.store.Sql: each
+-- statement follows a "-- name:" line; :name is a parameter; :ACCEPTED and the like are JobStatus
+-- constants. Every change of status names the statuses it may start from, so a status never goes
+-- backwards whatever order deliveries arrive in.
+
+-- name: insert
+INSERT INTO jobs (id, type, status, attempts, payload, correlation_id, producer, host, idempotency_key,
+                  idempotency_scope, request_hash, accepted_at)
+VALUES (:id, :type, :ACCEPTED, 0, :payload, :correlation_id, :producer, :host, :idempotency_key,
+        :idempotency_scope, :request_hash, :accepted_at)
+
+-- name: find-by-idempotency-key
+SELECT * FROM jobs WHERE idempotency_scope = :scope AND idempotency_key = :key
+
+-- name: forget-idempotency-key
+UPDATE jobs SET idempotency_key = NULL, idempotency_scope = NULL WHERE id = :id
+
+-- name: delete
+DELETE FROM jobs WHERE id = :id
+
+-- name: event
+INSERT INTO job_events (job_id, at, event, attempt, detail) VALUES (:job_id, :at, :event, :attempt, :detail)
+
+-- name: published
+-- a worker may already have started the job: its status is kept then
+UPDATE jobs SET published_at = COALESCE(published_at, :now), relay_claimed_until = NULL,
+       status = CASE WHEN status = :ACCEPTED THEN :QUEUED ELSE status END
+WHERE id = :id
+
+-- name: start-attempt
+-- may_take_over: the broker's redelivery of a dead worker's job may claim it while RUNNING; a
+-- second copy the outbox relay published may not
+UPDATE jobs SET status = :RUNNING, attempts = GREATEST(attempts + 1, :attempt), started_at = COALESCE(started_at, :now)
+WHERE id = :id AND (status IN (:ACCEPTED, :QUEUED, :RETRYING) OR (status = :RUNNING AND :may_take_over))
+
+-- name: attempt-failed
+UPDATE jobs SET status = :RETRYING, last_error_class = :error_class, last_error_message = :error_message
+WHERE id = :id AND status IN (:RUNNING, :RETRYING)
+
+-- name: finish
+UPDATE jobs SET status = :status, finished_at = :now, attempts = GREATEST(attempts, :attempts),
+       last_error_class = COALESCE(:error_class, last_error_class),
+       last_error_message = COALESCE(:error_message, last_error_message),
+       last_error_stack = :stack, result = :result
+WHERE id = :id AND status NOT IN (:SUCCEEDED, :DEAD, :DISCARDED)
+
+-- name: replay
+-- leased for a while: the throttled replay route publishes it; the outbox relay only if that never happens
+UPDATE jobs SET status = :ACCEPTED, finished_at = NULL, relay_claimed_until = :lease_until
+WHERE id = :id AND status = :DEAD
+
+-- name: discard
+UPDATE jobs SET status = :DISCARDED WHERE id = :id AND status = :DEAD
+
+-- name: queued-of-type
+SELECT id FROM jobs WHERE type = :type AND status = :QUEUED
+
+-- name: requeue
+UPDATE jobs SET status = :ACCEPTED, relay_claimed_until = NULL WHERE id = :id AND status = :QUEUED
+
+-- name: purged
+UPDATE jobs SET status = :DISCARDED, finished_at = :now WHERE id = :id AND status IN (:ACCEPTED, :QUEUED, :RETRYING)
+
+-- name: unpublished
+SELECT * FROM jobs
+WHERE status = :ACCEPTED AND accepted_at < :older_than AND (relay_claimed_until IS NULL OR relay_claimed_until < :now)
+ORDER BY accepted_at LIMIT :limit
+
+-- name: lease
+-- two instances never publish the same job at once: the second finds it leased
+UPDATE jobs SET relay_claimed_until = :lease_until
+WHERE id = :id AND status = :ACCEPTED AND (relay_claimed_until IS NULL OR relay_claimed_until < :now)
+
+-- name: find
+SELECT * FROM jobs WHERE id = :id
+
+-- name: page
+-- newest first; :before is the id the previous page ended with; every filter is optional;
+-- :error_class matches the simple or the full class name
+SELECT * FROM jobs
+WHERE (CAST(:type AS VARCHAR) IS NULL OR type = :type)
+  AND (CAST(:status AS VARCHAR) IS NULL OR status = :status)
+  AND (CAST(:error_class AS VARCHAR) IS NULL OR last_error_class = :error_class OR last_error_class LIKE :error_suffix)
+  AND (CAST(:since AS TIMESTAMP WITH TIME ZONE) IS NULL OR accepted_at >= :since)
+  AND (CAST(:before AS VARCHAR) IS NULL OR id < :before)
+ORDER BY id DESC LIMIT :limit
+
+-- name: counts
+SELECT type, status, COUNT(*) AS jobs FROM jobs GROUP BY type, status
+
+-- name: history
+SELECT at, event, attempt, detail FROM job_events WHERE job_id = :job_id ORDER BY id
