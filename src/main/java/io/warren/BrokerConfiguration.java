@@ -85,7 +85,7 @@ public class BrokerConfiguration implements CamelConfiguration {
         return BrokerConnection.factory(address, tls, channelCacheSize, consumerThreads);
     }
 
-    /** The batch endpoint publishes through it, with one confirm wait for the whole batch. */
+    /** The job publisher sends through it: a call's jobs on one channel, then one wait for their confirms. */
     @BindToRegistry(value = "jobsTemplate", lazy = true)
     public RabbitTemplate jobsTemplate(CachingConnectionFactory factory) {
         return new RabbitTemplate(factory);

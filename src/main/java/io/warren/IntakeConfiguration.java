@@ -51,8 +51,13 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobPublisher jobPublisher(NewJobs newJobs, JobTransitions transitions, JobMetrics metrics) {
+    public JobPublisher jobPublisher(RabbitTemplate template, NewJobs newJobs, JobTransitions transitions, JobMetrics metrics,
+                                     @PropertyInject("warren.exchange.jobs") String exchange,
+                                     @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
         JobPublisher publisher = new JobPublisher();
+        publisher.setTemplate(template);
+        publisher.setExchange(exchange);
+        publisher.setConfirmTimeoutMillis(confirmTimeoutMillis);
         publisher.setNewJobs(newJobs);
         publisher.setTransitions(transitions);
         publisher.setMetrics(metrics);
@@ -66,17 +71,12 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public BatchIntake batchIntake(JobIntake intake, NewJobs newJobs, JobTransitions transitions, JobMetrics metrics, RabbitTemplate template,
-                                   @PropertyInject("warren.exchange.jobs") String exchange,
-                                   @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
+    public BatchIntake batchIntake(JobIntake intake, NewJobs newJobs, JobPublisher publisher, JobMetrics metrics) {
         BatchIntake batch = new BatchIntake();
         batch.setIntake(intake);
         batch.setNewJobs(newJobs);
-        batch.setTransitions(transitions);
+        batch.setPublisher(publisher);
         batch.setMetrics(metrics);
-        batch.setTemplate(template);
-        batch.setExchange(exchange);
-        batch.setConfirmTimeoutMillis(confirmTimeoutMillis);
         batch.setOutbox(outbox);
         return batch;
     }

@@ -11,8 +11,6 @@ public final class JobProperties {
     public static final String RECORD = "warrenJobRecord";
     /** On the way in: true when an idempotency key named a job that already exists (nothing is published). */
     public static final String EXISTING = "warrenJobExisting";
-    /** On the way in: when the first publish attempt of this exchange began, for the broker-outage deadline. */
-    public static final String PUBLISHING_SINCE = "warrenPublishingSince";
     /** In a worker: the {@link Job} the handler ran. */
     public static final String JOB = "warrenJob";
     /** In a worker: the handler's attempt (1 = first run), for the dead-letter reason. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.api.JobProperties;
 import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
-import io.warren.publish.JobMessage;
 import io.warren.security.ApiGuard;
 import io.warren.status.JobQueries;
 import io.warren.store.JobReads;
@@ -107,11 +106,11 @@ public class DeadLetters {
     }
 
     /** In the paced replay route: body is a job id; becomes the job's message. */
-    public void message(Exchange exchange) {
+    public JobRecord replayed(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
         JobRecord job = reads.find(id).orElseThrow(() -> new IllegalStateException("replayed job " + id + " is gone"));
         exchange.setProperty(JobProperties.RECORD, job);
-        JobMessage.apply(exchange.getMessage(), job);
+        return job;
     }
 
     /** Any other method on /api/v1/dead-letters/{id}. */

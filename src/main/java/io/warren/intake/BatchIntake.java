@@ -7,7 +7,7 @@ import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
 import io.warren.observe.JobMetrics;
 import io.warren.store.JobRecord;
-import io.warren.store.JobTransitions;
+import io.warren.publish.JobPublisher;
 import io.warren.store.NewJobs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,9 +19,6 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * POST /api/v1/jobs/{type}/batch: a JSON array (or NDJSON) of up to {@value #MAX_ITEMS} jobs, each
@@ -38,11 +35,8 @@ public class BatchIntake implements Processor {
 
     private JobIntake intake;
     private NewJobs newJobs;
-    private JobTransitions transitions;
+    private JobPublisher publisher;
     private JobMetrics metrics;
-    private RabbitTemplate template;
-    private String exchangeName;
-    private long confirmTimeoutMillis = 5000;
     private boolean outbox = true;
 
     public void setIntake(JobIntake intake) {
@@ -53,24 +47,12 @@ public class BatchIntake implements Processor {
         this.newJobs = newJobs;
     }
 
-    public void setTransitions(JobTransitions transitions) {
-        this.transitions = transitions;
+    public void setPublisher(JobPublisher publisher) {
+        this.publisher = publisher;
     }
 
     public void setMetrics(JobMetrics metrics) {
         this.metrics = metrics;
-    }
-
-    public void setTemplate(RabbitTemplate template) {
-        this.template = template;
-    }
-
-    public void setExchange(String exchangeName) {
-        this.exchangeName = exchangeName;
-    }
-
-    public void setConfirmTimeoutMillis(long confirmTimeoutMillis) {
-        this.confirmTimeoutMillis = confirmTimeoutMillis;
     }
 
     public void setOutbox(boolean outbox) {
@@ -139,35 +121,10 @@ public class BatchIntake implements Processor {
         HttpReply.send(exchange, 200, answer, Map.of());
     }
 
-    /** All on one channel, then one wait for every confirm; true when the broker confirmed them all. */
+    /** True when the broker confirmed them all; the ones it did not stay stored for the outbox relay. */
     private boolean publish(List<JobRecord> jobs) {
-        long started = System.nanoTime();
         try {
-            Boolean confirmed = template.invoke(t -> {
-                for (JobRecord job : jobs) {
-                    t.send(exchangeName, job.type(), MessageBuilder.withBody(job.payload().getBytes(StandardCharsets.UTF_8))
-                            .setMessageId(job.id())
-                            .setTimestamp(java.util.Date.from(job.acceptedAt()))
-                            .setContentType("application/json")
-                            .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                            .setCorrelationId(job.correlationId())
-                            .setHeader(io.warren.api.JobHeaders.TYPE, job.type())
-                            .setHeader(io.warren.api.JobHeaders.PRODUCER, job.producer())
-                            .setHeader(io.warren.api.JobHeaders.HOST, job.host())
-                            .setHeader(io.warren.api.JobHeaders.CORRELATION_ID, job.correlationId())
-                            .setHeader(io.warren.api.JobHeaders.ACCEPTED_AT, job.acceptedAt().toString())
-                            .build());
-                }
-                return t.waitForConfirms(confirmTimeoutMillis);
-            });
-            if (Boolean.TRUE.equals(confirmed)) {
-                java.time.Duration latency = java.time.Duration.ofNanos(System.nanoTime() - started);
-                try {
-                    transitions.publishedAll(jobs.stream().map(JobRecord::id).toList());
-                } catch (io.warren.store.StoreUnavailable e) {
-                    LOG.warn("A batch of {} jobs is in the broker but its status could not be updated: {}", jobs.size(), e.getMessage());
-                }
-                jobs.forEach(job -> metrics.published(job.type(), latency));
+            if (publisher.publish(jobs, false)) {
                 return true;
             }
             LOG.warn("The broker did not confirm a batch of {} jobs{}", jobs.size(), outbox ? "; the outbox relay will publish them" : "");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.warren.api.JobProperties;
 import io.warren.http.ApiError;
 import io.warren.observe.JobMetrics;
-import io.warren.publish.JobMessage;
 import io.warren.security.ApiGuard;
 import io.warren.store.IdempotencyConflict;
 import io.warren.store.JobRecord;
@@ -102,8 +101,6 @@ public class JobIntake implements Processor {
         }
         exchange.setProperty(JobProperties.RECORD, accepted);
         exchange.setProperty(JobProperties.EXISTING, stored.existing());
-        JobMessage.apply(in, accepted);
-        exchange.setProperty(JobProperties.PUBLISHING_SINCE, System.nanoTime());
     }
 
     /** The type a request names, if it is valid, live and open; otherwise the 400, 404 or 503 to answer. */

@@ -1,15 +1,13 @@
 package io.warren.publish;
 
-import io.warren.api.JobProperties;
 import io.warren.store.JobRecord;
 import io.warren.store.Outbox;
 import java.time.Duration;
 import java.util.List;
-import org.apache.camel.Exchange;
 
 /**
  * The outbox relay's steps (routes/outbox-relay.yaml): lease the jobs the broker has not confirmed,
- * oldest first, and turn each back into its message. Jobs younger than {@code relayAfterMillis}
+ * oldest first, for the publisher to publish again. Jobs younger than {@code relayAfterMillis}
  * are left alone: their intake may still be waiting for the confirm.
  */
 public class OutboxRelay {
@@ -34,14 +32,5 @@ public class OutboxRelay {
 
     public List<JobRecord> pending() {
         return outbox.claimUnpublished(Duration.ofMillis(relayAfterMillis), Duration.ofMillis(LEASE_MILLIS), batchSize);
-    }
-
-    /** Body: one {@link JobRecord} of {@link #pending()}; becomes the job's message. */
-    public void message(Exchange exchange) {
-        JobRecord job = exchange.getMessage().getBody(JobRecord.class);
-        exchange.setProperty(JobProperties.RECORD, job);
-        JobMessage.apply(exchange.getMessage(), job);
-        // the first copy may be in a queue or running: the worker's claim tells them apart by this
-        exchange.getMessage().setHeader(io.warren.api.JobHeaders.REPUBLISHED, "true");
     }
 }
