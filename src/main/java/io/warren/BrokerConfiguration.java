@@ -122,6 +122,7 @@ public class BrokerConfiguration implements CamelConfiguration {
             Beans.closeAtStop(context, broker.embedded());
         }
         CachingConnectionFactory factory = Beans.get(context, CachingConnectionFactory.class);
+        Beans.closeAtStop(context, factory::destroy);
         StartupWait.until("RabbitMQ at " + broker.address(), Duration.ofSeconds(startupTimeoutSeconds), () -> BrokerInUse.reach(factory));
         Beans.get(context, JobTopology.class).declareShared();
         // Running jobs get the drain timeout to finish and be acked; the listener default (5 s)

@@ -23,6 +23,20 @@ public final class Warren {
             System.exit(Monitor.run(args, System.out, System.err));
         }
         Thread.currentThread().setContextClassLoader(Plugins.classLoader(Warren.class.getClassLoader()));
+        Main main = newMain();
+        int code;
+        try {
+            code = main.run(args);
+        } catch (Throwable failure) {
+            // Exit instead of hanging on the broker client's non-daemon threads.
+            LoggerFactory.getLogger(Warren.class).error("warren failed to start: {}", failure.getMessage(), failure);
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    /** warren as a camel-main application, not started: its settings, its wiring, its routes folder. */
+    public static Main newMain() {
         Main main = new Main();
         main.setPropertyPlaceholderLocations(Settings.LOCATIONS);
         main.addMainListener(new Settings());
@@ -37,14 +51,6 @@ public final class Warren {
         main.configure().addConfiguration(new AdminConfiguration());
         main.configure().addConfiguration(new FleetConfiguration());
         main.addMainListener(new JobTypeFolder());
-        int code;
-        try {
-            code = main.run(args);
-        } catch (Throwable failure) {
-            // Exit instead of hanging on the broker client's non-daemon threads.
-            LoggerFactory.getLogger(Warren.class).error("warren failed to start: {}", failure.getMessage(), failure);
-            code = 1;
-        }
-        System.exit(code);
+        return main;
     }
 }

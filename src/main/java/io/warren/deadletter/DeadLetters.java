@@ -21,7 +21,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * The dead-letter API (routes/dead-letters.yaml): browse dead jobs with why they failed, replay
+ * The dead-letter API (routes/dead-letter-api.yaml): browse dead jobs with why they failed, replay
  * them (one, or all that match a filter, paced by the replay route), discard them. A replay puts the
  * job back into the outbox under its own id, so its history goes on and a second replay of the same
  * job is refused instead of running it twice.

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The job store's part in a worker route: claim the job before the handler (a job that already
  * finished is not run again), record each failed attempt and each retry, record success, record
- * the dead letter. Called from routes/job-worker.yaml and routes/dead-letter.yaml.
+ * the dead letter. Called from routes/job-worker.yaml and routes/dead-lettering.yaml.
  */
 public class JobSteps {
 

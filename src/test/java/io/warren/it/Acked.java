@@ -15,7 +15,7 @@ final class Acked {
     }
 
     /** Every message of the type's work queue was acked: waits for Ready 0, then checks with the workers paused. */
-    static void all(WarrenProcess warren, Amqp amqp, String type) throws Exception {
+    static void all(TestWarren warren, Amqp amqp, String type) throws Exception {
         String queue = warren.workQueue(type);
         Await.until(queue + " drained", Duration.ofSeconds(20), () -> amqp.depth(queue) == 0);
         assertEquals(200, warren.send("POST", "/api/v1/types/" + type + "/pause", null).statusCode());

@@ -25,7 +25,7 @@ class AuditIT {
 
     @Test
     void aCopyIsWrittenOrKeptWithWhyNeverDropped() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("echo.yaml"), Map.of());
+        try (InProcessWarren warren = InProcessWarren.start(List.of("echo.yaml"), Map.of());
              Amqp amqp = new Amqp(TestBroker.url())) {
             Path audit = warren.data().resolve("audit.jsonl");
             // published by another client, past the intake's checks: a lone surrogate

@@ -19,7 +19,7 @@ class BatchIT {
 
     @Test
     void arrayAndNdjsonBatchesAcceptTheValidItemsAndReportTheRest() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml"), Map.of())) {
             StringBuilder array = new StringBuilder("[");
             for (int i = 0; i < 200; i++) {
                 array.append(i == 0 ? "" : ",").append(i == 7 ? "[\"not an object\"]" : "{\"i\": " + i + "}");
@@ -69,11 +69,11 @@ class BatchIT {
             }
             assertEquals(400, warren.post("probe/batch", tooMany.append("]").toString()).statusCode());
             assertEquals(404, warren.post("nope/batch", "[{}]").statusCode());
-            assertTrue(warren.post("probe/batch", "[{}]", WarrenProcess.NO_AUTH, "x").statusCode() == 401);
+            assertTrue(warren.post("probe/batch", "[{}]", TestWarren.NO_AUTH, "x").statusCode() == 401);
         }
     }
 
-    private static String status(WarrenProcess warren, String id) throws Exception {
+    private static String status(InProcessWarren warren, String id) throws Exception {
         return JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).path("status").asText();
     }
 }

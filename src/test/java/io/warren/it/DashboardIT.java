@@ -33,7 +33,7 @@ class DashboardIT {
     void showsQueuesAndReplaysADeadJobFromTheBrowser() throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")),
                 "needs Debian's chromium and chromium-driver: bin/ensure-chromium installs them");
-        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml", "echo.yaml"), Map.of())) {
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml", "echo.yaml"), Map.of())) {
             Path broken = Files.createTempFile(warren.data(), "broken", "");
             String dead = JSON.readTree(warren.post("probe", "{\"failWhile\": " + JSON.writeValueAsString(broken.toString()) + "}")
                     .body()).get("jobId").asText();
@@ -45,7 +45,7 @@ class DashboardIT {
 
             WebDriver browser = chromium();
             try {
-                browser.get(warren.url("/ui") + "#key=" + WarrenProcess.ADMIN_KEY);
+                browser.get(warren.url("/ui") + "#key=" + TestWarren.ADMIN_KEY);
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
                 WebElement card = wait.until(d -> d.findElements(By.cssSelector("[data-queue='" + warren.workQueue("echo") + "']"))
                         .stream().findFirst().orElse(null));
@@ -62,7 +62,7 @@ class DashboardIT {
                 Await.until("replayed job succeeded", Duration.ofSeconds(30),
                         () -> warren.get("/api/v1/jobs/" + dead).body().contains("\"SUCCEEDED\""));
                 wait.until(d -> d.findElements(By.cssSelector("tr[data-job-id='" + dead + "']")).isEmpty());
-                assertTrue(!browser.getCurrentUrl().contains(WarrenProcess.ADMIN_KEY), "the key left the address bar");
+                assertTrue(!browser.getCurrentUrl().contains(TestWarren.ADMIN_KEY), "the key left the address bar");
             } finally {
                 browser.quit();
             }

@@ -22,12 +22,12 @@ class DeadLetterIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String READ_KEY = "wk_read-only-dead-letter-0000001";
-    private static WarrenProcess warren;
+    private static InProcessWarren warren;
 
     @BeforeAll
     static void start() throws Exception {
-        warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
-                "warren.security.api-keys", "test-admin:admin:" + Secrets.sha256(WarrenProcess.ADMIN_KEY)
+        warren = InProcessWarren.start(List.of("probe.yaml"), Map.of(
+                "warren.security.api-keys", "test-admin:admin:" + Secrets.sha256(TestWarren.ADMIN_KEY)
                         + ",dash:read:" + Secrets.sha256(READ_KEY)));
     }
 

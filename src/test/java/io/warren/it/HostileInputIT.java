@@ -1,6 +1,6 @@
 package io.warren.it;
 
-import static io.warren.it.WarrenProcess.NO_AUTH;
+import static io.warren.it.TestWarren.NO_AUTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -38,7 +38,7 @@ class HostileInputIT {
     @BeforeAll
     static void start() throws Exception {
         warren = WarrenProcess.create(List.of("echo.yaml"), Map.of("warren.security.api-keys",
-                "test-admin:admin:" + io.warren.security.Secrets.sha256(WarrenProcess.ADMIN_KEY)
+                "test-admin:admin:" + io.warren.security.Secrets.sha256(TestWarren.ADMIN_KEY)
                         + ",dash:read:" + io.warren.security.Secrets.sha256(READ_KEY)));
         java.nio.file.Files.writeString(warren.data().resolve("credentials"),
                 "key old submit sha256:" + io.warren.security.Secrets.sha256(EXPIRED_KEY) + " expires=2020-01-01T00:00:00Z\n");
@@ -147,7 +147,7 @@ class HostileInputIT {
     void aTransferCodingOtherThanChunkedIsRefusedNotReadAsPlain() throws Exception {
         long storedBefore = storedJobs();
         String body = "{\"a\": 1}";
-        String request = "POST /api/v1/jobs/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + WarrenProcess.ADMIN_KEY
+        String request = "POST /api/v1/jobs/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestWarren.ADMIN_KEY
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
                 + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
         String response;
@@ -191,7 +191,7 @@ class HostileInputIT {
     private static HttpResponse<String> latin1(String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(warren.url(path))).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + WarrenProcess.ADMIN_KEY)
+                .header("Authorization", "Bearer " + TestWarren.ADMIN_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
                 .build();
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request, HttpResponse.BodyHandlers.ofString());

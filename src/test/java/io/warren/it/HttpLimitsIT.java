@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class HttpLimitsIT {
 
-    private static WarrenProcess warren;
+    private static InProcessWarren warren;
     private static int port;
 
     @BeforeAll
     static void start() throws Exception {
-        warren = WarrenProcess.start(List.of("echo.yaml"), Map.of(
+        warren = InProcessWarren.start(List.of("echo.yaml"), Map.of(
                 "warren.http.idle-timeout-seconds", "5",
                 "warren.http.request-timeout-seconds", "8",
                 "warren.http.max-connections", "5"));
@@ -58,7 +58,7 @@ class HttpLimitsIT {
     @Test
     void aBodyTrickledByteByByteGets408AndIsClosed() throws Exception {
         try (Socket socket = connect()) {
-            send(socket, "POST /api/v1/jobs/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + WarrenProcess.ADMIN_KEY
+            send(socket, "POST /api/v1/jobs/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestWarren.ADMIN_KEY
                     + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
             // one byte a second: never idle for 5 s, never done
             String response = null;
@@ -82,7 +82,7 @@ class HttpLimitsIT {
     @Test
     void pastTheConnectionCapARequestGets503() throws Exception {
         List<Socket> held = new ArrayList<>();
-        String request = "GET /api/v1/types HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + WarrenProcess.ADMIN_KEY + "\r\n\r\n";
+        String request = "GET /api/v1/types HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestWarren.ADMIN_KEY + "\r\n\r\n";
         try {
             // five keep-alive connections, each served once and kept open
             for (int i = 0; i < 5; i++) {

@@ -50,7 +50,7 @@ class HttpsIT {
             });
             HttpResponse<String> accepted = trusting.send(HttpRequest.newBuilder(URI.create(https + "api/v1/jobs/echo")).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + WarrenProcess.ADMIN_KEY)
+                    .header("Authorization", "Bearer " + TestWarren.ADMIN_KEY)
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, accepted.statusCode(), accepted.body());
 

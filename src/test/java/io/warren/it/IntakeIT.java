@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
 class IntakeIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static WarrenProcess warren;
+    private static InProcessWarren warren;
     private static Amqp amqp;
     private static String tap;
 
     @BeforeAll
     static void start() throws Exception {
-        warren = WarrenProcess.start(List.of("echo.yaml", "probe.yaml"), Map.of(
+        warren = InProcessWarren.start(List.of("echo.yaml", "probe.yaml"), Map.of(
                 "warren.outbox.relay-after-millis", "1000", "warren.outbox.relay-period-millis", "200"));
         amqp = new Amqp(TestBroker.url());
         // a queue of the test's own bound with the echo key: it gets a copy of each echo job

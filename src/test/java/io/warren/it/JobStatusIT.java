@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
+import io.warren.security.Secrets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,20 +18,19 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.warren.security.Secrets;
 
 /** The job store seen through the status API: status, history, listing, idempotency, duplicates. */
 class JobStatusIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OTHER_KEY = "wk_other-client-key-000000001";
-    private static WarrenProcess warren;
+    private static InProcessWarren warren;
     private static Amqp amqp;
 
     @BeforeAll
     static void start() throws Exception {
-        warren = WarrenProcess.start(List.of("probe.yaml", "echo.yaml"), Map.of("warren.security.api-keys",
-                "test-admin:admin:" + Secrets.sha256(WarrenProcess.ADMIN_KEY) + ",other:submit+read:" + Secrets.sha256(OTHER_KEY)));
+        warren = InProcessWarren.start(List.of("probe.yaml", "echo.yaml"), Map.of("warren.security.api-keys",
+                "test-admin:admin:" + Secrets.sha256(TestWarren.ADMIN_KEY) + ",other:submit+read:" + Secrets.sha256(OTHER_KEY)));
         amqp = new Amqp(TestBroker.url());
     }
 

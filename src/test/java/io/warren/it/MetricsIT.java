@@ -20,7 +20,7 @@ class MetricsIT {
 
     @Test
     void countsTimingsAndDepthsPerTypeSurviveAReload() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml"), Map.of())) {
             String retried = id(warren.post("probe", "{\"failAttempts\": 1}").body());
             String dead = id(warren.post("probe", "{\"failAttempts\": 99}").body());
             Await.until("both finished", Duration.ofSeconds(30), () -> status(warren, retried).equals("SUCCEEDED")
@@ -60,7 +60,7 @@ class MetricsIT {
         return JSON.readTree(body).get("jobId").asText();
     }
 
-    private static String status(WarrenProcess warren, String id) throws Exception {
+    private static String status(InProcessWarren warren, String id) throws Exception {
         return JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText();
     }
 }

@@ -16,7 +16,7 @@ class MonitorIT {
 
     @Test
     void monitorOncePrintsQueuesTypesAndJobCounts() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml"), Map.of())) {
             String id = new ObjectMapper().readTree(warren.post("probe", "{}").body()).get("jobId").asText();
             Await.until("done", Duration.ofSeconds(20), () -> ProbeLog.read(warren.data()).count("DONE", id) == 1);
             // the status is recorded just after the handler returns
@@ -26,7 +26,7 @@ class MonitorIT {
             ProcessBuilder monitor = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "io.warren.Warren", "monitor", "--once",
                     "--url", warren.url("")).redirectErrorStream(true);
-            monitor.environment().put("WARREN_KEY", WarrenProcess.ADMIN_KEY);
+            monitor.environment().put("WARREN_KEY", TestWarren.ADMIN_KEY);
             Process process = monitor.start();
             String screen = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, process.waitFor(), screen);

@@ -1,6 +1,6 @@
 package io.warren.it;
 
-import static io.warren.it.WarrenProcess.NO_AUTH;
+import static io.warren.it.TestWarren.NO_AUTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +31,7 @@ class OpenApiIT {
 
     @Test
     void theDocumentAndTheRoutesAgree() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml"), Map.of())) {
             HttpResponse<String> response = warren.send("GET", "/api/v1/openapi.json", null, NO_AUTH, "x");
             assertEquals(200, response.statusCode(), "open to read");
             JsonNode spec = JSON.readTree(response.body());

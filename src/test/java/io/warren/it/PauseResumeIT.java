@@ -23,7 +23,7 @@ class PauseResumeIT {
 
     @Test
     void pausedTypeQueuesJobsAndResumingRunsEachOnce() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml", "echo.yaml"), Map.of());
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml", "echo.yaml"), Map.of());
              Amqp amqp = new Amqp(TestBroker.url())) {
             HttpResponse<String> paused = warren.send("POST", "/api/v1/types/probe/pause", null);
             assertEquals(200, paused.statusCode(), paused.body());
@@ -57,7 +57,7 @@ class PauseResumeIT {
 
     @Test
     void pausedAuditConsumerLeavesTheCopiesInTheAuditQueueUntilResumed() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of());
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml"), Map.of());
              Amqp amqp = new Amqp(TestBroker.url())) {
             Await.until("audit consumer up", Duration.ofSeconds(20), () -> amqp.consumers(warren.auditQueue()) == 1);
             HttpResponse<String> paused = warren.send("POST", "/api/v1/audit/pause", null);
@@ -80,7 +80,7 @@ class PauseResumeIT {
             assertEquals(0, amqp.depth(warren.auditQueue()));
             assertEquals(200, warren.send("POST", "/api/v1/audit/resume", null).statusCode());
             assertEquals(405, warren.send("GET", "/api/v1/audit/pause", null).statusCode());
-            assertEquals(401, warren.send("POST", "/api/v1/audit/pause", null, WarrenProcess.NO_AUTH, "").statusCode());
+            assertEquals(401, warren.send("POST", "/api/v1/audit/pause", null, TestWarren.NO_AUTH, "").statusCode());
         }
     }
 }

@@ -18,7 +18,7 @@ class QueueAdminIT {
 
     @Test
     void depthsBrokerCheckAndConfirmedPurgeAndDelete() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of());
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml"), Map.of());
              Amqp amqp = new Amqp(TestBroker.url())) {
             String work = warren.workQueue("probe");
             assertEquals(200, warren.send("POST", "/api/v1/types/probe/pause", null).statusCode());

@@ -19,7 +19,7 @@ class SchemaIT {
 
     @Test
     void jobsThatBreakTheSchemaAreRefusedWithTheViolations() throws Exception {
-        try (WarrenProcess warren = WarrenProcess.start(List.of("flaky.yaml", "flaky.schema.json", "echo.yaml"), Map.of());
+        try (InProcessWarren warren = InProcessWarren.start(List.of("flaky.yaml", "flaky.schema.json", "echo.yaml"), Map.of());
              Amqp amqp = new Amqp(TestBroker.url())) {
             String tap = warren.prefix() + ".tap";
             amqp.tap(tap, warren.jobsExchange(), "flaky", null);

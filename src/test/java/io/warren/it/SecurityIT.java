@@ -1,6 +1,6 @@
 package io.warren.it;
 
-import static io.warren.it.WarrenProcess.NO_AUTH;
+import static io.warren.it.TestWarren.NO_AUTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +31,7 @@ class SecurityIT {
         String readKey = "wk_read-only-key-00000000000001";
         String expiredKey = "wk_expired-key-0000000000000001";
         try (WarrenProcess warren = WarrenProcess.create(List.of("echo.yaml"), Map.of(
-                "warren.security.api-keys", "test-admin:admin:" + Secrets.sha256(WarrenProcess.ADMIN_KEY)
+                "warren.security.api-keys", "test-admin:admin:" + Secrets.sha256(TestWarren.ADMIN_KEY)
                         + ",ci:submit:" + Secrets.sha256(submitKey) + ",dash:read:" + Secrets.sha256(readKey)))) {
             Files.writeString(warren.data().resolve("credentials"),
                     "key old read sha256:" + Secrets.sha256(expiredKey) + " expires=2020-01-01T00:00:00Z\n"
@@ -50,7 +50,7 @@ class SecurityIT {
             assertTrue(warren.post("echo", "{}", "Authorization", "Bearer " + expiredKey).body().contains("expired"));
 
             // two different credentials in one request: ambiguous, refused whole (issue 12)
-            assertError(warren.post("echo", "{}", "X-API-Key", submitKey, "Authorization", "Bearer " + WarrenProcess.ADMIN_KEY),
+            assertError(warren.post("echo", "{}", "X-API-Key", submitKey, "Authorization", "Bearer " + TestWarren.ADMIN_KEY),
                     400, "conflicting_credentials");
             assertError(warren.post("echo", "{}", "Authorization", "Bearer " + submitKey, "Authorization", "Bearer " + readKey),
                     400, "conflicting_credentials");

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 class WorkerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static WarrenProcess warren;
+    private static InProcessWarren warren;
     private static Amqp amqp;
 
     @BeforeAll
     static void start() throws Exception {
-        warren = WarrenProcess.start(List.of("probe.yaml"), Map.of());
+        warren = InProcessWarren.start(List.of("probe.yaml"), Map.of());
         amqp = new Amqp(TestBroker.url());
     }
 
