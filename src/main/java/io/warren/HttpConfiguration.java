@@ -1,6 +1,8 @@
 package io.warren;
 
 import io.vertx.core.VertxOptions;
+import io.warren.http.ContractErrors;
+import io.warren.http.Drain;
 import io.warren.http.ErrorResponse;
 import io.warren.http.HttpFront;
 import io.warren.http.HttpLimits;
@@ -87,8 +89,12 @@ public class HttpConfiguration implements CamelConfiguration {
         if (!securityEnabled) {
             LOG.warn("Security is OFF (warren.security.enabled=false): anyone who reaches port {} may submit jobs and administer warren", port);
         }
+        // JSON for a path or method the API's OpenAPI document does not have (routes/api.yaml, route "api")
+        context.addRoutePolicyFactory(new ContractErrors("api"));
+        Drain drain = new Drain();
+        context.getManagementStrategy().addEventNotifier(drain);
         context.getManagementStrategy().addEventNotifier(new HttpFront(securityEnabled ? apiGuard() : null,
-                Beans.get(context, HttpLimits.class)));
+                Beans.get(context, HttpLimits.class), drain));
     }
 
     /** The access guard. Shows a first admin key once. */

@@ -1,7 +1,6 @@
 package io.warren;
 
 import io.warren.intake.BatchIntake;
-import io.warren.intake.Drain;
 import io.warren.intake.JobAccepted;
 import io.warren.intake.JobIntake;
 import io.warren.intake.JobSchemas;
@@ -14,12 +13,11 @@ import io.warren.store.Outbox;
 import io.warren.types.JobTypes;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-/** The way in: validation, storage, the confirmed publish, the outbox relay and the drain at stop. */
+/** The way in: validation, storage, the confirmed publish and the outbox relay. */
 @Configuration
 public class IntakeConfiguration implements CamelConfiguration {
 
@@ -89,16 +87,5 @@ public class IntakeConfiguration implements CamelConfiguration {
         relay.setRelayAfterMillis(relayAfterMillis);
         relay.setBatchSize(batchSize);
         return relay;
-    }
-
-    @BindToRegistry(lazy = true)
-    public Drain drain() {
-        return new Drain();
-    }
-
-    /** The drain hears Camel stop: from then on the intake answers 503 instead of taking jobs it could lose. */
-    @Override
-    public void configure(CamelContext context) {
-        context.getManagementStrategy().addEventNotifier(Beans.get(context, Drain.class));
     }
 }

@@ -46,7 +46,6 @@ public class DeadLetters {
 
     /** GET /api/v1/dead-letters?type=&exception=&since=&limit=&cursor= */
     public void list(Exchange exchange) {
-        requireMethod(exchange, "GET");
         Message in = exchange.getMessage();
         JobQueries.Filter filter = JobQueries.filter(in);
         List<JobRecord> page = reads.page(filter.type(), JobStatus.DEAD, in.getHeader("exception", String.class),
@@ -71,7 +70,6 @@ public class DeadLetters {
 
     /** POST /api/v1/dead-letters/{id}/replay */
     public void replay(Exchange exchange) {
-        requireMethod(exchange, "POST");
         JobRecord job = dead(exchange);
         if (!replayOne(exchange, job.id())) {
             throw notDead(job.id());
@@ -111,12 +109,6 @@ public class DeadLetters {
         JobRecord job = reads.find(id).orElseThrow(() -> new IllegalStateException("replayed job " + id + " is gone"));
         exchange.setProperty(JobProperties.RECORD, job);
         return job;
-    }
-
-    /** Any other method on /api/v1/dead-letters/{id}. */
-    public void notAllowed(Exchange exchange) {
-        throw new ApiError(405, "method_not_allowed", "GET reads a dead letter, DELETE discards it, POST .../replay replays it",
-                Map.of("Allow", "GET, DELETE"));
     }
 
     @SuppressWarnings("unchecked")
@@ -160,12 +152,6 @@ public class DeadLetters {
             return node;
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new ApiError(400, "malformed_json", "The filter is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static void requireMethod(Exchange exchange, String method) {
-        if (!method.equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new ApiError(405, "method_not_allowed", "Only " + method + " is allowed here", Map.of("Allow", method));
         }
     }
 }

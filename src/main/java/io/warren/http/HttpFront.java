@@ -19,11 +19,13 @@ public class HttpFront extends EventNotifierSupport {
 
     private final Handler<RoutingContext> guard;
     private final HttpLimits limits;
+    private final Drain drain;
 
     /** @param guard checks every request before the routes; null when security is off */
-    public HttpFront(Handler<RoutingContext> guard, HttpLimits limits) {
+    public HttpFront(Handler<RoutingContext> guard, HttpLimits limits, Drain drain) {
         this.guard = guard;
         this.limits = limits;
+        this.drain = drain;
     }
 
     @Override
@@ -42,10 +44,20 @@ public class HttpFront extends EventNotifierSupport {
         if (guard != null) {
             router.route().order(Integer.MIN_VALUE + 2).handler(guard);
         }
+        router.route("/api/*").order(Integer.MIN_VALUE + 2).handler(this::refuseWhileDraining);
         // HEAD is GET without the body (RFC 9110): the routes see GET, Vert.x drops the body for HEAD
         router.route().order(Integer.MIN_VALUE + 3).method(HttpMethod.HEAD)
                 .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
         router.route().order(Integer.MAX_VALUE).handler(ctx -> send(ctx, 404, "not_found", "No such endpoint"));
+    }
+
+    private void refuseWhileDraining(RoutingContext ctx) {
+        if (drain.isDraining()) {
+            ctx.response().putHeader("Retry-After", "5");
+            send(ctx, 503, "shutting_down", "warren is shutting down; send the job to another instance or retry");
+            return;
+        }
+        ctx.next();
     }
 
     /**

@@ -62,9 +62,6 @@ public class BatchIntake implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
-        if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new ApiError(405, "method_not_allowed", "POST a JSON array or NDJSON of jobs", Map.of("Allow", "POST"));
-        }
         String path = String.valueOf(in.getHeader(Exchange.HTTP_PATH, String.class)).replaceAll("/batch/?$", "");
         String type = intake.acceptingType(path.substring(path.lastIndexOf('/') + 1));
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);

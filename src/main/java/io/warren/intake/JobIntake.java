@@ -28,7 +28,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Checks a job request (method, type, content type, a JSON object), stores the job (status
+ * Checks a job request (type, content type, a JSON object), stores the job (status
  * ACCEPTED) and turns the exchange into the message to publish: the posted bytes as body and only
  * warren's own headers; every client header is dropped here, so none reaches AMQP. A repeated
  * Idempotency-Key with the same request finds the first job instead; with another request, 409.
@@ -72,10 +72,6 @@ public class JobIntake implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
-        if (!"POST".equals(in.getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new ApiError(405, "method_not_allowed", "Use POST to submit a job, GET to read one",
-                    Map.of("Allow", "GET, POST"));
-        }
         String type = acceptingType(typeOf(in));
         JsonBody.requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
         byte[] body = in.getBody(byte[].class);

@@ -1,6 +1,5 @@
 package io.warren.ops;
 
-import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -17,14 +16,12 @@ public class AuditControl {
 
     /** POST /api/v1/audit/pause */
     public void pause(Exchange exchange) throws Exception {
-        requirePost(exchange);
         exchange.getContext().getRouteController().stopRoute(ROUTE);
         reply(exchange);
     }
 
     /** POST /api/v1/audit/resume */
     public void resume(Exchange exchange) throws Exception {
-        requirePost(exchange);
         exchange.getContext().getRouteController().startRoute(ROUTE);
         reply(exchange);
     }
@@ -34,11 +31,5 @@ public class AuditControl {
         HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode()
                 .put("route", ROUTE)
                 .put("consumer", status != null && status.isStarted() ? "RUNNING" : "PAUSED"), Map.of());
-    }
-
-    private static void requirePost(Exchange exchange) {
-        if (!"POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new ApiError(405, "method_not_allowed", "POST pauses or resumes the audit consumer", Map.of("Allow", "POST"));
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.warren.security;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -19,8 +20,13 @@ public final class AccessPolicy {
         this.metricsOpen = metricsOpen;
     }
 
-    /** The role the request needs, or empty when it is open to anyone. */
-    public Optional<Role> required(String method, String path) {
+    /**
+     * The role the request needs, or empty when it is open to anyone. Decided on the path in lower
+     * case: Camel's REST DSL matches operations ignoring case, so /api/v1/Dead-Letters must need
+     * what /api/v1/dead-letters needs.
+     */
+    public Optional<Role> required(String method, String givenPath) {
+        String path = givenPath.toLowerCase(Locale.ROOT);
         boolean reading = method.equals("GET") || method.equals("HEAD");
         if (path.equals("/api/v1/openapi.json") && reading) {
             return Optional.empty();

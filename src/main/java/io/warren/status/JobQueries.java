@@ -40,7 +40,6 @@ public class JobQueries {
 
     /** GET /api/v1/jobs/{id}/history */
     public void history(Exchange exchange) {
-        requireGet(exchange);
         String id = jobId(exchange);
         JobRecord job = reads.find(id).orElseThrow(() -> unknownJob());
         ObjectNode body = HttpReply.JSON.createObjectNode().put("jobId", id).put("status", job.status().name());
@@ -59,7 +58,6 @@ public class JobQueries {
 
     /** GET /api/v1/stats: jobs by type and status. */
     public void stats(Exchange exchange) {
-        requireGet(exchange);
         ObjectNode body = HttpReply.JSON.createObjectNode();
         ObjectNode types = body.putObject("jobsByTypeAndStatus");
         reads.countsByTypeAndStatus().forEach((type, counts) -> {
@@ -84,7 +82,6 @@ public class JobQueries {
 
     /** GET /api/v1/jobs?type=&status=&since=&limit=&cursor= : newest first. */
     public void list(Exchange exchange) {
-        requireGet(exchange);
         Message in = exchange.getMessage();
         Filter filter = filter(in);
         JobStatus status = status(in.getHeader("status", String.class));
@@ -134,12 +131,6 @@ public class JobQueries {
 
     private static ApiError unknownJob() {
         return new ApiError(404, "unknown_job", "No job with this id");
-    }
-
-    private static void requireGet(Exchange exchange) {
-        if (!"GET".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new ApiError(405, "method_not_allowed", "Only GET is allowed here", Map.of("Allow", "GET"));
-        }
     }
 
     private static JobStatus status(String text) {

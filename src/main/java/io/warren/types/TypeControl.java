@@ -61,9 +61,6 @@ public class TypeControl {
     }
 
     private String type(Exchange exchange) {
-        if (!"POST".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new ApiError(405, "method_not_allowed", "POST pauses or resumes a type's workers", Map.of("Allow", "POST"));
-        }
         String type = exchange.getMessage().getHeader("type", String.class);
         if (!jobTypes.isKnown(type)) {
             throw new ApiError(404, "unknown_type", "Unknown job type; known types: " + String.join(", ", jobTypes.names()));
