@@ -17,6 +17,8 @@ public final class JobProperties {
     public static final String ATTEMPT = "warrenAttempt";
     /** In a worker: when the handler started, for the duration metric. */
     public static final String STARTED_NANOS = "warrenStartedNanos";
+    /** In a fleet command's route: the command as stored, for the 202 once it is published. */
+    public static final String COMMAND_ISSUED = "warrenCommandIssued";
     /** In a replay: the ids of the dead letters being replayed. */
     public static final String REPLAY_IDS = "warrenReplayIds";
 

@@ -1,13 +1,13 @@
 package io.warren.deadletter;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.api.JobProperties;
 import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
 import io.warren.security.ApiGuard;
 import io.warren.status.JobQueries;
+import io.warren.status.JobView;
 import io.warren.store.JobReads;
 import io.warren.store.JobRecord;
 import io.warren.store.JobStatus;
@@ -50,22 +50,15 @@ public class DeadLetters {
         JobQueries.Filter filter = JobQueries.filter(in);
         List<JobRecord> page = reads.page(filter.type(), JobStatus.DEAD, in.getHeader("exception", String.class),
                 filter.since(), filter.cursor(), filter.limit() + 1);
-        ObjectNode body = HttpReply.JSON.createObjectNode();
-        ArrayNode letters = body.putArray("deadLetters");
-        page.stream().limit(filter.limit()).forEach(job -> letters.add(JobQueries.view(job)));
-        body.put("nextCursor", page.size() > filter.limit() ? page.get(filter.limit() - 1).id() : null);
-        HttpReply.send(exchange, 200, body, Map.of());
+        HttpReply.send(exchange, 200, new Page(page.stream().limit(filter.limit()).map(JobView::of).toList(),
+                page.size() > filter.limit() ? page.get(filter.limit() - 1).id() : null), Map.of());
     }
 
     /** GET /api/v1/dead-letters/{id}: the job, its stack trace and its history. */
     public void show(Exchange exchange) {
         JobRecord job = dead(exchange);
-        ObjectNode body = JobQueries.view(job);
-        ((ObjectNode) body.get("lastError")).put("stack", job.lastErrorStack());
-        ArrayNode history = body.putArray("history");
-        reads.history(job.id()).forEach(e -> history.addObject().put("at", e.at().toString()).put("event", e.event())
-                .put("detail", e.detail()));
-        HttpReply.send(exchange, 200, body, Map.of());
+        HttpReply.send(exchange, 200, new DeadLetter(JobView.of(job, true),
+                reads.history(job.id()).stream().map(JobView.Event::of).toList()), Map.of());
     }
 
     /** POST /api/v1/dead-letters/{id}/replay */
@@ -74,8 +67,7 @@ public class DeadLetters {
         if (!replayOne(exchange, job.id())) {
             throw notDead(job.id());
         }
-        HttpReply.send(exchange, 202, HttpReply.JSON.createObjectNode().put("jobId", job.id()).put("status", "ACCEPTED")
-                .put("replayed", true), Map.of("Location", "/api/v1/jobs/" + job.id()));
+        HttpReply.send(exchange, 202, new Replayed(job.id(), "ACCEPTED", true), Map.of("Location", "/api/v1/jobs/" + job.id()));
     }
 
     /** POST /api/v1/dead-letters/replay {"type", "exception", "since", "limit", "dryRun", "all"}: see {@link ReplayFilter}. */
@@ -88,10 +80,7 @@ public class DeadLetters {
                 ids.add(job.id());
             }
         }
-        ObjectNode body = HttpReply.JSON.createObjectNode().put("dryRun", filter.dryRun()).put("count", ids.size());
-        ArrayNode list = body.putArray("jobIds");
-        ids.forEach(list::add);
-        HttpReply.send(exchange, filter.dryRun() ? 200 : 202, body, Map.of());
+        HttpReply.send(exchange, filter.dryRun() ? 200 : 202, new ReplayedMatching(filter.dryRun(), ids.size(), ids), Map.of());
     }
 
     /** DELETE /api/v1/dead-letters/{id} */
@@ -100,7 +89,7 @@ public class DeadLetters {
         if (!transitions.discard(job.id(), ApiGuard.principalOf(exchange))) {
             throw notDead(job.id());
         }
-        HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("jobId", job.id()).put("status", "DISCARDED"), Map.of());
+        HttpReply.send(exchange, 200, new Discarded(job.id(), "DISCARDED"), Map.of());
     }
 
     /** In the paced replay route: body is a job id; becomes the job's message. */
@@ -153,5 +142,22 @@ public class DeadLetters {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new ApiError(400, "malformed_json", "The filter is not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** A page of dead jobs, newest first. */
+    public record Page(List<JobView> deadLetters, String nextCursor) {
+    }
+
+    /** A dead job with its stack trace, and its history. */
+    public record DeadLetter(@JsonUnwrapped JobView job, List<JobView.Event> history) {
+    }
+
+    public record Replayed(String jobId, String status, boolean replayed) {
+    }
+
+    public record ReplayedMatching(boolean dryRun, int count, List<String> jobIds) {
+    }
+
+    public record Discarded(String jobId, String status) {
     }
 }

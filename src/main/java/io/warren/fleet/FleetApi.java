@@ -1,8 +1,7 @@
 package io.warren.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warren.api.JobProperties;
 import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
 import io.warren.http.KnownFields;
@@ -12,9 +11,11 @@ import io.warren.types.JobTypes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -44,15 +45,13 @@ public class FleetApi {
 
     /** GET /api/v1/instances */
     public void instances(Exchange exchange) throws IOException {
-        ObjectNode body = HttpReply.JSON.createObjectNode();
-        ArrayNode list = body.putArray("instances");
+        List<InstanceView> instances = new ArrayList<>();
         for (FleetStore.Instance instance : store.instances()) {
-            list.addObject().put("instanceId", instance.id()).put("host", instance.host()).put("port", instance.port())
-                    .put("startedAt", instance.startedAt().toString()).put("lastSeen", instance.lastSeen().toString())
-                    .put("alive", alive(instance))
-                    .set("types", instance.state() == null ? HttpReply.JSON.createObjectNode() : HttpReply.JSON.readTree(instance.state()));
+            instances.add(new InstanceView(instance.id(), instance.host(), instance.port(), instance.startedAt().toString(),
+                    instance.lastSeen().toString(), alive(instance),
+                    instance.state() == null ? HttpReply.JSON.createObjectNode() : HttpReply.JSON.readTree(instance.state())));
         }
-        HttpReply.send(exchange, 200, body, Map.of());
+        HttpReply.send(exchange, 200, new Instances(instances), Map.of());
     }
 
     /** POST /api/v1/commands {"target", "command", "args": {"type"}, "issuedBy"}: stores it; the route then publishes it. */
@@ -87,10 +86,7 @@ public class FleetApi {
         String id = JobIds.next(now.toEpochMilli()).toString();
         store.issue(new FleetStore.Command(id, target, command, args.toString(), issuedBy, now), targets);
 
-        ObjectNode body = HttpReply.JSON.createObjectNode().put("commandId", id).put("target", target).put("command", command);
-        ArrayNode list = body.putArray("targets");
-        targets.forEach(list::add);
-        exchange.setProperty("warrenCommandReply", body);
+        exchange.setProperty(JobProperties.COMMAND_ISSUED, new Issued(id, target, command, targets));
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         message.setHeader(SpringRabbitMQConstants.ROUTING_OVERRIDE_KEY, target);
@@ -101,8 +97,8 @@ public class FleetApi {
 
     /** The 202 after issuing (published, or left for the targets' database polling). */
     public void issued(Exchange exchange) {
-        ObjectNode body = exchange.getProperty("warrenCommandReply", ObjectNode.class);
-        HttpReply.send(exchange, 202, body, Map.of("Location", "/api/v1/commands/" + body.get("commandId").asText()));
+        Issued issued = exchange.getProperty(JobProperties.COMMAND_ISSUED, Issued.class);
+        HttpReply.send(exchange, 202, issued, Map.of("Location", "/api/v1/commands/" + issued.commandId()));
     }
 
     /** GET /api/v1/commands/{id} */
@@ -110,17 +106,16 @@ public class FleetApi {
         String id = exchange.getMessage().getHeader("id", String.class);
         FleetStore.Command command = store.command(id == null ? "" : id)
                 .orElseThrow(() -> new ApiError(404, "unknown_command_id", "No command with this id"));
-        ObjectNode body = HttpReply.JSON.createObjectNode().put("commandId", command.id()).put("target", command.target())
-                .put("command", command.command()).put("issuedBy", command.issuedBy()).put("issuedAt", command.issuedAt().toString());
+        JsonNode args;
         try {
-            body.set("args", HttpReply.JSON.readTree(command.args()));
+            args = HttpReply.JSON.readTree(command.args());
         } catch (IOException e) {
-            body.put("args", command.args());
+            args = HttpReply.JSON.getNodeFactory().textNode(command.args());
         }
-        ObjectNode targets = body.putObject("targets");
-        store.targets(command.id()).forEach((instance, t) -> targets.putObject(instance).put("flag", t.flag())
-                .put("reason", t.reason()).put("updatedAt", t.updatedAt().toString()));
-        HttpReply.send(exchange, 200, body, Map.of());
+        Map<String, TargetState> targets = new TreeMap<>();
+        store.targets(command.id()).forEach((instance, t) -> targets.put(instance, new TargetState(t.flag(), t.reason(), t.updatedAt().toString())));
+        HttpReply.send(exchange, 200, new CommandView(command.id(), command.target(), command.command(), command.issuedBy(),
+                command.issuedAt().toString(), args, targets), Map.of());
     }
 
     /** The type must be a valid name that at least one target runs (by its last heartbeat). */
@@ -153,5 +148,24 @@ public class FleetApi {
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new ApiError(400, "malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    public record Instances(List<InstanceView> instances) {
+    }
+
+    /** An instance sharing the database: when it was seen, and each job type's workers and intake on it. */
+    public record InstanceView(String instanceId, String host, int port, String startedAt, String lastSeen, boolean alive,
+                               JsonNode types) {
+    }
+
+    /** The 202 of a command: its id and the instances it was sent to. */
+    public record Issued(String commandId, String target, String command, List<String> targets) {
+    }
+
+    public record CommandView(String commandId, String target, String command, String issuedBy, String issuedAt, JsonNode args,
+                              Map<String, TargetState> targets) {
+    }
+
+    public record TargetState(String flag, String reason, String updatedAt) {
     }
 }

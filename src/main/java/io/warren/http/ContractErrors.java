@@ -1,6 +1,5 @@
 package io.warren.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -56,9 +55,7 @@ public class ContractErrors implements RoutePolicyFactory {
         }
 
         private static void reply(Exchange exchange, int status, String code, String message, Map<String, String> headers) {
-            ObjectNode body = HttpReply.JSON.createObjectNode();
-            body.putObject("error").put("code", code).put("message", message);
-            HttpReply.send(exchange, status, body, headers);
+            HttpReply.send(exchange, status, ErrorBody.of(code, message), headers);
         }
     }
 }

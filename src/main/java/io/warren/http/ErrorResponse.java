@@ -1,6 +1,5 @@
 package io.warren.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.observe.Redact;
 import io.warren.store.StoreUnavailable;
 import java.util.Map;
@@ -49,8 +48,6 @@ public class ErrorResponse implements Processor {
     }
 
     private static void reply(Exchange exchange, int status, String code, String message, Map<String, String> headers) {
-        ObjectNode body = HttpReply.JSON.createObjectNode();
-        body.putObject("error").put("code", code).put("message", message);
-        HttpReply.send(exchange, status, body, headers);
+        HttpReply.send(exchange, status, ErrorBody.of(code, message), headers);
     }
 }

@@ -1,9 +1,9 @@
 package io.warren.intake;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.http.ApiError;
+import io.warren.http.ErrorBody;
 import io.warren.http.HttpReply;
 import io.warren.observe.JobMetrics;
 import io.warren.publish.JobPublisher;
@@ -11,6 +11,7 @@ import io.warren.store.JobRecord;
 import io.warren.store.NewJobs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -80,7 +81,7 @@ public class BatchIntake implements Processor {
         }
 
         String correlationId = in.getHeader("X-Correlation-Id", String.class);
-        ObjectNode[] results = new ObjectNode[items.size()];
+        Item[] results = new Item[items.size()];
         List<JobRecord> jobs = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -90,7 +91,7 @@ public class BatchIntake implements Processor {
                 jobs.add(job);
                 positions.add(i);
             } catch (ApiError e) {
-                results[i] = error(i, e.code(), e.getMessage());
+                results[i] = Item.failed(i, e.code(), e.getMessage());
             }
         }
         if (!jobs.isEmpty()) {
@@ -101,21 +102,15 @@ public class BatchIntake implements Processor {
                 JobRecord job = jobs.get(j);
                 int i = positions.get(j);
                 if (confirmed || outbox) {
-                    results[i] = HttpReply.JSON.createObjectNode().put("index", i).put("jobId", job.id()).put("status", "ACCEPTED");
+                    results[i] = new Item(i, job.id(), "ACCEPTED", null);
                 } else {
                     newJobs.delete(job.id());
-                    results[i] = error(i, "broker_unavailable", "The broker did not take the job; it was not accepted");
+                    results[i] = Item.failed(i, "broker_unavailable", "The broker did not take the job; it was not accepted");
                 }
             }
         }
-        ObjectNode answer = HttpReply.JSON.createObjectNode().put("type", type)
-                .put("accepted", countAccepted(results))
-                .put("rejected", results.length - countAccepted(results));
-        ArrayNode list = answer.putArray("results");
-        for (ObjectNode result : results) {
-            list.add(result);
-        }
-        HttpReply.send(exchange, 200, answer, Map.of());
+        long accepted = Arrays.stream(results).filter(result -> result.jobId() != null).count();
+        HttpReply.send(exchange, 200, new Batch(type, accepted, results.length - accepted, List.of(results)), Map.of());
     }
 
     /** True when the broker confirmed them all; the ones it did not stay stored for the outbox relay. */
@@ -132,18 +127,16 @@ public class BatchIntake implements Processor {
         return false;
     }
 
-    private static int countAccepted(ObjectNode[] results) {
-        int n = 0;
-        for (ObjectNode r : results) {
-            n += r.has("jobId") ? 1 : 0;
-        }
-        return n;
+    /** The answer: per item, in order, its job id or its error. */
+    public record Batch(String type, long accepted, long rejected, List<Item> results) {
     }
 
-    private static ObjectNode error(int index, String code, String message) {
-        ObjectNode result = HttpReply.JSON.createObjectNode().put("index", index);
-        result.putObject("error").put("code", code).put("message", message);
-        return result;
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Item(int index, String jobId, String status, ErrorBody.Error error) {
+
+        static Item failed(int index, String code, String message) {
+            return new Item(index, null, null, new ErrorBody.Error(code, message));
+        }
     }
 
     private static List<byte[]> lines(byte[] body) {

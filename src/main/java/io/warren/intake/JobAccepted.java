@@ -1,6 +1,5 @@
 package io.warren.intake;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.api.JobProperties;
 import io.warren.http.HttpReply;
 import io.warren.store.JobRecord;
@@ -19,11 +18,7 @@ public class JobAccepted implements Processor {
     public void process(Exchange exchange) {
         JobRecord job = exchange.getProperty(JobProperties.RECORD, JobRecord.class);
         boolean existing = exchange.getProperty(JobProperties.EXISTING, false, Boolean.class);
-        ObjectNode body = HttpReply.JSON.createObjectNode()
-                .put("jobId", job.id())
-                .put("type", job.type())
-                .put("status", existing ? job.status().name() : "ACCEPTED")
-                .put("acceptedAt", job.acceptedAt().toString());
+        Accepted body = new Accepted(job.id(), job.type(), existing ? job.status().name() : "ACCEPTED", job.acceptedAt().toString());
         Map<String, String> headers = new HashMap<>();
         headers.put("Location", "/api/v1/jobs/" + job.id());
         headers.put("X-Correlation-Id", job.correlationId());
@@ -31,5 +26,9 @@ public class JobAccepted implements Processor {
             headers.put("Idempotent-Replayed", "true");
         }
         HttpReply.send(exchange, 202, body, headers);
+    }
+
+    /** The 202: the job's id, type, status and when it was accepted. */
+    public record Accepted(String jobId, String type, String status, String acceptedAt) {
     }
 }

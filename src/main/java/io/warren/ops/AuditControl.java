@@ -28,8 +28,10 @@ public class AuditControl {
 
     private static void reply(Exchange exchange) {
         ServiceStatus status = exchange.getContext().getRouteController().getRouteStatus(ROUTE);
-        HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode()
-                .put("route", ROUTE)
-                .put("consumer", status != null && status.isStarted() ? "RUNNING" : "PAUSED"), Map.of());
+        HttpReply.send(exchange, 200, new AuditState(ROUTE, status != null && status.isStarted() ? "RUNNING" : "PAUSED"), Map.of());
+    }
+
+    /** The audit consumer: its route and whether it runs. */
+    public record AuditState(String route, String consumer) {
     }
 }

@@ -1,8 +1,7 @@
 package io.warren.ops;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.broker.BrokerAddress;
 import io.warren.broker.Names;
 import io.warren.http.ApiError;
@@ -62,12 +61,7 @@ public class QueueAdmin {
 
     /** GET /api/v1/queues */
     public void list(Exchange exchange) {
-        ObjectNode body = HttpReply.JSON.createObjectNode();
-        ArrayNode queues = body.putArray("queues");
-        for (String queue : ownQueues()) {
-            queues.add(info(queue));
-        }
-        HttpReply.send(exchange, 200, body, Map.of());
+        HttpReply.send(exchange, 200, new Queues(ownQueues().stream().map(this::info).toList()), Map.of());
     }
 
     /** GET /api/v1/queues/{name} */
@@ -81,7 +75,7 @@ public class QueueAdmin {
         String by = ApiGuard.principalOf(exchange);
         int purged = "work".equals(kindOf(queue)) ? purgeJobs(queue, by) : admin.purgeQueue(queue);
         LOG.warn("Queue {} purged by {}: {} messages removed", queue, by, purged);
-        HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("purged", purged), Map.of());
+        HttpReply.send(exchange, 200, new Purged(queue, purged), Map.of());
     }
 
     /** DELETE /api/v1/queues/{name}?confirm={name} */
@@ -94,7 +88,7 @@ public class QueueAdmin {
         }
         admin.deleteQueue(queue);
         LOG.warn("Queue {} deleted by {}", queue, ApiGuard.principalOf(exchange));
-        HttpReply.send(exchange, 200, HttpReply.JSON.createObjectNode().put("queue", queue).put("deleted", true), Map.of());
+        HttpReply.send(exchange, 200, new Deleted(queue, true), Map.of());
     }
 
     /**
@@ -123,20 +117,16 @@ public class QueueAdmin {
 
     /** GET /api/v1/broker: a round trip to the broker, its product and version. */
     public void broker(Exchange exchange) {
-        ObjectNode body = HttpReply.JSON.createObjectNode();
         long started = System.nanoTime();
         try (Connection connection = factory.createConnection()) {
             Map<String, Object> server = connection.getDelegate().getServerProperties();
             admin.getQueueProperties(names.auditQueue());
-            body.put("reachable", true)
-                    .put("roundTripMillis", Math.round((System.nanoTime() - started) / 1e5) / 10.0)
-                    .put("product", String.valueOf(server.get("product")))
-                    .put("version", String.valueOf(server.get("version")))
-                    .put("managementApi", managementUrl != null && management("/overview") != null);
-            HttpReply.send(exchange, 200, body, Map.of());
+            HttpReply.send(exchange, 200, new Broker(true, Math.round((System.nanoTime() - started) / 1e5) / 10.0,
+                    String.valueOf(server.get("product")), String.valueOf(server.get("version")),
+                    managementUrl != null && management("/overview") != null, null), Map.of());
         } catch (RuntimeException e) {
-            body.put("reachable", false).put("error", Redact.passwords(String.valueOf(e.getMessage())));
-            HttpReply.send(exchange, 503, body, Map.of("Retry-After", "5"));
+            HttpReply.send(exchange, 503, new Broker(false, null, null, null, null, Redact.passwords(String.valueOf(e.getMessage()))),
+                    Map.of("Retry-After", "5"));
         }
     }
 
@@ -144,26 +134,51 @@ public class QueueAdmin {
      * Ready and consumers from a passive declare (exact, now); unacked and rates from the management
      * API when it answers (its statistics are sampled, every 5 s by default).
      */
-    ObjectNode info(String queue) {
-        ObjectNode info = HttpReply.JSON.createObjectNode().put("name", queue).put("kind", kindOf(queue));
+    QueueState info(String queue) {
         Properties properties = admin.getQueueProperties(queue);
         if (properties == null) {
-            return info.put("exists", false);
+            return new MissingQueue(queue, kindOf(queue), false);
         }
-        info.put("exists", true)
-                .put("ready", ((Number) properties.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).longValue())
-                .put("consumers", ((Number) properties.get(RabbitAdmin.QUEUE_CONSUMER_COUNT)).longValue());
+        long ready = ((Number) properties.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).longValue();
+        long consumers = ((Number) properties.get(RabbitAdmin.QUEUE_CONSUMER_COUNT)).longValue();
         JsonNode managed = management("/queues/" + enc(factory.getVirtualHost()) + "/" + enc(queue));
         if (managed == null) {
-            return info.put("source", "passive-declare").putNull("unacked").putNull("publishRate")
-                    .putNull("deliverRate").putNull("ackRate");
+            return new QueueInfo(queue, kindOf(queue), true, ready, consumers, "passive-declare", null, null, null, null);
         }
         JsonNode stats = managed.path("message_stats");
-        return info.put("source", "management")
-                .put("unacked", managed.path("messages_unacknowledged").asLong())
-                .put("publishRate", stats.path("publish_details").path("rate").asDouble())
-                .put("deliverRate", stats.path("deliver_get_details").path("rate").asDouble())
-                .put("ackRate", stats.path("ack_details").path("rate").asDouble());
+        return new QueueInfo(queue, kindOf(queue), true, ready, consumers, "management",
+                managed.path("messages_unacknowledged").asLong(), stats.path("publish_details").path("rate").asDouble(),
+                stats.path("deliver_get_details").path("rate").asDouble(), stats.path("ack_details").path("rate").asDouble());
+    }
+
+    /** One of warren's queues, there or not. */
+    public sealed interface QueueState permits QueueInfo, MissingQueue {
+    }
+
+    /**
+     * A queue that is there. Ready and consumers from a passive declare; the rest from the
+     * management API when one answers (source says which), else null.
+     */
+    public record QueueInfo(String name, String kind, boolean exists, long ready, long consumers, String source,
+                            Long unacked, Double publishRate, Double deliverRate, Double ackRate) implements QueueState {
+    }
+
+    public record MissingQueue(String name, String kind, boolean exists) implements QueueState {
+    }
+
+    public record Queues(List<QueueState> queues) {
+    }
+
+    public record Purged(String queue, long purged) {
+    }
+
+    public record Deleted(String queue, boolean deleted) {
+    }
+
+    /** A round trip to the broker: reachable, how long, which broker; or why not. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Broker(boolean reachable, Double roundTripMillis, String product, String version, Boolean managementApi,
+                         String error) {
     }
 
     private JsonNode management(String path) {

@@ -1,10 +1,7 @@
 package io.warren.status;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
-import io.warren.store.JobEvent;
 import io.warren.store.JobReads;
 import io.warren.store.JobRecord;
 import io.warren.store.JobStatus;
@@ -35,36 +32,28 @@ public class JobQueries {
     /** GET /api/v1/jobs/{id} */
     public void job(Exchange exchange) {
         JobRecord job = reads.find(jobId(exchange)).orElseThrow(() -> unknownJob());
-        HttpReply.send(exchange, 200, view(job), Map.of());
+        HttpReply.send(exchange, 200, JobView.of(job), Map.of());
     }
 
     /** GET /api/v1/jobs/{id}/history */
     public void history(Exchange exchange) {
         String id = jobId(exchange);
         JobRecord job = reads.find(id).orElseThrow(() -> unknownJob());
-        ObjectNode body = HttpReply.JSON.createObjectNode().put("jobId", id).put("status", job.status().name());
-        ArrayNode events = body.putArray("events");
-        for (JobEvent event : reads.history(id)) {
-            ObjectNode e = events.addObject().put("at", event.at().toString()).put("event", event.event());
-            if (event.attempt() != null) {
-                e.put("attempt", event.attempt());
-            }
-            if (event.detail() != null) {
-                e.put("detail", event.detail());
-            }
-        }
-        HttpReply.send(exchange, 200, body, Map.of());
+        List<JobView.Event> events = reads.history(id).stream().map(JobView.Event::of).toList();
+        HttpReply.send(exchange, 200, new History(id, job.status().name(), events), Map.of());
     }
 
     /** GET /api/v1/stats: jobs by type and status. */
     public void stats(Exchange exchange) {
-        ObjectNode body = HttpReply.JSON.createObjectNode();
-        ObjectNode types = body.putObject("jobsByTypeAndStatus");
-        reads.countsByTypeAndStatus().forEach((type, counts) -> {
-            ObjectNode byStatus = types.putObject(type);
-            counts.forEach(byStatus::put);
-        });
-        HttpReply.send(exchange, 200, body, Map.of());
+        HttpReply.send(exchange, 200, new Stats(reads.countsByTypeAndStatus()), Map.of());
+    }
+
+    /** A job's timeline, oldest first. */
+    public record History(String jobId, String status, List<JobView.Event> events) {
+    }
+
+    /** Counts: type -> status -> jobs. */
+    public record Stats(Map<String, Map<String, Long>> jobsByTypeAndStatus) {
     }
 
     /** The query parameters every listing takes, checked. */
@@ -86,36 +75,8 @@ public class JobQueries {
         Filter filter = filter(in);
         JobStatus status = status(in.getHeader("status", String.class));
         List<JobRecord> page = reads.page(filter.type(), status, null, filter.since(), filter.cursor(), filter.limit() + 1);
-        ObjectNode body = HttpReply.JSON.createObjectNode();
-        ArrayNode jobs = body.putArray("jobs");
-        page.stream().limit(filter.limit()).forEach(job -> jobs.add(view(job)));
-        body.put("nextCursor", page.size() > filter.limit() ? page.get(filter.limit() - 1).id() : null);
-        HttpReply.send(exchange, 200, body, Map.of());
-    }
-
-    public static ObjectNode view(JobRecord job) {
-        ObjectNode view = HttpReply.JSON.createObjectNode()
-                .put("jobId", job.id())
-                .put("type", job.type())
-                .put("status", job.status().name())
-                .put("attempts", job.attempts())
-                .put("acceptedAt", text(job.acceptedAt()))
-                .put("publishedAt", text(job.publishedAt()))
-                .put("startedAt", text(job.startedAt()))
-                .put("finishedAt", text(job.finishedAt()))
-                .put("correlationId", job.correlationId())
-                .put("idempotencyKey", job.idempotencyKey())
-                .put("result", job.result());
-        if (job.lastErrorClass() != null) {
-            view.putObject("lastError").put("class", job.lastErrorClass()).put("message", job.lastErrorMessage());
-        } else {
-            view.putNull("lastError");
-        }
-        return view;
-    }
-
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
+        HttpReply.send(exchange, 200, new JobView.Page(page.stream().limit(filter.limit()).map(JobView::of).toList(),
+                page.size() > filter.limit() ? page.get(filter.limit() - 1).id() : null), Map.of());
     }
 
     private static String jobId(Exchange exchange) {

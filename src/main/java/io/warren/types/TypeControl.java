@@ -1,11 +1,11 @@
 package io.warren.types;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
 import io.warren.types.JobTypes;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
@@ -26,14 +26,10 @@ public class TypeControl {
 
     /** GET /api/v1/types */
     public void list(Exchange exchange) {
-        ObjectNode body = HttpReply.JSON.createObjectNode();
-        ArrayNode types = body.putArray("types");
-        for (String type : jobTypes.names()) {
-            types.add(state(exchange.getContext(), type));
-        }
-        ArrayNode invalid = body.putArray("invalidFiles");
-        new java.util.TreeMap<>(jobTypes.invalidFiles()).forEach((file, why) -> invalid.addObject().put("file", file).put("error", why));
-        HttpReply.send(exchange, 200, body, Map.of());
+        List<TypeState> types = jobTypes.names().stream().map(type -> state(exchange.getContext(), type)).toList();
+        List<InvalidFile> invalid = new TreeMap<>(jobTypes.invalidFiles()).entrySet().stream()
+                .map(file -> new InvalidFile(file.getKey(), file.getValue())).toList();
+        HttpReply.send(exchange, 200, new Types(types, invalid), Map.of());
     }
 
     /** POST /api/v1/types/{type}/pause */
@@ -50,14 +46,21 @@ public class TypeControl {
         HttpReply.send(exchange, 200, state(exchange.getContext(), type), Map.of());
     }
 
-    private ObjectNode state(CamelContext context, String type) {
+    private TypeState state(CamelContext context, String type) {
         ServiceStatus status = context.getRouteController().getRouteStatus(jobTypes.routeOf(type));
-        return HttpReply.JSON.createObjectNode()
-                .put("type", type)
-                .put("route", jobTypes.routeOf(type))
-                .put("workers", status != null && status.isStarted() ? "RUNNING" : "PAUSED")
-                .put("queue", jobTypes.queueTroubleOf(type) == null ? "OK" : "MISSING")
-                .put("queueError", jobTypes.queueTroubleOf(type));
+        return new TypeState(type, jobTypes.routeOf(type), status != null && status.isStarted() ? "RUNNING" : "PAUSED",
+                jobTypes.queueTroubleOf(type) == null ? "OK" : "MISSING", jobTypes.queueTroubleOf(type));
+    }
+
+    /** A live type: its worker route, whether its workers run, whether its work queue is there. */
+    public record TypeState(String type, String route, String workers, String queue, String queueError) {
+    }
+
+    /** A file in the routes folder that is not live, and why. */
+    public record InvalidFile(String file, String error) {
+    }
+
+    public record Types(List<TypeState> types, List<InvalidFile> invalidFiles) {
     }
 
     private String type(Exchange exchange) {
