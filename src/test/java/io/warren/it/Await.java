@@ -2,23 +2,21 @@ package io.warren.it;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
-/** Waits for an outcome instead of sleeping a guessed time. */
+/** Waits for an outcome instead of sleeping a guessed time (Awaitility, with the outcome named in the failure). */
 public final class Await {
 
     private Await() {
     }
 
-    public static void until(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (Boolean.TRUE.equals(condition.call())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for: " + what);
-            }
-            Thread.sleep(50);
+    public static void until(String what, Duration timeout, Callable<Boolean> condition) {
+        try {
+            Awaitility.await(what).atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out after " + timeout + " waiting for: " + what, e);
         }
     }
 }
