@@ -1,6 +1,7 @@
 package io.warren.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,40 @@ class PluginIT {
             out.putNextEntry(new JarEntry("com/acme/Greeter.class"));
             Files.copy(compiled, out);
             out.closeEntry();
+        }
+    }
+
+    private static final String BASE64_ROUTE = """
+            - route:
+                id: base64-probe
+                from:
+                  uri: timer:base64
+                  parameters:
+                    repeatCount: 1
+                  steps:
+                    - setBody:
+                        constant: warren
+                    - marshal:
+                        base64: {}
+                    - log: "base64: ${body}"
+            """;
+
+    /** The README's way to add a component: bin/add-plugin with its Maven coordinate, then a route file uses it. */
+    @Test
+    void aComponentAddedByItsMavenCoordinateWorksInARouteFile() throws Exception {
+        Path plugins = Files.createTempDirectory("warren-plugins");
+        Process add = new ProcessBuilder("bin/add-plugin", "org.apache.camel:camel-base64:4.17.0", plugins.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(add.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(add.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), output);
+        assertEquals(0, add.exitValue(), output);
+        try (var jars = Files.list(plugins)) {
+            // camel-base64 only: what it needs (camel-support, commons-codec) is in warren's jar already
+            assertEquals(List.of("camel-base64-4.17.0.jar"), jars.map(jar -> jar.getFileName().toString()).toList(), output);
+        }
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of("warren.plugins.dir", plugins.toString()))) {
+            Files.writeString(warren.routes().resolve("base64.yaml"), BASE64_ROUTE);
+            Await.until("the base64 route ran", Duration.ofSeconds(30), () -> warren.log().contains("base64: d2FycmVu"));
         }
     }
 }
