@@ -41,6 +41,9 @@ public class HttpFront extends EventNotifierSupport {
         router.route().order(Integer.MIN_VALUE).failureHandler(HttpFront::failed);
         router.route().order(Integer.MIN_VALUE + 1).handler(limits::handle);
         router.route().order(Integer.MIN_VALUE + 1).handler(HttpFront::plainBodiesOnly);
+        // the API's route takes the prefix /api/v1 (REST DSL): /api/v1dead-letters must not reach it
+        router.routeWithRegex("/api/v1[^/].*").order(Integer.MIN_VALUE + 1)
+                .handler(ctx -> send(ctx, 404, "not_found", "No such endpoint"));
         if (guard != null) {
             router.route().order(Integer.MIN_VALUE + 2).handler(guard);
         }

@@ -12,8 +12,11 @@ import io.warren.store.NewJobs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -97,11 +100,11 @@ public class BatchIntake implements Processor {
         if (!jobs.isEmpty()) {
             newJobs.insertAll(jobs);
             jobs.forEach(job -> metrics.accepted(type));
-            boolean confirmed = publish(jobs);
+            Set<JobRecord> confirmed = publish(jobs);
             for (int j = 0; j < jobs.size(); j++) {
                 JobRecord job = jobs.get(j);
                 int i = positions.get(j);
-                if (confirmed || outbox) {
+                if (confirmed.contains(job) || outbox) {
                     results[i] = new Item(i, job.id(), "ACCEPTED", null);
                 } else {
                     newJobs.delete(job.id());
@@ -113,18 +116,20 @@ public class BatchIntake implements Processor {
         HttpReply.send(exchange, 200, new Batch(type, accepted, results.length - accepted, List.of(results)), Map.of());
     }
 
-    /** True when the broker confirmed them all; the ones it did not stay stored for the outbox relay. */
-    private boolean publish(List<JobRecord> jobs) {
+    /** The jobs the broker confirmed; the others stay stored for the outbox relay (or are taken back without it). */
+    private Set<JobRecord> publish(List<JobRecord> jobs) {
         try {
-            if (publisher.publish(jobs, false)) {
-                return true;
+            Set<JobRecord> confirmed = new HashSet<>(publisher.publish(jobs, false));
+            if (confirmed.size() < jobs.size()) {
+                LOG.warn("The broker did not confirm {} of a batch of {} jobs{}", jobs.size() - confirmed.size(), jobs.size(),
+                        outbox ? "; the outbox relay will publish them" : "");
             }
-            LOG.warn("The broker did not confirm a batch of {} jobs{}", jobs.size(), outbox ? "; the outbox relay will publish them" : "");
-        } catch (AmqpException e) {
+            return confirmed;
+        } catch (AmqpException | RejectedExecutionException e) {
             LOG.warn("The broker did not take a batch of {} jobs ({}){}", jobs.size(), e.getMessage(),
                     outbox ? "; the outbox relay will publish them" : "");
+            return Set.of();
         }
-        return false;
     }
 
     /** The answer: per item, in order, its job id or its error. */

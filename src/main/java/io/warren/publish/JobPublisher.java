@@ -10,8 +10,12 @@ import io.warren.store.NewJobs;
 import io.warren.store.StoreUnavailable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -20,13 +24,14 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * The one way a job reaches the broker, for the intake, the batch endpoint, the outbox relay and
  * the dead-letter replay: the message is built from the stored job (its payload, warren's headers
- * and nothing else), published persistent to the jobs exchange with the type as routing key, all
- * of a call's jobs on one channel and then one wait for the broker's confirms; confirmed jobs are
+ * and nothing else), published persistent to the jobs exchange with the type as routing key, each
+ * with its own correlated confirm and all of a call's jobs in flight at once; confirmed jobs are
  * recorded QUEUED. A job the broker did not confirm stays stored (ACCEPTED) for the outbox relay.
  */
 public class JobPublisher {
@@ -79,11 +84,11 @@ public class JobPublisher {
         JobRecord job = exchange.getProperty(JobProperties.RECORD, JobRecord.class);
         Exception failure;
         try {
-            if (publish(List.of(job), false)) {
+            if (!publish(List.of(job), false).isEmpty()) {
                 return;
             }
             failure = new TimeoutException("The broker did not confirm job " + job.id() + " within " + confirmTimeoutMillis + " ms");
-        } catch (AmqpException e) {
+        } catch (AmqpException | RejectedExecutionException e) {
             failure = e;
         }
         if (outage.refused()) {
@@ -96,52 +101,80 @@ public class JobPublisher {
         }
     }
 
-    /** The outbox relay's step: its leased jobs, published again; fails unless the broker confirmed them all. */
+    /**
+     * The outbox relay's step: its leased jobs, published again. Each confirmed one is recorded;
+     * the rest stay leased and are tried again after the lease. Fails when any was not confirmed.
+     */
     public void relay(List<JobRecord> jobs) throws TimeoutException {
         // the first copy may be in a queue or running: the worker's claim tells them apart by the header
-        requireConfirmed(jobs, true);
-        jobs.forEach(job -> LOG.info("Outbox relay published job {}", job.id()));
+        List<JobRecord> confirmed = publish(jobs, true);
+        confirmed.forEach(job -> LOG.info("Outbox relay published job {}", job.id()));
+        requireAll(jobs, confirmed);
     }
 
     /** The replay's step: a dead job put back; fails unless confirmed (the relay publishes it after its lease). */
     public void replay(JobRecord job) throws TimeoutException {
-        requireConfirmed(List.of(job), false);
+        requireAll(List.of(job), publish(List.of(job), false));
     }
 
     /**
-     * Publishes the jobs and waits once for all their confirms; true when the broker confirmed
-     * every one. Throws AmqpException when the broker cannot be reached.
+     * Publishes the jobs, each with its own correlated confirm, all in flight at once, then waits
+     * for the confirms (at most the confirm timeout in all); records the confirmed ones QUEUED and
+     * returns them. A job the broker nacked or did not confirm in time is left as it was. Throws
+     * AmqpException when the broker cannot be reached at all.
      */
-    public boolean publish(List<JobRecord> jobs, boolean republished) {
+    public List<JobRecord> publish(List<JobRecord> jobs, boolean republished) {
         long started = System.nanoTime();
-        Boolean confirmed = template.invoke(t -> {
-            for (JobRecord job : jobs) {
-                t.send(exchangeName, job.type(), message(job, republished));
+        List<CorrelationData> confirms = new ArrayList<>(jobs.size());
+        for (JobRecord job : jobs) {
+            // no id: Spring would copy it into a header, and only warren's headers go to AMQP;
+            // the confirm is matched by the channel's sequence number, not by the id
+            CorrelationData confirm = new CorrelationData("");
+            template.send(exchangeName, job.type(), message(job, republished), confirm);
+            confirms.add(confirm);
+        }
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
+        List<JobRecord> confirmed = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            if (acked(confirms.get(i), deadline)) {
+                confirmed.add(jobs.get(i));
             }
-            return t.waitForConfirms(confirmTimeoutMillis);
-        });
-        if (!Boolean.TRUE.equals(confirmed)) {
-            return false;
+        }
+        if (confirmed.isEmpty()) {
+            return confirmed;
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
-        jobs.forEach(job -> metrics.published(job.type(), latency));
+        confirmed.forEach(job -> metrics.published(job.type(), latency));
         long refused = outage.recovered();
         if (refused > 0) {
             LOG.warn("The broker takes jobs again; it had not taken {} job(s) since the outage began{}", refused,
                     outbox ? " (the outbox relay publishes them)" : " (each answered 503)");
         }
         try {
-            transitions.publishedAll(jobs.stream().map(JobRecord::id).toList());
+            transitions.publishedAll(confirmed.stream().map(JobRecord::id).toList());
         } catch (StoreUnavailable e) {
             // they are in the broker whatever the database says now: the worker's claim moves them on
-            LOG.warn("{} job(s) are in the broker but their status could not be updated: {}", jobs.size(), e.getMessage());
+            LOG.warn("{} job(s) are in the broker but their status could not be updated: {}", confirmed.size(), e.getMessage());
         }
-        return true;
+        return confirmed;
     }
 
-    private void requireConfirmed(List<JobRecord> jobs, boolean republished) throws TimeoutException {
-        if (!jobs.isEmpty() && !publish(jobs, republished)) {
-            throw new TimeoutException("The broker did not confirm " + jobs.size() + " job(s) within " + confirmTimeoutMillis + " ms");
+    private static boolean acked(CorrelationData confirm, long deadline) {
+        try {
+            CorrelationData.Confirm answer = confirm.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return answer.isAck();
+        } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void requireAll(List<JobRecord> jobs, List<JobRecord> confirmed) throws TimeoutException {
+        if (confirmed.size() < jobs.size()) {
+            throw new TimeoutException("The broker did not confirm " + (jobs.size() - confirmed.size()) + " of " + jobs.size()
+                    + " job(s) within " + confirmTimeoutMillis + " ms");
         }
     }
 

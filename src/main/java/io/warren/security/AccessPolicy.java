@@ -31,7 +31,7 @@ public final class AccessPolicy {
         if (path.equals("/api/v1/openapi.json") && reading) {
             return Optional.empty();
         }
-        if (path.startsWith("/api/v1/dead-letters")) {
+        if (path.startsWith("/api/v1/dead-letters") || (path.startsWith("/api/v1") && !path.startsWith("/api/v1/"))) {
             return Optional.of(Role.ADMIN); // payloads and failures of other people's jobs
         }
         if (path.startsWith("/api/") || path.equals("/api")) {

@@ -40,6 +40,18 @@ class JobStatusIT {
         warren.close();
     }
 
+    /** The API's route takes the prefix /api/v1: a path glued to it must not pass for another with a weaker role. */
+    @Test
+    void aPathGluedToTheApiPrefixIsNoSuchEndpoint() throws Exception {
+        String bearer = "Bearer " + OTHER_KEY;
+        for (String path : List.of("/api/v1dead-letters", "/api/v1dead-letters/x", "/api/v1jobs", "/api/v1types")) {
+            HttpResponse<String> response = warren.send("GET", path, null, "Authorization", bearer);
+            assertEquals(404, response.statusCode(), path + ": " + response.body());
+            assertTrue(response.body().contains("\"not_found\""), response.body());
+        }
+        assertEquals(403, warren.send("GET", "/api/v1/dead-letters", null, "Authorization", bearer).statusCode(), "admin only");
+    }
+
     @Test
     void aJobThatSucceedsAfterRetriesShowsItsStatusAndTimeline() throws Exception {
         String id = accept("probe", "{\"failAttempts\": 1}", "X-Correlation-Id", "c-77");
