@@ -8,14 +8,19 @@ import org.apache.camel.Route;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The REST DSL answers a path its OpenAPI document does not have with a bare 404, and a method it
  * does not have there with a bare 405 (echoing the request's body and headers). This policy, on
  * the API route only, turns them into warren's JSON errors before the answer is written, and keeps
- * its 204 to OPTIONS from echoing the request's headers.
+ * its 204 to OPTIONS from echoing the request's headers; a failure of the REST layer itself is a
+ * JSON 500, not a stack trace.
  */
 public class ContractErrors implements RoutePolicyFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContractErrors.class);
 
     private final String apiRouteId;
 
@@ -37,6 +42,14 @@ public class ContractErrors implements RoutePolicyFactory {
                 exchange.getMessage().getHeaders().clear();
                 exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
                 exchange.getMessage().setBody(null);
+                return;
+            }
+            if (exchange.getException() != null) {
+                // a failure in the REST layer itself (an operation's route failed before its own
+                // error handling): JSON like every other error, no stack trace to the client
+                LOG.error("The API route failed on {}", exchange.getIn().getHeader(Exchange.HTTP_PATH), exchange.getException());
+                exchange.setException(null);
+                reply(exchange, 500, "internal_error", "Unexpected error; see warren's log", Map.of());
                 return;
             }
             if (exchange.getProperty(Exchange.REST_OPENAPI) != null) {
