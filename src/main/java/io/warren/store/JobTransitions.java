@@ -27,12 +27,10 @@ public class JobTransitions {
     /** What a worker may do with a delivery. */
     public enum Claim { RUN, DUPLICATE, NOT_STORED }
 
-    /** The broker confirmed the job. A worker may already have started it: its status is kept then. */
-    public void published(String id) {
-        publishedAll(List.of(id));
-    }
-
-    /** The broker confirmed these jobs: one transaction for all of them (the batch endpoint). */
+    /**
+     * The broker confirmed these jobs: one transaction for all of them. A worker may already have
+     * started one: its status is kept then.
+     */
     public void publishedAll(List<String> ids) {
         groupCommit.run(c -> {
             Instant now = Instant.now();
