@@ -1,49 +1,71 @@
 package io.warren;
 
 import io.warren.audit.AuditLine;
+import io.warren.broker.BrokerInUse;
 import io.warren.broker.JobTopology;
+import io.warren.component.SubmitParts;
+import io.warren.component.WarrenComponent;
+import io.warren.component.WorkParts;
+import io.warren.component.WorkRouteLogging;
+import io.warren.intake.JobIntake;
 import io.warren.observe.JobMetrics;
+import io.warren.publish.JobPublisher;
 import io.warren.store.JobTransitions;
 import io.warren.types.JobTypes;
 import io.warren.worker.DeadLetterReason;
 import io.warren.worker.JobSteps;
 import io.warren.worker.QueueWatch;
-import io.warren.worker.WorkerTopology;
+import io.warren.worker.Republisher;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.model.Model;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-/** The way through: what the worker template, the dead-letter route and the audit route call. */
+/** The way through: the warren: component that job type routes use, and what the audit route calls. */
 @Configuration
 public class WorkerConfiguration implements CamelConfiguration {
+
+    @PropertyInject("warren.worker.prefetch")
+    private int prefetch;
+    @PropertyInject("warren.worker.concurrency")
+    private int concurrency;
+    @PropertyInject("warren.worker.retries")
+    private int retries;
+    @PropertyInject("warren.worker.initial-delay-millis")
+    private long initialDelayMillis;
+    @PropertyInject("warren.worker.multiplier")
+    private double multiplier;
+    @PropertyInject("warren.worker.max-delay-millis")
+    private long maxDelayMillis;
+    @PropertyInject("warren.worker.drain-timeout-seconds")
+    private long drainTimeoutSeconds;
+    @PropertyInject("warren.rabbitmq.confirm-timeout-millis")
+    private long confirmTimeoutMillis;
+
+    /** warren:work, warren:handle and warren:submit (docs/routes.md). */
+    @BindToRegistry(value = "warren", lazy = true)
+    public WarrenComponent warrenComponent(CachingConnectionFactory connections, JobTopology topology, JobTypes types,
+                                           JobMetrics metrics, QueueWatch watch, JobSteps steps, DeadLetterReason reasons,
+                                           RabbitTemplate template, BrokerInUse broker, JobIntake intake, JobPublisher publisher) {
+        WorkParts.Defaults defaults = new WorkParts.Defaults(prefetch, concurrency, retries, initialDelayMillis, multiplier,
+                maxDelayMillis);
+        WorkParts work = new WorkParts(connections, topology, types, metrics, watch, steps, reasons,
+                new Republisher(template, confirmTimeoutMillis), broker.isEmbedded(), drainTimeoutSeconds * 1000, defaults);
+        return new WarrenComponent(work, new SubmitParts(intake, publisher, metrics));
+    }
 
     @BindToRegistry(lazy = true)
     public JobSteps jobSteps(JobTransitions transitions, JobMetrics metrics) {
         return new JobSteps(transitions, metrics);
     }
 
-    /** The worker template's error handler calls these by name (onExceptionOccurredRef, onRedeliveryRef). */
-    @BindToRegistry(lazy = true)
-    public Processor jobAttemptFailed(JobSteps steps) {
-        return steps::attemptFailed;
-    }
-
-    @BindToRegistry(lazy = true)
-    public Processor jobRetrying(JobSteps steps) {
-        return steps::retrying;
-    }
-
     @BindToRegistry(lazy = true)
     public QueueWatch queueWatch(JobTopology topology, JobTypes types, JobTransitions transitions) {
         return new QueueWatch(topology, types, transitions);
-    }
-
-    /** Each worker route's policy: declares its queues before it consumes. */
-    @BindToRegistry(lazy = true)
-    public WorkerTopology workerTopology(JobTopology topology, JobTypes types, JobMetrics metrics, QueueWatch watch) {
-        return new WorkerTopology(topology, types, metrics, watch);
     }
 
     @BindToRegistry(lazy = true)
@@ -58,5 +80,10 @@ public class WorkerConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public AuditLine auditLine() {
         return new AuditLine();
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        context.getCamelContextExtension().getContextPlugin(Model.class).addModelLifecycleStrategy(new WorkRouteLogging());
     }
 }

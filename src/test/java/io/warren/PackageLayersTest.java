@@ -39,6 +39,7 @@ class PackageLayersTest {
             Map.entry("io.warren.audit", 4),
             Map.entry("io.warren.ops", 4),
             Map.entry("io.warren.handlers", 4),
+            Map.entry("io.warren.component", 5),
             Map.entry("io.warren.deadletter", 5),
             Map.entry("io.warren.fleet", 5),
             Map.entry("io.warren", 6));

@@ -17,6 +17,11 @@ public final class JobHeaders {
     public static final String ERROR_MESSAGE = "warren-error-message";
     public static final String ERROR_STACK = "warren-error-stack";
     public static final String ATTEMPTS = "warren-attempts";
+    /**
+     * On a job sent to wait in a retry queue: the attempts it made. Not on a dead letter, so a dead
+     * letter moved back to a work queue by hand starts again from attempt 1.
+     */
+    public static final String RETRY_OF_ATTEMPT = "warren-retry-of-attempt";
     public static final String FAILED_AT = "warren-failed-at";
     public static final String SOURCE_QUEUE = "warren-source-queue";
     public static final String ROUTE = "warren-route";

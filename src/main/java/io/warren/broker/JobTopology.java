@@ -1,7 +1,11 @@
 package io.warren.broker;
 
 import com.rabbitmq.client.ShutdownSignalException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.DirectExchange;
@@ -19,6 +23,7 @@ public class JobTopology {
     private final RabbitAdmin admin;
     private final Names names;
     private final boolean embedded;
+    private final Map<String, TypeQueues> declared = new ConcurrentHashMap<>();
 
     /** @param embedded the embedded Qpid broker, which dead-letters by alternate exchange, not x-dead-letter-* */
     public JobTopology(RabbitAdmin admin, Names names, boolean embedded) {
@@ -55,24 +60,73 @@ public class JobTopology {
         return admin.getQueueProperties(names.auditQueue()) != null;
     }
 
+    /**
+     * Declares a job type's queues with its options, and a retry queue per back-off delay: a job
+     * waiting to be retried sits there, holding no consumer, until its TTL sends it back to the work
+     * queue through the default exchange (so the audit queue does not get a second copy). Kept for
+     * {@link #declareType(String)}, which declares them.
+     */
+    public void plan(String type, QueueOptions options, List<Long> retryDelays) {
+        declared.put(type, new TypeQueues(options, List.copyOf(retryDelays)));
+    }
+
+    /** Declares the type's queues as planned (with the defaults for a type not planned). */
     public void declareType(String type) {
+        TypeQueues queues = declared.getOrDefault(type, new TypeQueues(QueueOptions.DEFAULTS, List.of()));
         declare(() -> {
             DirectExchange jobs = new DirectExchange(names.jobsExchange(), true, false);
             DirectExchange dead = new DirectExchange(names.deadExchange(), true, false);
-            Queue work = QueueBuilder.durable(names.workQueue(type))
-                    .withArguments(embedded
-                            ? Map.of("alternateExchange", names.deadExchange())
-                            : Map.of("x-dead-letter-exchange", names.deadExchange(), "x-dead-letter-routing-key", type))
-                    .build();
+            Map<String, Object> arguments = new LinkedHashMap<>(queues.options().arguments());
+            if (embedded) {
+                arguments.put("alternateExchange", names.deadExchange());
+            } else {
+                arguments.put("x-dead-letter-exchange", names.deadExchange());
+                arguments.put("x-dead-letter-routing-key", type);
+            }
+            Queue work = QueueBuilder.durable(names.workQueue(type)).withArguments(arguments).build();
             Queue deadLetters = QueueBuilder.durable(names.deadQueue(type)).build();
             Queue audit = QueueBuilder.durable(names.auditQueue()).build();
             admin.declareQueue(work);
             admin.declareQueue(deadLetters);
-            Binding workBinding = BindingBuilder.bind(work).to(jobs).with(type);
-            admin.declareBinding(workBinding);
+            admin.declareBinding(BindingBuilder.bind(work).to(jobs).with(type));
             admin.declareBinding(BindingBuilder.bind(audit).to(jobs).with(type));
             admin.declareBinding(BindingBuilder.bind(deadLetters).to(dead).with(type));
+            for (long delay : queues.retryDelays()) {
+                Map<String, Object> retry = new LinkedHashMap<>();
+                if (queues.options().quorum()) {
+                    retry.put("x-queue-type", "quorum");
+                }
+                retry.put("x-message-ttl", delay);
+                retry.put("x-dead-letter-exchange", "");
+                retry.put("x-dead-letter-routing-key", names.workQueue(type));
+                admin.declareQueue(QueueBuilder.durable(names.retryQueue(type, delay)).withArguments(retry).build());
+            }
         });
+    }
+
+    /** The type's retry queues, shortest delay first. */
+    public List<String> retryQueues(String type) {
+        TypeQueues queues = declared.get(type);
+        return queues == null ? List.of() : queues.retryDelays().stream().map(delay -> names.retryQueue(type, delay)).toList();
+    }
+
+    /**
+     * The type's file is gone: new jobs stop reaching its work queue, unless another instance still
+     * consumes it. Its queues and what they hold stay; an admin deletes them (never warren on its own).
+     * Returns whether the work queue was unbound.
+     */
+    public boolean unbindType(String type) {
+        declared.remove(type);
+        Properties work = admin.getQueueProperties(names.workQueue(type));
+        if (work == null || ((Number) work.get(RabbitAdmin.QUEUE_CONSUMER_COUNT)).intValue() > 0) {
+            return false;
+        }
+        admin.removeBinding(new Binding(names.workQueue(type), Binding.DestinationType.QUEUE, names.jobsExchange(), type, null));
+        admin.removeBinding(new Binding(names.auditQueue(), Binding.DestinationType.QUEUE, names.jobsExchange(), type, null));
+        return true;
+    }
+
+    private record TypeQueues(QueueOptions options, List<Long> retryDelays) {
     }
 
     /**
@@ -98,7 +152,9 @@ public class JobTopology {
             String refusal = preconditionFailure(e);
             if (refusal != null) {
                 throw new TopologyConflict("The broker refused warren's topology: " + refusal
-                        + ". Delete the queue (it must be empty or drained first) or change warren's queue names.", e);
+                        + ". A queue keeps the arguments it was declared with: put the option back as it was, or drain "
+                        + "and delete the queue (DELETE /api/v1/queues/{name} refuses a work queue while its type is "
+                        + "live), or move the type to new queues with warren.queue.work-prefix.", e);
             }
             throw e;
         }

@@ -44,4 +44,9 @@ public final class Names {
     public String deadQueue(String type) {
         return deadPrefix + type;
     }
+
+    /** Where a job of the type waits out a back-off of {@code delayMillis} before it is retried. */
+    public String retryQueue(String type, long delayMillis) {
+        return workPrefix + type + ".retry." + delayMillis + "ms";
+    }
 }

@@ -72,31 +72,40 @@ public class JobIntake implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
-        String type = acceptingType(typeOf(in));
+        String type = typeOf(in);
         JsonBody.requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
-        byte[] body = in.getBody(byte[].class);
+        NewJobs.Inserted stored = accept(type, in.getBody(byte[].class), in.getHeader("X-Correlation-Id", String.class),
+                in.getHeader("Idempotency-Key", String.class), ApiGuard.principalOf(exchange));
+        exchange.setProperty(JobProperties.RECORD, stored.job());
+        exchange.setProperty(JobProperties.EXISTING, stored.existing());
+    }
+
+    /**
+     * Checks and stores a job, from a request or from a route (warren:submit): the type live and
+     * open, the body a JSON object that passes the type's schema, a valid idempotency key. Throws
+     * {@link ApiError} naming what is wrong.
+     */
+    public NewJobs.Inserted accept(String type, byte[] body, String correlationId, String idempotencyKey, String principal) {
+        acceptingType(type);
         if (body == null || body.length == 0) {
             throw new ApiError(400, "empty_body", "The request body is empty; send a JSON object");
         }
         JsonBody.requireUtf8(body);
         JsonNode payload = payload(type, body);
-        String idempotencyKey = idempotencyKey(in.getHeader("Idempotency-Key", String.class));
-
-        JobRecord job = newJob(type, new String(body, StandardCharsets.UTF_8), in.getHeader("X-Correlation-Id", String.class),
-                idempotencyKey, idempotencyKey == null ? null : requestHash(type, payload));
+        String key = idempotencyKey(idempotencyKey);
+        JobRecord job = newJob(type, new String(body, StandardCharsets.UTF_8), correlationId, key,
+                key == null ? null : requestHash(type, payload));
         NewJobs.Inserted stored;
         try {
-            stored = newJobs.insert(job, ApiGuard.principalOf(exchange));
+            stored = newJobs.insert(job, principal);
         } catch (IdempotencyConflict e) {
-            throw new ApiError(409, "idempotency_conflict", "Idempotency-Key '" + printable(idempotencyKey)
+            throw new ApiError(409, "idempotency_conflict", "Idempotency-Key '" + printable(key)
                     + "' was already used for job " + e.jobId() + " with a different request");
         }
-        JobRecord accepted = stored.job();
         if (!stored.existing()) {
             metrics.accepted(type);
         }
-        exchange.setProperty(JobProperties.RECORD, accepted);
-        exchange.setProperty(JobProperties.EXISTING, stored.existing());
+        return stored;
     }
 
     /** The type a request names, if it is valid, live and open; otherwise the 400, 404 or 503 to answer. */

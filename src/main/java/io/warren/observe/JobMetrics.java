@@ -28,6 +28,12 @@ public class JobMetrics {
         count("warren.jobs.accepted", type);
     }
 
+    /** A route's warren:submit refused (the reason is an API error code, such as invalid_payload). */
+    public void submitRejected(String type, String reason) {
+        Counter.builder("warren.jobs.submit.rejected").description("jobs a route submitted that warren refused")
+                .tag("type", type).tag("reason", reason).register(registry).increment();
+    }
+
     public void published(String type, Duration confirmLatency) {
         count("warren.jobs.published", type);
         if (confirmLatency != null) {

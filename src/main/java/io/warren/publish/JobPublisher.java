@@ -81,7 +81,11 @@ public class JobPublisher {
      * its 202); without, it is taken back and the request fails (503).
      */
     public void publishAccepted(Exchange exchange) throws Exception {
-        JobRecord job = exchange.getProperty(JobProperties.RECORD, JobRecord.class);
+        publishNew(exchange.getProperty(JobProperties.RECORD, JobRecord.class));
+    }
+
+    /** The same, for a job submitted by a route (warren:submit). */
+    public void publishNew(JobRecord job) throws Exception {
         Exception failure;
         try {
             if (!publish(List.of(job), false).isEmpty()) {

@@ -1,24 +1,21 @@
 package io.warren.worker;
 
 import io.warren.api.JobHeaders;
-import io.warren.api.JobProperties;
 import io.warren.api.PermanentJobFailure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.Processor;
-import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
-import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
 
 /**
- * Writes why a job failed onto the message bound for its dead-letter queue: exception class and
+ * Why a job failed, written onto the copy bound for its dead-letter queue: exception class and
  * message, a stack trace cut to a bound (AMQP headers share one frame, 128 KiB by default), the
- * attempts made, when, and the queue and route it failed in. The routing key is the job type.
+ * attempts made, when, and the queue and route it failed in. The body is the consumed one.
  */
-public class DeadLetterReason implements Processor {
+public class DeadLetterReason {
 
     private int maxStackChars = 4000;
     private int maxMessageChars = 1000;
@@ -31,26 +28,30 @@ public class DeadLetterReason implements Processor {
         this.maxMessageChars = maxMessageChars;
     }
 
-    @Override
-    public void process(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure instanceof PermanentJobFailure && failure.getCause() != null) {
-            failure = failure.getCause();
-        }
-        SpringRabbitMQEndpoint source = (SpringRabbitMQEndpoint) exchange.getFromEndpoint();
+    /** The failure, as the dead letter and the job store keep it. */
+    public record Reason(String errorClass, String message, String stack) {
+    }
 
-        if (failure != null) {
-            message.setHeader(JobHeaders.ERROR_CLASS, failure.getClass().getName());
-            message.setHeader(JobHeaders.ERROR_MESSAGE, cut(String.valueOf(failure.getMessage()), maxMessageChars));
-            message.setHeader(JobHeaders.ERROR_STACK, cut(stackTrace(failure), maxStackChars));
-        }
-        message.setHeader(JobHeaders.ATTEMPTS, exchange.getProperty(JobProperties.ATTEMPT, 1, Integer.class));
-        message.setHeader(JobHeaders.FAILED_AT, Instant.now().toString());
-        message.setHeader(JobHeaders.SOURCE_QUEUE, source.getQueues());
-        message.setHeader(JobHeaders.ROUTE, exchange.getFromRouteId());
-        message.setHeader(SpringRabbitMQConstants.DELIVERY_MODE, MessageDeliveryMode.PERSISTENT);
-        message.setHeader(SpringRabbitMQConstants.ROUTING_OVERRIDE_KEY, source.getRoutingKey());
+    public Reason of(Throwable failure) {
+        Throwable cause = failure instanceof PermanentJobFailure && failure.getCause() != null ? failure.getCause() : failure;
+        return new Reason(cause.getClass().getName(), cut(String.valueOf(cause.getMessage()), maxMessageChars),
+                cut(stackTrace(cause), maxStackChars));
+    }
+
+    /** The dead letter: the consumed body and headers, persistent, with the reason. */
+    public Message deadLetter(Message consumed, Reason reason, int attempts, String queue, String route) {
+        Message copy = MessageBuilder.fromClonedMessage(consumed).build();
+        MessageProperties properties = copy.getMessageProperties();
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        properties.getHeaders().remove(JobHeaders.RETRY_OF_ATTEMPT);
+        properties.setHeader(JobHeaders.ERROR_CLASS, reason.errorClass());
+        properties.setHeader(JobHeaders.ERROR_MESSAGE, reason.message());
+        properties.setHeader(JobHeaders.ERROR_STACK, reason.stack());
+        properties.setHeader(JobHeaders.ATTEMPTS, attempts);
+        properties.setHeader(JobHeaders.FAILED_AT, Instant.now().toString());
+        properties.setHeader(JobHeaders.SOURCE_QUEUE, queue);
+        properties.setHeader(JobHeaders.ROUTE, route);
+        return copy;
     }
 
     private static String stackTrace(Throwable failure) {

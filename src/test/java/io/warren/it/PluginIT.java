@@ -48,14 +48,12 @@ class PluginIT {
                   properties:
                     greeting: Bonjour
                     outbox: "{{warren.data.dir}}/greetings.txt"
-            - templatedRoute:
-                routeTemplateRef: job-worker
-                routeId: work-greet
-                parameters:
-                  - name: type
-                    value: greet
-                  - name: handler
-                    value: greeter
+            - route:
+                id: work-greet
+                from:
+                  uri: warren:work:greet
+                  steps:
+                    - to: warren:handle:greeter
             """;
 
     @Test

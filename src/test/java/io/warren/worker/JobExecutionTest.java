@@ -7,69 +7,65 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.warren.api.Job;
 import io.warren.api.JobHandler;
-import io.warren.api.JobProperties;
+import io.warren.api.JobHeaders;
 import io.warren.api.PermanentJobFailure;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
 
 class JobExecutionTest {
 
-    private final DefaultCamelContext context = new DefaultCamelContext();
-
     @Test
-    void handlerGetsThePayloadAndTheAttempt() throws Exception {
-        AtomicReference<Job> seen = new AtomicReference<>();
-        Exchange exchange = exchange("{\"n\": 5}");
-        exchange.setProperty(JobProperties.ATTEMPT, 2);
+    void aJobCarriesThePayloadTheMetadataAndTheAttempt() throws Exception {
+        Message message = MessageBuilder.withBody("{\"n\": 5}".getBytes(StandardCharsets.UTF_8)).setMessageId("j1")
+                .setHeader(JobHeaders.CORRELATION_ID, "c1").setHeader(JobHeaders.ACCEPTED_AT, "2026-12-01T10:00:00Z").build();
 
-        JobExecution.run(seen::set, exchange);
+        Job job = JobExecution.read(message, "echo", 3);
 
-        assertEquals(5, seen.get().payload().get("n").asInt());
-        assertEquals(3, seen.get().attempt());
-        assertEquals(3, exchange.getProperty(JobProperties.ATTEMPT));
+        assertEquals(5, job.payload().get("n").asInt());
+        assertEquals("j1", job.id());
+        assertEquals("echo", job.type());
+        assertEquals("c1", job.correlationId());
+        assertEquals(3, job.attempt());
+        assertEquals("2026-12-01T10:00:00Z", job.acceptedAt().toString());
     }
 
     @Test
     void bodiesThatAreNotJsonObjectsFailPermanently() {
         for (String body : new String[] {"", "not json", "[1]", "42", "{\"a\": 1", "null"}) {
-            assertThrows(PermanentJobFailure.class, () -> JobExecution.run(job -> { }, exchange(body)), body);
+            Message message = MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8)).build();
+            assertThrows(PermanentJobFailure.class, () -> JobExecution.read(message, "echo", 1), body);
         }
     }
 
     @Test
-    void failuresTheHandlerCallsPermanentAreWrappedOthersPassThrough() {
+    void failuresTheHandlerCallsPermanentAreWrappedOthersPassThrough() throws Exception {
         JobHandler handler = new JobHandler() {
             @Override
             public void handle(Job job) {
-                throw job.payload().has("bad") ? new IllegalArgumentException("bad input") : new IllegalStateException("later");
+                throw job.payload().has("bad") ? new IllegalArgumentException("bad input") : new IllegalStateException("busy");
             }
 
             @Override
-            public boolean isPermanent(Exception failure) {
-                return failure instanceof IllegalArgumentException;
+            public boolean isPermanent(Exception e) {
+                return e instanceof IllegalArgumentException;
             }
         };
-        PermanentJobFailure permanent = assertThrows(PermanentJobFailure.class,
-                () -> JobExecution.run(handler, exchange("{\"bad\": true}")));
+        PermanentJobFailure permanent = assertThrows(PermanentJobFailure.class, () -> JobExecution.run(handler, job("{\"bad\": true}")));
         assertTrue(permanent.getCause() instanceof IllegalArgumentException);
-        assertThrows(IllegalStateException.class, () -> JobExecution.run(handler, exchange("{}")));
+        assertThrows(IllegalStateException.class, () -> JobExecution.run(handler, job("{}")));
     }
 
     @Test
     void aPermanentFailureThrownByTheHandlerIsKeptAsIs() {
-        PermanentJobFailure thrown = new PermanentJobFailure("no");
+        PermanentJobFailure thrown = new PermanentJobFailure("no such customer");
         assertSame(thrown, assertThrows(PermanentJobFailure.class, () -> JobExecution.run(job -> {
             throw thrown;
-        }, exchange("{}"))));
+        }, job("{}"))));
     }
 
-    private Exchange exchange(String body) {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.getMessage().setBody(body.getBytes(StandardCharsets.UTF_8));
-        return exchange;
+    private static Job job(String json) throws PermanentJobFailure {
+        return JobExecution.read(MessageBuilder.withBody(json.getBytes(StandardCharsets.UTF_8)).build(), "t", 1);
     }
 }

@@ -1,0 +1,45 @@
+package io.warren.component;
+
+import io.warren.api.JobHandler;
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code warren:} component, the stable names a route file uses (docs/routes.md):
+ * {@code warren:work:<type>} consumes a job type's work queue with warren's bookkeeping, retries and
+ * dead letters; {@code warren:handle:<bean>} runs a {@link JobHandler} bean on the job;
+ * {@code warren:submit:<type>} submits a job as {@code POST /api/v1/jobs/<type>} does. An option the
+ * endpoint does not have fails the route with Camel's "Unknown parameters" error.
+ */
+public class WarrenComponent extends DefaultComponent {
+
+    private final WorkParts work;
+    private final SubmitParts submit;
+
+    public WarrenComponent(WorkParts work, SubmitParts submit) {
+        this.work = work;
+        this.submit = submit;
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        int colon = remaining.indexOf(':');
+        String kind = colon < 0 ? remaining : remaining.substring(0, colon);
+        String name = colon < 0 ? "" : remaining.substring(colon + 1);
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("warren: endpoints are warren:work:<type>, warren:handle:<bean> and "
+                    + "warren:submit:<type>; '" + uri + "' names none");
+        }
+        Endpoint endpoint = switch (kind) {
+            case "work" -> new WorkEndpoint(uri, this, name, work);
+            case "submit" -> new SubmitEndpoint(uri, this, name, submit);
+            case "handle" -> new HandleEndpoint(uri, this, getCamelContext().getRegistry()
+                    .lookupByNameAndType(name, JobHandler.class), name);
+            default -> throw new IllegalArgumentException("Unknown warren: endpoint '" + kind + "' in " + uri
+                    + "; there are warren:work:<type>, warren:handle:<bean> and warren:submit:<type>");
+        };
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+}

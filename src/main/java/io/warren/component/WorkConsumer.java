@@ -1,0 +1,148 @@
+package io.warren.component;
+
+import com.rabbitmq.client.Channel;
+import io.warren.api.Job;
+import io.warren.api.JobProperties;
+import io.warren.api.RouteHeaders;
+import io.warren.broker.JobTopology;
+import io.warren.broker.QueueOptions;
+import io.warren.worker.Delivery;
+import io.warren.worker.JobWorker;
+import io.warren.worker.RetrySchedule;
+import java.io.IOException;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+
+/**
+ * Consumes a job type's work queue: at start declares its queues with the route's options and
+ * makes the type known to the intake; each delivery goes through {@link JobWorker}, whose attempts
+ * run the route. Acks are manual: a job is acked only once it is done, dead-lettered or waiting in
+ * a retry queue. Stopping the route (pause, drain) lets running jobs finish first; removing it (the
+ * file was deleted) makes the intake forget the type and unbinds its work queue.
+ */
+class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkConsumer.class);
+
+    private final WorkEndpoint endpoint;
+    private final WorkParts parts;
+    private final RetrySchedule schedule;
+    private final QueueOptions options;
+    private JobWorker worker;
+    private DirectMessageListenerContainer container;
+
+    WorkConsumer(WorkEndpoint endpoint, Processor processor, RetrySchedule schedule, QueueOptions options) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.parts = endpoint.parts();
+        this.schedule = schedule;
+        this.options = options;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        String type = endpoint.type();
+        String owner = parts.types().routeOf(type);
+        if (owner != null && !owner.equals(getRouteId())) {
+            throw new IllegalStateException("job type '" + type + "' is already live in route " + owner
+                    + "; route " + getRouteId() + " may not claim it too");
+        }
+        JobTopology topology = parts.topology();
+        // a work queue that is not there (new type, or lost by the broker) gets its QUEUED jobs back
+        topology.plan(type, options, endpoint.retryQueues() ? schedule.tiers() : List.of());
+        parts.watch().ensure(type, false);
+        topology.declareType(type);
+        parts.types().register(type, getRouteId());
+        parts.metrics().queueDepth(topology.names().workQueue(type));
+        parts.metrics().queueDepth(topology.names().deadQueue(type));
+        worker = new JobWorker(type, getRouteId(), schedule, endpoint.retryQueues(), topology.names(), parts.steps(),
+                parts.reasons(), parts.republisher(), this::isStoppingOrStopped);
+
+        container = new DirectMessageListenerContainer(parts.connections());
+        container.setQueueNames(topology.names().workQueue(type));
+        container.setConsumersPerQueue(endpoint.concurrency());
+        container.setPrefetchCount(endpoint.prefetch());
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        container.setShutdownTimeout(parts.drainMillis());
+        container.setMessageListener(this);
+        container.afterPropertiesSet();
+        container.start();
+        LOG.info("Job type '{}' is live: route {} consumes {} ({} consumers, prefetch {}, retries {} {})", type, getRouteId(),
+                topology.names().workQueue(type), endpoint.concurrency(), endpoint.prefetch(), schedule.retries(),
+                endpoint.retryQueues() ? "through retry queues " + topology.retryQueues(type) : "in place");
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (container != null) {
+            container.stop();
+            container = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        String type = endpoint.type();
+        if (getRouteId() != null && getRouteId().equals(parts.types().routeOf(type))) {
+            parts.types().unregister(type);
+            if (!getEndpoint().getCamelContext().isStopping()) {
+                boolean unbound = parts.topology().unbindType(type);
+                LOG.info("Job type '{}' removed with route {}; {}", type, getRouteId(), unbound
+                        ? "its work queue is unbound and kept with what it holds (delete it with DELETE /api/v1/queues/{name})"
+                        : "its work queue stays bound: another instance still consumes it");
+            }
+        }
+        super.doShutdown();
+    }
+
+    @Override
+    public void onMessage(org.springframework.amqp.core.Message message, Channel channel) throws IOException {
+        long tag = message.getMessageProperties().getDeliveryTag();
+        JobWorker.Ack ack;
+        try {
+            ack = worker.handle(message, this::attempt);
+        } catch (RuntimeException e) {
+            LOG.error("Delivery of job {} could not be handled; it goes back to its queue", message.getMessageProperties()
+                    .getMessageId(), e);
+            ack = JobWorker.Ack.REQUEUE;
+        }
+        switch (ack) {
+            case ACK -> channel.basicAck(tag, false);
+            case REJECT -> channel.basicReject(tag, false);
+            case REQUEUE -> channel.basicNack(tag, false, true);
+        }
+    }
+
+    /** One run of the route on a fresh exchange: the consumed body and headers, and the job. */
+    private JobWorker.Outcome attempt(Job job, Delivery delivery) {
+        Exchange exchange = createExchange(false);
+        try {
+            Message in = exchange.getMessage();
+            in.setBody(delivery.message().getBody());
+            delivery.message().getMessageProperties().getHeaders().forEach(in::setHeader);
+            in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            in.setHeader(RouteHeaders.JOB_ID, job.id());
+            in.setHeader(RouteHeaders.JOB_TYPE, job.type());
+            in.setHeader(RouteHeaders.ATTEMPT, job.attempt());
+            in.setHeader(RouteHeaders.CORRELATION_ID, job.correlationId());
+            exchange.setProperty(JobProperties.JOB, job);
+            getProcessor().process(exchange);
+            String result = job.result() != null ? job.result() : exchange.getMessage().getHeader(RouteHeaders.RESULT, String.class);
+            return new JobWorker.Outcome(exchange.getException(), result);
+        } catch (Exception e) {
+            return new JobWorker.Outcome(e, null);
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+}
