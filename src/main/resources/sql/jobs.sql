@@ -90,3 +90,13 @@ SELECT type, status, COUNT(*) AS jobs FROM jobs GROUP BY type, status
 
 -- name: history
 SELECT at, event, attempt, detail FROM job_events WHERE job_id = :job_id ORDER BY id
+
+-- name: pause-type
+-- after resume-type, in the same transaction: the latest pause is the one kept
+INSERT INTO paused_types (type, instance_id, paused_by, paused_at) VALUES (:type, :instance_id, :paused_by, :now)
+
+-- name: resume-type
+DELETE FROM paused_types WHERE type = :type AND instance_id = :instance_id
+
+-- name: paused-type
+SELECT paused_by, paused_at FROM paused_types WHERE type = :type AND instance_id = :instance_id

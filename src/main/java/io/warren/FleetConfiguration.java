@@ -5,7 +5,9 @@ import io.warren.broker.JobTopology;
 import io.warren.fleet.Fleet;
 import io.warren.fleet.FleetApi;
 import io.warren.fleet.FleetStore;
+import io.warren.store.PausedTypes;
 import io.warren.types.JobTypes;
+import io.warren.types.TypePauses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.apache.camel.BindToRegistry;
@@ -32,8 +34,14 @@ public class FleetConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public Fleet fleet(FleetStore store, JobTypes types, CamelContext context) {
-        return new Fleet(store, types, context, instanceId(), hostName(), port);
+    public Fleet fleet(FleetStore store, JobTypes types, TypePauses pauses, CamelContext context) {
+        return new Fleet(store, types, pauses, context, instanceId(), hostName(), port);
+    }
+
+    /** Pauses are per instance, kept in the job store. */
+    @BindToRegistry(lazy = true)
+    public TypePauses typePauses(HikariDataSource dataSource, JobTypes types) {
+        return new TypePauses(new PausedTypes(dataSource), types, instanceId());
     }
 
     @BindToRegistry(lazy = true)

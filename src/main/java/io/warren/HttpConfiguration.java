@@ -1,5 +1,6 @@
 package io.warren;
 
+import io.warren.component.PlatformHttpRoutes;
 import io.vertx.core.VertxOptions;
 import io.warren.http.ContractErrors;
 import io.warren.http.Drain;
@@ -8,6 +9,7 @@ import io.warren.http.HttpFront;
 import io.warren.http.HttpLimits;
 import io.warren.http.HttpPort;
 import io.warren.http.StaticResource;
+import io.warren.security.UserEndpoints;
 import io.warren.security.AccessPolicy;
 import io.warren.security.ApiGuard;
 import io.warren.security.Credentials;
@@ -20,6 +22,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.model.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,12 @@ public class HttpConfiguration implements CamelConfiguration {
         return limits.vertxOptions();
     }
 
+    /** The HTTP endpoints route files declare, and the role each needs. */
+    @BindToRegistry(lazy = true)
+    public UserEndpoints userEndpoints() {
+        return new UserEndpoints();
+    }
+
     @BindToRegistry(lazy = true)
     public ErrorResponse errorResponse() {
         return new ErrorResponse();
@@ -93,12 +102,14 @@ public class HttpConfiguration implements CamelConfiguration {
         context.addRoutePolicyFactory(new ContractErrors("api"));
         Drain drain = new Drain();
         context.getManagementStrategy().addEventNotifier(drain);
-        context.getManagementStrategy().addEventNotifier(new HttpFront(securityEnabled ? apiGuard() : null,
+        context.getManagementStrategy().addEventNotifier(new HttpFront(securityEnabled ? apiGuard(Beans.get(context, UserEndpoints.class)) : null,
                 Beans.get(context, HttpLimits.class), drain));
+        context.getCamelContextExtension().getContextPlugin(Model.class)
+                .addModelLifecycleStrategy(new PlatformHttpRoutes(Beans.get(context, UserEndpoints.class)));
     }
 
     /** The access guard. Shows a first admin key once. */
-    private ApiGuard apiGuard() {
+    private ApiGuard apiGuard(UserEndpoints endpoints) {
         Path file = Path.of(credentialsFile);
         Credentials credentials = new Credentials(file, apiKeys.isBlank() ? null : apiKeys.trim());
         credentials.createAdminKeyIfNone().ifPresent(key -> System.out.println("""
@@ -112,7 +123,7 @@ public class HttpConfiguration implements CamelConfiguration {
                  Create more with: java -jar warren.jar credentials add-key <name> <roles>
                 ==========================================================================
                 """.formatted(file, key)));
-        return new ApiGuard(new AccessPolicy(metricsOpen), credentials, new RateLimiter(ratePerSecond, rateBurst),
+        return new ApiGuard(new AccessPolicy(metricsOpen, endpoints), credentials, new RateLimiter(ratePerSecond, rateBurst),
                 new LoginThrottle(failedLoginsPerMinute, Duration.ofMinutes(1)));
     }
 }

@@ -3,15 +3,19 @@ package io.warren;
 import io.warren.audit.AuditLine;
 import io.warren.broker.BrokerInUse;
 import io.warren.broker.JobTopology;
+import io.warren.component.HttpParts;
 import io.warren.component.SubmitParts;
 import io.warren.component.WarrenComponent;
 import io.warren.component.WorkParts;
 import io.warren.component.WorkRouteLogging;
+import io.warren.http.ErrorResponse;
 import io.warren.intake.JobIntake;
 import io.warren.observe.JobMetrics;
 import io.warren.publish.JobPublisher;
+import io.warren.security.UserEndpoints;
 import io.warren.store.JobTransitions;
 import io.warren.types.JobTypes;
+import io.warren.types.TypePauses;
 import io.warren.worker.DeadLetterReason;
 import io.warren.worker.JobSteps;
 import io.warren.worker.QueueWatch;
@@ -46,16 +50,18 @@ public class WorkerConfiguration implements CamelConfiguration {
     @PropertyInject("warren.rabbitmq.confirm-timeout-millis")
     private long confirmTimeoutMillis;
 
-    /** warren:work, warren:handle and warren:submit (docs/routes.md). */
+    /** warren:work, warren:handle, warren:submit and warren:http (docs/routes.md). */
     @BindToRegistry(value = "warren", lazy = true)
     public WarrenComponent warrenComponent(CachingConnectionFactory connections, JobTopology topology, JobTypes types,
+                                           TypePauses pauses,
                                            JobMetrics metrics, QueueWatch watch, JobSteps steps, DeadLetterReason reasons,
-                                           RabbitTemplate template, BrokerInUse broker, JobIntake intake, JobPublisher publisher) {
+                                           RabbitTemplate template, BrokerInUse broker, JobIntake intake, JobPublisher publisher,
+                                           UserEndpoints endpoints, ErrorResponse errors) {
         WorkParts.Defaults defaults = new WorkParts.Defaults(prefetch, concurrency, retries, initialDelayMillis, multiplier,
                 maxDelayMillis);
-        WorkParts work = new WorkParts(connections, topology, types, metrics, watch, steps, reasons,
+        WorkParts work = new WorkParts(connections, topology, types, pauses, metrics, watch, steps, reasons,
                 new Republisher(template, confirmTimeoutMillis), broker.isEmbedded(), drainTimeoutSeconds * 1000, defaults);
-        return new WarrenComponent(work, new SubmitParts(intake, publisher, metrics));
+        return new WarrenComponent(work, new SubmitParts(intake, publisher, metrics), new HttpParts(endpoints, errors));
     }
 
     @BindToRegistry(lazy = true)

@@ -64,8 +64,14 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
         parts.types().register(type, getRouteId());
         parts.metrics().queueDepth(topology.names().workQueue(type));
         parts.metrics().queueDepth(topology.names().deadQueue(type));
+        topology.retryQueues(type).forEach(parts.metrics()::queueDepth);
         worker = new JobWorker(type, getRouteId(), schedule, endpoint.retryQueues(), topology.names(), parts.steps(),
                 parts.reasons(), parts.republisher(), this::isStoppingOrStopped);
+        if (parts.pauses().isPaused(type)) {
+            LOG.info("Job type '{}' is live but paused on this instance: its jobs wait in {} until POST /api/v1/types/{}/resume",
+                    type, topology.names().workQueue(type), type);
+            return;
+        }
 
         container = new DirectMessageListenerContainer(parts.connections());
         container.setQueueNames(topology.names().workQueue(type));

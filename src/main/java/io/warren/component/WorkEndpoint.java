@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;
+import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
@@ -18,7 +19,7 @@ import org.apache.camel.support.DefaultEndpoint;
  * initialDelayMillis, multiplier, maxDelayMillis, retryMode {@code queue} or {@code in-place}).
  * They are checked together before anything is declared; every problem is named.
  */
-public class WorkEndpoint extends DefaultEndpoint {
+public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
 
     private final String type;
     private final WorkParts parts;
@@ -81,6 +82,12 @@ public class WorkEndpoint extends DefaultEndpoint {
         WorkConsumer consumer = new WorkConsumer(this, processor, schedule, options);
         configureConsumer(consumer);
         return consumer;
+    }
+
+    /** A second route claiming the type is refused by the consumer, naming the route that has it. */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return true;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.warren.component;
 import io.warren.broker.JobTopology;
 import io.warren.observe.JobMetrics;
 import io.warren.types.JobTypes;
+import io.warren.types.TypePauses;
 import io.warren.worker.DeadLetterReason;
 import io.warren.worker.JobSteps;
 import io.warren.worker.QueueWatch;
@@ -14,8 +15,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * {@code embedded}: the embedded development broker, which has no queue options and no TTL
  * dead-lettering, so its retries wait in place.
  */
-public record WorkParts(ConnectionFactory connections, JobTopology topology, JobTypes types, JobMetrics metrics,
-                        QueueWatch watch, JobSteps steps, DeadLetterReason reasons, Republisher republisher,
+public record WorkParts(ConnectionFactory connections, JobTopology topology, JobTypes types, TypePauses pauses,
+                        JobMetrics metrics, QueueWatch watch, JobSteps steps, DeadLetterReason reasons, Republisher republisher,
                         boolean embedded, long drainMillis, Defaults defaults) {
 
     public record Defaults(int prefetch, int concurrency, int retries, long initialDelayMillis, double multiplier,

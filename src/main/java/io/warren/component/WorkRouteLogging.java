@@ -16,7 +16,7 @@ public class WorkRouteLogging implements ModelLifecycleStrategy {
 
     @Override
     public void onAddRouteDefinition(RouteDefinition route) {
-        String from = route.getInput() == null ? null : route.getInput().getEndpointUri();
+        String from = route == null || route.getInput() == null ? null : route.getInput().getEndpointUri();
         if (from != null && from.startsWith("warren:work:") && usesTheDefault(route)) {
             route.setErrorHandlerFactory(new DefaultErrorHandlerDefinition().logExhausted(false).loggingLevel("OFF"));
         }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.http.HttpReply;
 import io.warren.types.JobTypes;
+import io.warren.types.TypePauses;
 import java.time.Instant;
 import java.util.List;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +23,18 @@ public class Fleet {
 
     private final FleetStore store;
     private final JobTypes types;
+    private final TypePauses pauses;
     private final CamelContext context;
     private final String instanceId;
     private final String host;
     private final int port;
     private final Instant startedAt = Instant.now();
 
-    public Fleet(FleetStore store, JobTypes types, CamelContext context, String instanceId, String host, int port) {
+    public Fleet(FleetStore store, JobTypes types, TypePauses pauses, CamelContext context, String instanceId, String host,
+                 int port) {
         this.store = store;
         this.types = types;
+        this.pauses = pauses;
         this.context = context;
         this.instanceId = instanceId;
         this.host = host;
@@ -73,7 +76,7 @@ public class Fleet {
             }
             List<String> affected = type == null ? types.names() : List.of(type);
             for (String t : affected) {
-                apply(command.command(), t);
+                apply(command.command(), t, "command " + commandId + " of " + command.issuedBy());
             }
             store.finish(commandId, instanceId, true, command.command() + " " + affected);
             heartbeat();
@@ -83,11 +86,11 @@ public class Fleet {
         }
     }
 
-    private void apply(String command, String type) throws Exception {
+    private void apply(String command, String type, String by) throws Exception {
         String route = types.routeOf(type);
         switch (command) {
-            case "STOP" -> context.getRouteController().stopRoute(route);
-            case "START" -> context.getRouteController().startRoute(route);
+            case "STOP" -> pauses.pause(context, type, by);
+            case "START" -> pauses.resume(context, type, by);
             case "RESTART" -> {
                 context.getRouteController().stopRoute(route);
                 context.getRouteController().startRoute(route);
@@ -102,9 +105,8 @@ public class Fleet {
     ObjectNode state() {
         ObjectNode state = HttpReply.JSON.createObjectNode();
         for (String type : types.names()) {
-            ServiceStatus status = context.getRouteController().getRouteStatus(types.routeOf(type));
             state.putObject(type)
-                    .put("workers", status != null && status.isStarted() ? "RUNNING" : "PAUSED")
+                    .put("workers", pauses.workers(context, type))
                     .put("intake", types.isDisabled(type) ? "DISABLED" : "OPEN");
         }
         return state;

@@ -3,6 +3,7 @@ package io.warren.ops;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.BrokerAddress;
+import io.warren.broker.JobTopology;
 import io.warren.broker.Names;
 import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
@@ -41,18 +42,20 @@ public class QueueAdmin {
     private final CachingConnectionFactory factory;
     private final RabbitAdmin admin;
     private final Names names;
+    private final JobTopology topology;
     private final JobTypes types;
     private final String managementUrl;
     private final String authorization;
 
     private final JobTransitions transitions;
 
-    public QueueAdmin(CachingConnectionFactory factory, Names names, JobTypes types, BrokerAddress address, String managementUrl,
+    public QueueAdmin(CachingConnectionFactory factory, JobTopology topology, JobTypes types, BrokerAddress address, String managementUrl,
                       JobTransitions transitions) {
         this.factory = factory;
         this.transitions = transitions;
         this.admin = new RabbitAdmin(factory);
-        this.names = names;
+        this.names = topology.names();
+        this.topology = topology;
         this.types = types;
         this.managementUrl = managementUrl == null ? null : managementUrl.replaceAll("/+$", "");
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
@@ -73,7 +76,7 @@ public class QueueAdmin {
     public void purge(Exchange exchange) {
         String queue = confirmed(exchange);
         String by = ApiGuard.principalOf(exchange);
-        int purged = "work".equals(kindOf(queue)) ? purgeJobs(queue, by) : admin.purgeQueue(queue);
+        int purged = List.of("work", "retry").contains(kindOf(queue)) ? purgeJobs(queue, by) : admin.purgeQueue(queue);
         LOG.warn("Queue {} purged by {}: {} messages removed", queue, by, purged);
         HttpReply.send(exchange, 200, new Purged(queue, purged), Map.of());
     }
@@ -206,6 +209,9 @@ public class QueueAdmin {
             if (queue.equals(names.deadQueue(type))) {
                 return "dead";
             }
+            if (topology.retryQueues(type).contains(queue)) {
+                return "retry";
+            }
         }
         return "audit";
     }
@@ -215,6 +221,7 @@ public class QueueAdmin {
         for (String type : types.names()) {
             queues.add(names.workQueue(type));
             queues.add(names.deadQueue(type));
+            queues.addAll(topology.retryQueues(type));
         }
         queues.add(names.auditQueue());
         return queues;

@@ -8,16 +8,19 @@ import java.util.regex.Pattern;
  * Which role a request needs, in one place: submitting a job needs {@code submit}; reading anything
  * under /api needs {@code read}, except dead letters (admin); every other change under /api
  * needs {@code admin}. The dashboard page (/ui) holds no data and is open, as is health; metrics
- * are open unless configured otherwise. Anything new under /api is protected by default.
+ * are open unless configured otherwise. Anything new under /api is protected by default. An endpoint
+ * a route file declares needs the role its file names ({@link UserEndpoints}).
  */
 public final class AccessPolicy {
 
     private static final Pattern SUBMIT = Pattern.compile("/api/v1/jobs/[^/]+(/batch)?/?");
 
     private final boolean metricsOpen;
+    private final UserEndpoints endpoints;
 
-    public AccessPolicy(boolean metricsOpen) {
+    public AccessPolicy(boolean metricsOpen, UserEndpoints endpoints) {
         this.metricsOpen = metricsOpen;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -28,7 +31,7 @@ public final class AccessPolicy {
     public Optional<Role> required(String method, String givenPath) {
         String path = givenPath.toLowerCase(Locale.ROOT);
         boolean reading = method.equals("GET") || method.equals("HEAD");
-        if (path.equals("/api/v1/openapi.json") && reading) {
+        if ((path.equals("/api/v1/openapi.json") || path.equals("/api/v1/openapi-endpoints.json")) && reading) {
             return Optional.empty();
         }
         if (path.startsWith("/api/v1/dead-letters") || (path.startsWith("/api/v1") && !path.startsWith("/api/v1/"))) {
@@ -49,6 +52,9 @@ public final class AccessPolicy {
         if (path.startsWith("/observe/metrics") && !metricsOpen) {
             return Optional.of(Role.READ);
         }
-        return Optional.empty();
+        if (path.startsWith("/observe")) {
+            return Optional.empty();
+        }
+        return endpoints.find(path).map(UserEndpoints.Endpoint::role);
     }
 }

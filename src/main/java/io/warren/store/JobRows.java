@@ -45,7 +45,7 @@ final class JobRows {
         return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
-    private static Instant instant(ResultSet row, String column) throws SQLException {
+    static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

@@ -65,7 +65,7 @@ class LifecycleIT {
 
     @Test
     void aKillDuringBackOffLosesNothingAndTheStoredAttemptCountGoesOn() throws Exception {
-        // slowretry waits 5 s before a retry (in place, in Camel's redelivery): warren dies then
+        // slowretry waits 5 s before a retry, in place (retryMode: in-place): warren dies then
         try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml", "slowretry.yaml"), Map.of())) {
             java.nio.file.Path broken = java.nio.file.Files.createTempFile(warren.data(), "broken", "");
             HttpResponse<String> response = warren.post("slowretry", "{\"failWhile\": \"" + broken + "\"}");
@@ -80,7 +80,7 @@ class LifecycleIT {
             JsonNode job = JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body());
             Await.until("recorded SUCCEEDED", Duration.ofSeconds(10), () -> "SUCCEEDED".equals(
                     JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body()).path("status").asText()));
-            // Camel's retry counter lived in the dead process and starts again at 1; the store's count goes on
+            // the in-place wait lived in the dead process: the redelivery starts again at attempt 1; the store's count goes on
             assertEquals(1, probe(warren).starts(jobId).size() - 1, "one run after the restart");
             assertEquals(2, JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body()).get("attempts").asInt(), job.toString());
         }

@@ -55,6 +55,32 @@ class PauseResumeIT {
         }
     }
 
+    /** A pause is kept in the job store: an edit of the type's file and a restart leave the type paused. */
+    @Test
+    void aPauseSurvivesAReloadAndARestart() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of());
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            assertEquals(200, warren.send("POST", "/api/v1/types/probe/pause", null).statusCode());
+            String held = JSON.readTree(warren.post("probe", "{}").body()).get("jobId").asText();
+
+            java.nio.file.Path file = warren.routes().resolve("probe.yaml");
+            java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file) + "\n# edited\n");
+            Await.until("reloaded", Duration.ofSeconds(20), () -> warren.log().split("Job type file probe.yaml loaded", -1).length == 3);
+            warren.sigterm();
+            warren.awaitExit(Duration.ofSeconds(40));
+            warren.restart();
+            Await.until("live again", Duration.ofSeconds(30), () -> warren.log().contains("Job type 'probe' is live but paused"));
+            assertEquals("PAUSED", JSON.readTree(warren.get("/api/v1/types").body()).get("types").get(0).get("workers").asText());
+            assertEquals(1, amqp.depth(warren.workQueue("probe")), "the job waits");
+            assertEquals(0, amqp.consumers(warren.workQueue("probe")), "no consumer while paused");
+            assertEquals(0, ProbeLog.read(warren.data()).count("START", held));
+
+            assertEquals("RUNNING", JSON.readTree(warren.send("POST", "/api/v1/types/probe/resume", null).body())
+                    .get("workers").asText());
+            Await.until("held job runs", Duration.ofSeconds(20), () -> ProbeLog.read(warren.data()).count("DONE", held) == 1);
+        }
+    }
+
     @Test
     void pausedAuditConsumerLeavesTheCopiesInTheAuditQueueUntilResumed() throws Exception {
         try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml"), Map.of());

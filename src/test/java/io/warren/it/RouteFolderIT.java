@@ -31,7 +31,7 @@ class RouteFolderIT {
             Await.until("late job processed", Duration.ofSeconds(20), () -> warren.log().contains("echo job " + lateJob));
 
             // an edit replaces that file's routes: the type is renamed
-            Files.writeString(file, Files.readString(file).replace("value: late\n", "value: later\n"));
+            Files.writeString(file, Files.readString(file).replace("warren:work:late\n", "warren:work:later\n"));
             Await.until("type 'later' live", Duration.ofSeconds(20), () -> warren.post("later", "{}").statusCode() == 202);
             assertEquals(404, warren.post("late", "{}").statusCode());
 
@@ -80,11 +80,11 @@ class RouteFolderIT {
              Amqp amqp = new Amqp(TestBroker.url())) {
             String echo = Files.readString(Path.of("routes/echo.yaml"));
             // same type, another route id
-            Files.writeString(warren.routes().resolve("echo-copy.yaml"), echo.replace("routeId: work-echo", "routeId: work-echo-copy"));
+            Files.writeString(warren.routes().resolve("echo-copy.yaml"), echo.replace("id: work-echo", "id: work-echo-copy"));
             Await.until("refused", Duration.ofSeconds(20), () -> warren.log().contains("Job type file echo-copy.yaml is invalid"));
             assertTrue(warren.log().contains("job type 'echo' is already live in route work-echo of echo.yaml"), "names both files");
             // same route id, another type: refused before loading, so work-echo is not even restarted
-            Files.writeString(warren.routes().resolve("echo-twin.yaml"), echo.replace("value: echo", "value: twin"));
+            Files.writeString(warren.routes().resolve("echo-twin.yaml"), echo.replace("warren:work:echo", "warren:work:twin"));
             Await.until("refused", Duration.ofSeconds(20), () -> warren.log().contains("Job type file echo-twin.yaml is refused whole"));
             assertEquals(404, warren.post("twin", "{}").statusCode());
 
@@ -110,7 +110,7 @@ class RouteFolderIT {
             // broken files say why: a YAML syntax error with its line, a class that is not there
             Files.writeString(warren.routes().resolve("syntax.yaml"), "- route:\n    id: x\n    from: [unclosed\n");
             Files.writeString(warren.routes().resolve("noclass.yaml"), echo.replace("io.warren.handlers.Echo", "io.warren.NoSuchHandler")
-                    .replace("value: echo", "value: noclass").replace("routeId: work-echo", "routeId: work-noclass")
+                    .replace("warren:work:echo", "warren:work:noclass").replace("id: work-echo", "id: work-noclass")
                     .replace("echoHandler", "noclassHandler"));
             Await.until("both reported", Duration.ofSeconds(20),
                     () -> JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").size() == 2);

@@ -192,8 +192,12 @@ public abstract class TestWarren implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        List<String> queues = ownQueues();
         stop();
         try (Amqp amqp = new Amqp(TestBroker.url())) {
+            for (String queue : queues) {
+                amqp.deleteQueue(queue);
+            }
             amqp.deleteQueue(prefix + ".commands." + instanceId());
             if (!owner) {
                 return;
@@ -209,6 +213,21 @@ public abstract class TestWarren implements AutoCloseable {
             amqp.deleteExchange(deadExchange());
         }
         TestDatabase.drop(prefix);
+    }
+
+    /** The queues warren lists as its own (retry queues among them), while it still answers. */
+    private List<String> ownQueues() {
+        List<String> queues = new java.util.ArrayList<>();
+        try {
+            HttpResponse<String> response = get("/api/v1/queues");
+            if (response.statusCode() == 200) {
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("queues")
+                        .forEach(queue -> queues.add(queue.path("name").asText()));
+            }
+        } catch (Exception stoppedAlready) {
+            // the fixed names below are deleted all the same
+        }
+        return queues;
     }
 
     static int freePort() throws IOException {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class AccessPolicyTest {
 
-    private final AccessPolicy policy = new AccessPolicy(true);
+    private final AccessPolicy policy = new AccessPolicy(true, new UserEndpoints());
 
     @Test
     void submittingNeedsSubmitReadingNeedsReadEverythingElseAdmin() {
@@ -28,7 +28,7 @@ class AccessPolicyTest {
     void healthIsOpenMetricsAsConfigured() {
         assertEquals(Optional.empty(), policy.required("GET", "/observe/health"));
         assertEquals(Optional.empty(), policy.required("GET", "/observe/metrics"));
-        assertEquals(Optional.of(Role.READ), new AccessPolicy(false).required("GET", "/observe/metrics"));
+        assertEquals(Optional.of(Role.READ), new AccessPolicy(false, new UserEndpoints()).required("GET", "/observe/metrics"));
         assertEquals(Optional.empty(), policy.required("GET", "/favicon.ico"));
         assertEquals(Optional.empty(), policy.required("GET", "/api/v1/openapi.json"));
     }
@@ -40,5 +40,21 @@ class AccessPolicyTest {
         assertEquals(true, admin.may(Role.SUBMIT));
         assertEquals(false, reader.may(Role.SUBMIT));
         assertEquals(true, reader.may(Role.READ));
+    }
+
+    @Test
+    void endpointsOfRouteFilesNeedTheRoleTheirFileNames() {
+        UserEndpoints endpoints = new UserEndpoints();
+        AccessPolicy policy = new AccessPolicy(true, endpoints);
+        assertEquals(Optional.empty(), policy.required("POST", "/hooks/github"), "nothing declared: not found, for anyone");
+        endpoints.register(new UserEndpoints.Endpoint("/hooks/github", "POST", Role.SUBMIT, "submit", "hook", null));
+        endpoints.register(new UserEndpoints.Endpoint("/raw/{name}", null, Role.ADMIN, "admin (platform-http)", "raw", null));
+        endpoints.register(new UserEndpoints.Endpoint("/open", "POST", null, "open", "open", null));
+        assertEquals(Optional.of(Role.SUBMIT), policy.required("POST", "/hooks/github"));
+        assertEquals(Optional.of(Role.SUBMIT), policy.required("POST", "/Hooks/GitHub/"), "in lower case, trailing slash too");
+        assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/raw/anything"));
+        assertEquals(Optional.empty(), policy.required("POST", "/open"));
+        endpoints.unregister("hook");
+        assertEquals(Optional.empty(), policy.required("POST", "/hooks/github"));
     }
 }

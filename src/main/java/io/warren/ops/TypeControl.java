@@ -1,27 +1,33 @@
-package io.warren.types;
+package io.warren.ops;
 
 import io.warren.http.ApiError;
 import io.warren.http.HttpReply;
+import io.warren.security.ApiGuard;
 import io.warren.types.JobTypes;
+import io.warren.types.TypePauses;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ServiceStatus;
 
 /**
  * Pausing and resuming the workers of a job type (routes/types.yaml): a paused type keeps
  * accepting jobs, which wait Ready in its work queue, as with the workers of seed 001 offline. A
- * pause lets running jobs finish and be acked first. It lasts until resumed, the type's file is
- * reloaded, or warren restarts.
+ * pause lets running jobs finish and be acked first. It lasts until resumed, through reloads of the
+ * type's file and restarts ({@link TypePauses}).
  */
 public class TypeControl {
 
     private JobTypes jobTypes;
+    private TypePauses pauses;
 
     public void setJobTypes(JobTypes jobTypes) {
         this.jobTypes = jobTypes;
+    }
+
+    public void setPauses(TypePauses pauses) {
+        this.pauses = pauses;
     }
 
     /** GET /api/v1/types */
@@ -35,20 +41,19 @@ public class TypeControl {
     /** POST /api/v1/types/{type}/pause */
     public void pause(Exchange exchange) throws Exception {
         String type = type(exchange);
-        exchange.getContext().getRouteController().stopRoute(jobTypes.routeOf(type));
+        pauses.pause(exchange.getContext(), type, ApiGuard.principalOf(exchange));
         HttpReply.send(exchange, 200, state(exchange.getContext(), type), Map.of());
     }
 
     /** POST /api/v1/types/{type}/resume */
     public void resume(Exchange exchange) throws Exception {
         String type = type(exchange);
-        exchange.getContext().getRouteController().startRoute(jobTypes.routeOf(type));
+        pauses.resume(exchange.getContext(), type, ApiGuard.principalOf(exchange));
         HttpReply.send(exchange, 200, state(exchange.getContext(), type), Map.of());
     }
 
     private TypeState state(CamelContext context, String type) {
-        ServiceStatus status = context.getRouteController().getRouteStatus(jobTypes.routeOf(type));
-        return new TypeState(type, jobTypes.routeOf(type), status != null && status.isStarted() ? "RUNNING" : "PAUSED",
+        return new TypeState(type, jobTypes.routeOf(type), pauses.workers(context, type),
                 jobTypes.queueTroubleOf(type) == null ? "OK" : "MISSING", jobTypes.queueTroubleOf(type));
     }
 

@@ -1,0 +1,59 @@
+package io.warren.types;
+
+import io.warren.store.PausedTypes;
+import io.warren.store.StoreUnavailable;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pausing a job type's workers on this instance (the types API, fleet STOP and START). The pause is
+ * kept in the job store, so a restart or a reload of the type's file does not silently resume it:
+ * the type's consumer starts held. A pause lets running jobs finish and be acked first; jobs keep
+ * being accepted and wait Ready in the work queue.
+ */
+public class TypePauses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TypePauses.class);
+
+    private final PausedTypes store;
+    private final JobTypes types;
+    private final String instanceId;
+
+    public TypePauses(PausedTypes store, JobTypes types, String instanceId) {
+        this.store = store;
+        this.types = types;
+        this.instanceId = instanceId;
+    }
+
+    public void pause(CamelContext context, String type, String by) throws Exception {
+        store.pause(type, instanceId, by);
+        context.getRouteController().stopRoute(types.routeOf(type));
+        LOG.info("Job type '{}' paused by {} on {}; it stays paused across restarts until resumed", type, by, instanceId);
+    }
+
+    public void resume(CamelContext context, String type, String by) throws Exception {
+        store.resume(type, instanceId);
+        // a consumer that started held (paused at start) begins consuming when its route starts again
+        context.getRouteController().stopRoute(types.routeOf(type));
+        context.getRouteController().startRoute(types.routeOf(type));
+        LOG.info("Job type '{}' resumed by {} on {}", type, by, instanceId);
+    }
+
+    /** Whether the type is paused here; at a type's start, a store that does not answer counts as not paused. */
+    public boolean isPaused(String type) {
+        try {
+            return store.pauseOf(type, instanceId).isPresent();
+        } catch (StoreUnavailable e) {
+            LOG.warn("Could not read whether job type '{}' is paused ({}); its workers start", type, e.getMessage());
+            return false;
+        }
+    }
+
+    /** RUNNING or PAUSED: the workers of the type on this instance. */
+    public String workers(CamelContext context, String type) {
+        ServiceStatus status = context.getRouteController().getRouteStatus(types.routeOf(type));
+        return status != null && status.isStarted() && !isPaused(type) ? "RUNNING" : "PAUSED";
+    }
+}
