@@ -1,5 +1,6 @@
 package io.warren;
 
+import io.warren.broker.JobTopology;
 import io.warren.intake.BatchIntake;
 import io.warren.intake.JobAccepted;
 import io.warren.intake.JobIntake;
@@ -50,11 +51,11 @@ public class IntakeConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public JobPublisher jobPublisher(RabbitTemplate template, NewJobs newJobs, JobTransitions transitions, JobMetrics metrics,
-                                     @PropertyInject("warren.exchange.jobs") String exchange,
+                                     JobTopology topology,
                                      @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
         JobPublisher publisher = new JobPublisher();
         publisher.setTemplate(template);
-        publisher.setExchange(exchange);
+        publisher.setTopology(topology);
         publisher.setConfirmTimeoutMillis(confirmTimeoutMillis);
         publisher.setNewJobs(newJobs);
         publisher.setTransitions(transitions);

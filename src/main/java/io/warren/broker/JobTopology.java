@@ -52,7 +52,24 @@ public class JobTopology {
 
     /** True when the type's work queue is on the broker (a passive declare). */
     public boolean workQueueExists(String type) {
-        return admin.getQueueProperties(names.workQueue(type)) != null;
+        return admin.getQueueProperties(workQueue(type)) != null;
+    }
+
+    /** The type's work queue: as its route named it, else warren.work.<type>. */
+    public String workQueue(String type) {
+        TypeQueues queues = declared.get(type);
+        return queues == null || queues.workQueue() == null ? names.workQueue(type) : queues.workQueue();
+    }
+
+    /** The exchange the type's jobs are published to: as its route named it, else warren.jobs. */
+    public String exchangeOf(String type) {
+        TypeQueues queues = declared.get(type);
+        return queues == null || queues.exchange() == null ? names.jobsExchange() : queues.exchange();
+    }
+
+    /** Where a job of the type waits out a back-off of {@code delayMillis} before it is retried. */
+    public String retryQueue(String type, long delayMillis) {
+        return workQueue(type) + ".retry." + delayMillis + "ms";
     }
 
     /** True when the shared audit queue is on the broker. */
@@ -66,15 +83,22 @@ public class JobTopology {
      * queue through the default exchange (so the audit queue does not get a second copy). Kept for
      * {@link #declareType(String)}, which declares them.
      */
-    public void plan(String type, QueueOptions options, List<Long> retryDelays) {
-        declared.put(type, new TypeQueues(options, List.copyOf(retryDelays)));
+    public void plan(String type, String workQueue, String exchange, QueueOptions options, List<Long> retryDelays) {
+        for (Map.Entry<String, TypeQueues> other : declared.entrySet()) {
+            if (!other.getKey().equals(type) && workQueue(other.getKey()).equals(workQueue == null ? names.workQueue(type) : workQueue)) {
+                throw new IllegalArgumentException("queue " + workQueue + " is the work queue of job type '" + other.getKey()
+                        + "' already; each type needs its own");
+            }
+        }
+        declared.put(type, new TypeQueues(workQueue, exchange, options, List.copyOf(retryDelays)));
     }
 
     /** Declares the type's queues as planned (with the defaults for a type not planned). */
     public void declareType(String type) {
-        TypeQueues queues = declared.getOrDefault(type, new TypeQueues(QueueOptions.DEFAULTS, List.of()));
+        TypeQueues queues = declared.getOrDefault(type, new TypeQueues(null, null, QueueOptions.DEFAULTS, List.of()));
         declare(() -> {
-            DirectExchange jobs = new DirectExchange(names.jobsExchange(), true, false);
+            DirectExchange jobs = new DirectExchange(exchangeOf(type), true, false);
+            admin.declareExchange(jobs);
             DirectExchange dead = new DirectExchange(names.deadExchange(), true, false);
             Map<String, Object> arguments = new LinkedHashMap<>(queues.options().arguments());
             if (embedded) {
@@ -83,7 +107,7 @@ public class JobTopology {
                 arguments.put("x-dead-letter-exchange", names.deadExchange());
                 arguments.put("x-dead-letter-routing-key", type);
             }
-            Queue work = QueueBuilder.durable(names.workQueue(type)).withArguments(arguments).build();
+            Queue work = QueueBuilder.durable(workQueue(type)).withArguments(arguments).build();
             Queue deadLetters = QueueBuilder.durable(names.deadQueue(type)).build();
             Queue audit = QueueBuilder.durable(names.auditQueue()).build();
             admin.declareQueue(work);
@@ -98,8 +122,8 @@ public class JobTopology {
                 }
                 retry.put("x-message-ttl", delay);
                 retry.put("x-dead-letter-exchange", "");
-                retry.put("x-dead-letter-routing-key", names.workQueue(type));
-                admin.declareQueue(QueueBuilder.durable(names.retryQueue(type, delay)).withArguments(retry).build());
+                retry.put("x-dead-letter-routing-key", workQueue(type));
+                admin.declareQueue(QueueBuilder.durable(retryQueue(type, delay)).withArguments(retry).build());
             }
         });
     }
@@ -107,7 +131,7 @@ public class JobTopology {
     /** The type's retry queues, shortest delay first. */
     public List<String> retryQueues(String type) {
         TypeQueues queues = declared.get(type);
-        return queues == null ? List.of() : queues.retryDelays().stream().map(delay -> names.retryQueue(type, delay)).toList();
+        return queues == null ? List.of() : queues.retryDelays().stream().map(delay -> retryQueue(type, delay)).toList();
     }
 
     /**
@@ -116,17 +140,20 @@ public class JobTopology {
      * Returns whether the work queue was unbound.
      */
     public boolean unbindType(String type) {
+        String queue = workQueue(type);
+        String exchange = exchangeOf(type);
         declared.remove(type);
-        Properties work = admin.getQueueProperties(names.workQueue(type));
+        Properties work = admin.getQueueProperties(queue);
         if (work == null || ((Number) work.get(RabbitAdmin.QUEUE_CONSUMER_COUNT)).intValue() > 0) {
             return false;
         }
-        admin.removeBinding(new Binding(names.workQueue(type), Binding.DestinationType.QUEUE, names.jobsExchange(), type, null));
-        admin.removeBinding(new Binding(names.auditQueue(), Binding.DestinationType.QUEUE, names.jobsExchange(), type, null));
+        admin.removeBinding(new Binding(queue, Binding.DestinationType.QUEUE, exchange, type, null));
+        admin.removeBinding(new Binding(names.auditQueue(), Binding.DestinationType.QUEUE, exchange, type, null));
         return true;
     }
 
-    private record TypeQueues(QueueOptions options, List<Long> retryDelays) {
+    /** workQueue, exchange: null for warren's names. */
+    private record TypeQueues(String workQueue, String exchange, QueueOptions options, List<Long> retryDelays) {
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.warren.broker;
 
+import java.util.List;
+
 /**
  * Every exchange and queue name warren uses, from the settings (warren.exchange.*, warren.queue.*),
  * so the topology is named in one place.
@@ -45,8 +47,15 @@ public final class Names {
         return deadPrefix + type;
     }
 
-    /** Where a job of the type waits out a back-off of {@code delayMillis} before it is retried. */
-    public String retryQueue(String type, long delayMillis) {
-        return workPrefix + type + ".retry." + delayMillis + "ms";
+    /** What is wrong with a queue or exchange name a route chose (null: warren's own name). */
+    public static List<String> problems(String option, String name) {
+        if (name == null) {
+            return List.of();
+        }
+        if (name.isBlank() || name.length() > 255 || name.startsWith("amq.")) {
+            return List.of(option + " must be 1 to 255 characters and not start with 'amq.' (reserved by RabbitMQ), not '"
+                    + name + "'");
+        }
+        return List.of();
     }
 }

@@ -25,8 +25,8 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  * Consumes a job type's work queue: at start declares its queues with the route's options and
  * makes the type known to the intake; each delivery goes through {@link JobWorker}, whose attempts
  * run the route. Acks are manual: a job is acked only once it is done, dead-lettered or waiting in
- * a retry queue. Stopping the route (pause, drain) lets running jobs finish first; removing it (the
- * file was deleted) makes the intake forget the type and unbinds its work queue.
+ * a retry queue. Stopping the route (pause, drain) lets running jobs finish first; removing it makes
+ * the intake forget the type.
  */
 class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListener {
 
@@ -58,23 +58,23 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
         }
         JobTopology topology = parts.topology();
         // a work queue that is not there (new type, or lost by the broker) gets its QUEUED jobs back
-        topology.plan(type, options, endpoint.retryQueues() ? schedule.tiers() : List.of());
+        topology.plan(type, endpoint.queue(), endpoint.exchange(), options, endpoint.retryQueues() ? schedule.tiers() : List.of());
         parts.watch().ensure(type, false);
         topology.declareType(type);
         parts.types().register(type, getRouteId());
-        parts.metrics().queueDepth(topology.names().workQueue(type));
+        parts.metrics().queueDepth(topology.workQueue(type));
         parts.metrics().queueDepth(topology.names().deadQueue(type));
         topology.retryQueues(type).forEach(parts.metrics()::queueDepth);
-        worker = new JobWorker(type, getRouteId(), schedule, endpoint.retryQueues(), topology.names(), parts.steps(),
+        worker = new JobWorker(type, getRouteId(), schedule, endpoint.retryQueues(), topology, parts.steps(),
                 parts.reasons(), parts.republisher(), this::isStoppingOrStopped);
         if (parts.pauses().isPaused(type)) {
             LOG.info("Job type '{}' is live but paused on this instance: its jobs wait in {} until POST /api/v1/types/{}/resume",
-                    type, topology.names().workQueue(type), type);
+                    type, topology.workQueue(type), type);
             return;
         }
 
         container = new DirectMessageListenerContainer(parts.connections());
-        container.setQueueNames(topology.names().workQueue(type));
+        container.setQueueNames(topology.workQueue(type));
         container.setConsumersPerQueue(endpoint.concurrency());
         container.setPrefetchCount(endpoint.prefetch());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -83,7 +83,7 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
         container.afterPropertiesSet();
         container.start();
         LOG.info("Job type '{}' is live: route {} consumes {} ({} consumers, prefetch {}, retries {} {})", type, getRouteId(),
-                topology.names().workQueue(type), endpoint.concurrency(), endpoint.prefetch(), schedule.retries(),
+                topology.workQueue(type), endpoint.concurrency(), endpoint.prefetch(), schedule.retries(),
                 endpoint.retryQueues() ? "through retry queues " + topology.retryQueues(type) : "in place");
     }
 
@@ -96,17 +96,13 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
         super.doStop();
     }
 
+    /** The route was removed: the intake forgets the type (its file unbinds the queue, see JobTypeFolder). */
     @Override
     protected void doShutdown() throws Exception {
         String type = endpoint.type();
         if (getRouteId() != null && getRouteId().equals(parts.types().routeOf(type))) {
             parts.types().unregister(type);
-            if (!getEndpoint().getCamelContext().isStopping()) {
-                boolean unbound = parts.topology().unbindType(type);
-                LOG.info("Job type '{}' removed with route {}; {}", type, getRouteId(), unbound
-                        ? "its work queue is unbound and kept with what it holds (delete it with DELETE /api/v1/queues/{name})"
-                        : "its work queue stays bound: another instance still consumes it");
-            }
+            LOG.info("Job type '{}' removed with route {}", type, getRouteId());
         }
         super.doShutdown();
     }

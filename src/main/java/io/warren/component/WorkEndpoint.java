@@ -1,5 +1,6 @@
 package io.warren.component;
 
+import io.warren.broker.Names;
 import io.warren.broker.QueueOptions;
 import io.warren.types.JobTypes;
 import io.warren.worker.RetrySchedule;
@@ -16,7 +17,9 @@ import org.apache.camel.support.DefaultEndpoint;
  * {@code from: warren:work:<type>?options}: a job type's worker. Its options are the work queue's
  * (queueType, messageTtl, maxLength, maxLengthBytes, overflow, lazy, singleActiveConsumer,
  * deliveryLimit), the consumers' (prefetch, concurrency) and the retries' (retries,
- * initialDelayMillis, multiplier, maxDelayMillis, retryMode {@code queue} or {@code in-place}).
+ * initialDelayMillis, multiplier, maxDelayMillis, retryMode {@code queue} or {@code in-place}), and
+ * other names than warren's for the work queue ({@code queue}) and the direct exchange its jobs are
+ * published to ({@code exchange}).
  * They are checked together before anything is declared; every problem is named.
  */
 public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
@@ -39,6 +42,8 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
     private boolean lazy;
     private boolean singleActiveConsumer;
     private Integer deliveryLimit;
+    private String queue;
+    private String exchange;
 
     WorkEndpoint(String uri, Component component, String type, WorkParts parts) {
         super(uri, component);
@@ -74,6 +79,8 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        problems.addAll(Names.problems("queue", queue));
+        problems.addAll(Names.problems("exchange", exchange));
         QueueOptions options = queueOptions();
         problems.addAll(options.problems(parts.embedded()));
         if (!problems.isEmpty()) {
@@ -103,6 +110,14 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
 
     String type() {
         return type;
+    }
+
+    String queue() {
+        return queue;
+    }
+
+    String exchange() {
+        return exchange;
     }
 
     WorkParts parts() {
@@ -179,5 +194,13 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
 
     public void setDeliveryLimit(Integer deliveryLimit) {
         this.deliveryLimit = deliveryLimit;
+    }
+
+    public void setQueue(String queue) {
+        this.queue = queue;
+    }
+
+    public void setExchange(String exchange) {
+        this.exchange = exchange;
     }
 }

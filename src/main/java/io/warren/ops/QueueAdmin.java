@@ -203,7 +203,7 @@ public class QueueAdmin {
     /** work, dead or audit: what the queue is for, whatever the names are configured to. */
     private String kindOf(String queue) {
         for (String type : types.names()) {
-            if (queue.equals(names.workQueue(type))) {
+            if (queue.equals(topology.workQueue(type))) {
                 return "work";
             }
             if (queue.equals(names.deadQueue(type))) {
@@ -219,7 +219,7 @@ public class QueueAdmin {
     private List<String> ownQueues() {
         List<String> queues = new ArrayList<>();
         for (String type : types.names()) {
-            queues.add(names.workQueue(type));
+            queues.add(topology.workQueue(type));
             queues.add(names.deadQueue(type));
             queues.addAll(topology.retryQueues(type));
         }

@@ -2,6 +2,7 @@ package io.warren.publish;
 
 import io.warren.api.JobHeaders;
 import io.warren.api.JobProperties;
+import io.warren.broker.JobTopology;
 import io.warren.observe.JobMetrics;
 import io.warren.observe.OutageLog;
 import io.warren.store.JobRecord;
@@ -39,7 +40,7 @@ public class JobPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(JobPublisher.class);
 
     private RabbitTemplate template;
-    private String exchangeName;
+    private JobTopology topology;
     private long confirmTimeoutMillis = 5_000;
     private NewJobs newJobs;
     private JobTransitions transitions;
@@ -51,8 +52,9 @@ public class JobPublisher {
         this.template = template;
     }
 
-    public void setExchange(String exchangeName) {
-        this.exchangeName = exchangeName;
+    /** Where each type's jobs go: the jobs exchange, or the one the type's route named. */
+    public void setTopology(JobTopology topology) {
+        this.topology = topology;
     }
 
     public void setConfirmTimeoutMillis(long confirmTimeoutMillis) {
@@ -134,7 +136,7 @@ public class JobPublisher {
             // no id: Spring would copy it into a header, and only warren's headers go to AMQP;
             // the confirm is matched by the channel's sequence number, not by the id
             CorrelationData confirm = new CorrelationData("");
-            template.send(exchangeName, job.type(), message(job, republished), confirm);
+            template.send(topology.exchangeOf(job.type()), job.type(), message(job, republished), confirm);
             confirms.add(confirm);
         }
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);

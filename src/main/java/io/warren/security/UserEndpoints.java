@@ -25,7 +25,16 @@ public class UserEndpoints {
 
     private final Map<String, Endpoint> byRoute = new ConcurrentSkipListMap<>();
 
-    public void register(Endpoint endpoint) {
+    /** Refuses a path and method another route serves already, naming that route. */
+    public synchronized void register(Endpoint endpoint) {
+        for (Endpoint other : byRoute.values()) {
+            boolean sameMethod = other.method() == null || endpoint.method() == null || other.method().equals(endpoint.method());
+            if (!other.route().equals(endpoint.route()) && sameMethod
+                    && other.path().equalsIgnoreCase(endpoint.path())) {
+                throw new IllegalStateException("path " + endpoint.path() + " is already served by route " + other.route()
+                        + "; route " + endpoint.route() + " may not claim it too");
+            }
+        }
         byRoute.put(endpoint.route(), endpoint);
     }
 

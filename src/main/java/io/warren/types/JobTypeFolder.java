@@ -1,6 +1,6 @@
 package io.warren.types;
 
-import io.warren.types.JobTypes;
+import io.warren.broker.JobTopology;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -49,15 +49,19 @@ public class JobTypeFolder extends MainListenerSupport {
 
     private final Map<Path, Set<String>> routesByFile = new HashMap<>();
     private final Map<Path, String> goodContentByFile = new HashMap<>();
+    /** What each file held when it was last applied, good or not. */
+    private final Map<Path, String> seenContentByFile = java.util.Collections.synchronizedMap(new HashMap<>());
     private CamelContext context;
     private Path folder;
     private WatchService watcher;
     private JobTypes types;
+    private JobTopology topology;
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
         context = main.getCamelContext();
         types = context.getRegistry().lookupByNameAndType("jobTypes", JobTypes.class);
+        topology = context.getRegistry().lookupByNameAndType("jobTopology", JobTopology.class);
         folder = Path.of(context.getPropertiesComponent().resolveProperty("warren.routes.dir").orElse("./routes"))
                 .toAbsolutePath().normalize();
         if (!Files.isDirectory(folder)) {
@@ -100,6 +104,14 @@ public class JobTypeFolder extends MainListenerSupport {
     }
 
     private void watch() {
+        // files that came or changed between the first load and the watch's start (warren already
+        // answers HTTP then): an unchanged file is a no-op
+        try {
+            yamlFiles().stream().filter(file -> !java.util.Objects.equals(read(file), seenContentByFile.get(file)))
+                    .forEach(this::apply);
+        } catch (RuntimeException e) {
+            LOG.error("Reading the routes folder {} again failed", folder, e);
+        }
         try {
             while (true) {
                 Set<Path> changed = new LinkedHashSet<>();
@@ -125,6 +137,16 @@ public class JobTypeFolder extends MainListenerSupport {
 
     /** Brings the routes of one file in line with what is on disk now. */
     synchronized void apply(Path file) {
+        seenContentByFile.put(file, read(file));
+        Set<String> typesBefore = typesOf(routesByFile.getOrDefault(file, Set.of()));
+        try {
+            applyChange(file);
+        } finally {
+            unbindGone(typesBefore);
+        }
+    }
+
+    private void applyChange(Path file) {
         String previous = goodContentByFile.get(file);
         String current = read(file);
         if (current != null && current.isBlank()) {
@@ -170,6 +192,29 @@ public class JobTypeFolder extends MainListenerSupport {
             }
             // logged once the previous version runs again, so whoever reads this finds it running
             LOG.error("Job type file {} is invalid: {}{}", name, why, previousRuns ? "; the previous version keeps running" : "");
+        }
+    }
+
+    private Set<String> typesOf(Set<String> routes) {
+        return types.names().stream().filter(type -> routes.contains(types.routeOf(type))).collect(Collectors.toSet());
+    }
+
+    /**
+     * A type the file had and no route serves any more (deleted, renamed): new jobs stop reaching
+     * its work queue, unless another instance still consumes it. Not on an edit that keeps the type,
+     * so no job published meanwhile misses the queue.
+     */
+    private void unbindGone(Set<String> typesBefore) {
+        for (String type : typesBefore) {
+            if (!types.isKnown(type)) {
+                try {
+                    LOG.info("Job type '{}' is gone: its work queue {} is kept with what it holds (delete it with "
+                            + "DELETE /api/v1/queues/{name}){}", type, topology.workQueue(type),
+                            topology.unbindType(type) ? " and unbound" : ", still bound: another instance consumes it");
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not unbind the work queue of job type '{}': {}", type, e.getMessage());
+                }
+            }
         }
     }
 

@@ -3,7 +3,7 @@ package io.warren.worker;
 import io.warren.api.Job;
 import io.warren.api.JobHeaders;
 import io.warren.api.PermanentJobFailure;
-import io.warren.broker.Names;
+import io.warren.broker.JobTopology;
 import io.warren.store.StoreUnavailable;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -42,19 +42,19 @@ public class JobWorker {
     private final String route;
     private final RetrySchedule schedule;
     private final boolean retryQueues;
-    private final Names names;
+    private final JobTopology topology;
     private final JobSteps steps;
     private final DeadLetterReason reasons;
     private final Republisher republisher;
     private final BooleanSupplier stopping;
 
-    public JobWorker(String type, String route, RetrySchedule schedule, boolean retryQueues, Names names, JobSteps steps,
+    public JobWorker(String type, String route, RetrySchedule schedule, boolean retryQueues, JobTopology topology, JobSteps steps,
                      DeadLetterReason reasons, Republisher republisher, BooleanSupplier stopping) {
         this.type = type;
         this.route = route;
         this.schedule = schedule;
         this.retryQueues = retryQueues;
-        this.names = names;
+        this.topology = topology;
         this.steps = steps;
         this.reasons = reasons;
         this.republisher = republisher;
@@ -116,7 +116,7 @@ public class JobWorker {
         // this copy is the job's only one now, not a second copy of a running job
         copy.getMessageProperties().getHeaders().remove(JobHeaders.REPUBLISHED);
         try {
-            republisher.publish("", names.retryQueue(type, delay), copy);
+            republisher.publish("", topology.retryQueue(type, delay), copy);
             steps.retryQueued(delivery);
             return true;
         } catch (Exception e) {
@@ -134,8 +134,8 @@ public class JobWorker {
         DeadLetterReason.Reason reason = reasons.of(failure);
         Ack ack = Ack.ACK;
         try {
-            republisher.publish(names.deadExchange(), type,
-                    reasons.deadLetter(delivery.message(), reason, attempts, names.workQueue(type), route));
+            republisher.publish(topology.names().deadExchange(), type,
+                    reasons.deadLetter(delivery.message(), reason, attempts, topology.workQueue(type), route));
         } catch (Exception refused) {
             LOG.warn("The dead letter of job {} was not taken by the broker ({}); it is rejected to the work queue's "
                     + "dead-letter exchange instead", delivery.id(), refused.getMessage());

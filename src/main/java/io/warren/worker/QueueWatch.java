@@ -47,7 +47,7 @@ public class QueueWatch {
      * (at a type's start it is also how a new type or a broker that lost its data looks).
      */
     public void ensure(String type, boolean live) {
-        String queue = topology.names().workQueue(type);
+        String queue = topology.workQueue(type);
         if (topology.workQueueExists(type)) {
             return;
         }

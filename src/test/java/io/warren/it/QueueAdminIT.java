@@ -31,7 +31,10 @@ class QueueAdminIT {
             Await.until("3 ready", Duration.ofSeconds(10), () -> amqp.depth(work) == 3);
 
             JsonNode queues = JSON.readTree(warren.get("/api/v1/queues").body()).get("queues");
-            assertEquals(3, queues.size(), queues.toString());
+            List<String> kinds = new java.util.ArrayList<>();
+            queues.forEach(queue -> kinds.add(queue.get("kind").asText()));
+            // probe.yaml: back-off 100, 200, 400 ms, one retry queue each
+            assertEquals(List.of("work", "dead", "retry", "retry", "retry", "audit"), kinds, queues.toString());
             JsonNode one = JSON.readTree(warren.get("/api/v1/queues/" + work).body());
             assertEquals(3, one.get("ready").asInt(), one.toString());
             assertTrue(one.get("source").asText().equals("management") || one.get("source").asText().equals("passive-declare"));

@@ -81,6 +81,8 @@ class RouteFilesIT {
                 amqp.deleteQueue(queue);
             }
         }
+        amqp.deleteQueue(warren.prefix() + ".shop.orders");
+        amqp.deleteExchange(warren.prefix() + ".shop");
         warren.close();
         amqp.close();
     }
@@ -258,6 +260,15 @@ class RouteFilesIT {
         assertNull(amqp.declare(warren.workQueue("quorate"), true, args), "declared with the route's options");
         String quorumJob = jobId(warren.post("quorate", "{}"));
         Await.until("runs on the quorum queue", Duration.ofSeconds(20), () -> probe().count("DONE", quorumJob) == 1);
+
+        // other names than warren's: the intake publishes to the type's exchange, the worker consumes its queue
+        String queue = warren.prefix() + ".shop.orders";
+        live("named", workRoute("named", "queue=" + queue + "&exchange=" + warren.prefix() + ".shop"));
+        String namedJob = jobId(warren.post("named", "{}"));
+        Await.until("runs from its own queue", Duration.ofSeconds(20), () -> probe().count("DONE", namedJob) == 1);
+        assertNull(amqp.declare(queue, true, Map.of("x-dead-letter-exchange", warren.deadExchange(),
+                "x-dead-letter-routing-key", "named")));
+        assertTrue(warren.get("/api/v1/queues").body().contains("{\"name\":\"" + queue + "\",\"kind\":\"work\""));
 
         String typo = refused("typo.yaml", "warren:work:typo?queueTyp=quorum");
         assertTrue(typo.contains("queueTyp"), typo);

@@ -73,6 +73,8 @@ class WorkQueueGoneIT {
             amqp.deleteQueue(work);
 
             warren.restart();
+            // the pause outlived the restart; the job is back in the declared-again queue, waiting
+            assertEquals(200, warren.send("POST", "/api/v1/types/echo/resume", null).statusCode());
             Await.until(id + " SUCCEEDED", Duration.ofSeconds(30), () -> "SUCCEEDED".equals(status(warren, id)));
         }
     }

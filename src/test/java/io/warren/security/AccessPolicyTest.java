@@ -54,6 +54,9 @@ class AccessPolicyTest {
         assertEquals(Optional.of(Role.SUBMIT), policy.required("POST", "/Hooks/GitHub/"), "in lower case, trailing slash too");
         assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/raw/anything"));
         assertEquals(Optional.empty(), policy.required("POST", "/open"));
+        IllegalStateException taken = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> endpoints
+                .register(new UserEndpoints.Endpoint("/hooks/GitHub", "POST", Role.ADMIN, "admin", "other", null)));
+        assertEquals("path /hooks/GitHub is already served by route hook; route other may not claim it too", taken.getMessage());
         endpoints.unregister("hook");
         assertEquals(Optional.empty(), policy.required("POST", "/hooks/github"));
     }
