@@ -6,7 +6,6 @@ import io.warren.api.JobRejected;
 import io.warren.api.RouteHeaders;
 import io.warren.http.ApiError;
 import io.warren.store.NewJobs;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;

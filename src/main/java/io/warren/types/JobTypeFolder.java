@@ -2,24 +2,14 @@ package io.warren.types;
 
 import io.warren.broker.JobTopology;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -43,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public class JobTypeFolder extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobTypeFolder.class);
-    private static final long QUIET_MILLIS = 300;
     /** The id a route or templated route in a YAML file declares. */
     private static final java.util.regex.Pattern ROUTE_ID = java.util.regex.Pattern.compile("(?m)^\\s*-?\\s*(?:routeId|id):\\s*(\\S+)\\s*$");
 
@@ -53,7 +42,7 @@ public class JobTypeFolder extends MainListenerSupport {
     private final Map<Path, String> seenContentByFile = java.util.Collections.synchronizedMap(new HashMap<>());
     private CamelContext context;
     private Path folder;
-    private WatchService watcher;
+    private FolderWatch watch;
     private JobTypes types;
     private JobTopology topology;
 
@@ -68,7 +57,7 @@ public class JobTypeFolder extends MainListenerSupport {
             LOG.warn("Routes folder {} does not exist: no job types from files until it is created", folder);
             return;
         }
-        for (Path file : yamlFiles()) {
+        for (Path file : FolderWatch.yamlFiles(folder)) {
             apply(file);
         }
     }
@@ -79,65 +68,26 @@ public class JobTypeFolder extends MainListenerSupport {
             return;
         }
         try {
-            watcher = FileSystems.getDefault().newWatchService();
-            folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE);
+            // files that came or changed between the first load and the watch's start (warren
+            // already answers HTTP then) are applied too; an unchanged one is not read twice
+            watch = FolderWatch.start(folder, this::apply,
+                    file -> !java.util.Objects.equals(FolderWatch.read(file), seenContentByFile.get(file)));
+            LOG.info("Watching {} for job type files (*.yaml)", folder);
         } catch (IOException e) {
             LOG.error("Cannot watch routes folder {}: job type files will not reload", folder, e);
-            return;
         }
-        Thread thread = new Thread(this::watch, "warren-routes-watcher");
-        thread.setDaemon(true);
-        thread.start();
-        LOG.info("Watching {} for job type files (*.yaml)", folder);
     }
 
     @Override
     public void beforeStop(BaseMainSupport main) {
-        if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (IOException e) {
-                LOG.debug("Closing the routes watcher", e);
-            }
-        }
-    }
-
-    private void watch() {
-        // files that came or changed between the first load and the watch's start (warren already
-        // answers HTTP then): an unchanged file is a no-op
-        try {
-            yamlFiles().stream().filter(file -> !java.util.Objects.equals(read(file), seenContentByFile.get(file)))
-                    .forEach(this::apply);
-        } catch (RuntimeException e) {
-            LOG.error("Reading the routes folder {} again failed", folder, e);
-        }
-        try {
-            while (true) {
-                Set<Path> changed = new LinkedHashSet<>();
-                WatchKey key = watcher.take();
-                // collect until the folder is quiet, so a file still being written is read once, whole
-                while (key != null) {
-                    for (WatchEvent<?> event : key.pollEvents()) {
-                        if (event.context() instanceof Path name && name.toString().endsWith(".yaml")) {
-                            changed.add(folder.resolve(name));
-                        }
-                    }
-                    key.reset();
-                    key = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
-                }
-                changed.forEach(this::apply);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClosedWatchServiceException e) {
-            LOG.debug("Routes watcher closed");
+        if (watch != null) {
+            watch.close();
         }
     }
 
     /** Brings the routes of one file in line with what is on disk now. */
     synchronized void apply(Path file) {
-        seenContentByFile.put(file, read(file));
+        seenContentByFile.put(file, FolderWatch.read(file));
         Set<String> typesBefore = typesOf(routesByFile.getOrDefault(file, Set.of()));
         try {
             applyChange(file);
@@ -148,7 +98,7 @@ public class JobTypeFolder extends MainListenerSupport {
 
     private void applyChange(Path file) {
         String previous = goodContentByFile.get(file);
-        String current = read(file);
+        String current = FolderWatch.read(file);
         if (current != null && current.isBlank()) {
             return; // being written; the write that fills it triggers another apply
         }
@@ -276,21 +226,5 @@ public class JobTypeFolder extends MainListenerSupport {
 
     private ModelCamelContext model() {
         return (ModelCamelContext) context;
-    }
-
-    private List<Path> yamlFiles() {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot list routes folder " + folder, e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.isRegularFile(file) ? Files.readString(file) : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }
