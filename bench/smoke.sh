@@ -11,12 +11,13 @@ export BENCH_RESULTS
 bench/reliability.sh 1000 8
 # captured for the checks below, and shown whether it passed or not
 status=0
-out=$(WARMUP=200 PERFTEST_SECONDS=5 bench/throughput.sh 1000 4) || status=$?
+out=$(WARMUP=200 PERFTEST_SECONDS=5 WRK_SECONDS=3 bench/throughput.sh 1000 4) || status=$?
 echo "$out"
 [ "$status" -eq 0 ] || { echo "bench smoke: throughput run failed (exit $status)"; exit 1; }
 for mode in single batch100; do
   line=$(echo "$out" | grep "mode=$mode " || true)
   echo "$line" | grep -q " accepted=1000 errors=0 processed=1000 " || { echo "bench smoke: $mode run lost or refused jobs"; exit 1; }
 done
-echo "$out" | grep -q "^ratio batch100: " || { echo "bench smoke: no PerfTest yardstick"; exit 1; }
+echo "$out" | grep -q "^ratio batch100 (java load): .* x the limit" || { echo "bench smoke: no yardstick"; exit 1; }
+echo "$out" | grep -q "^ratio batch100 (wrk load): " || { echo "bench smoke: no wrk run"; exit 1; }
 echo "bench smoke: PASS (raw output: $BENCH_RESULTS)"

@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
-# Throughput of warren against RabbitMQ PerfTest on the same broker, in one run.
+# Throughput of warren against the broker's own limit for warren's topology, in one run.
 #   bench/throughput.sh [jobs] [concurrency] [chart.png]   (defaults: 10000 jobs, 8 clients)
+# Then, with wrk (a C load tool, installed from Debian when missing; THROUGHPUT_WRK=0 skips it),
+# WRK_SECONDS (20) of load on the single-job endpoint (16 connections) and on the batch endpoint
+# (100 jobs per request, 4 connections), each waited for until warren processed every accepted job.
+# The limit: RabbitMQ PerfTest with one producer (persistent, confirms, 100 in flight, 100-byte
+# bodies) into a direct exchange that routes each message to two durable queues, one consumer on
+# each (qos 500, multi-ack 100): each job of warren is two queue messages (work and audit), so no
+# gateway with those two queues can move more jobs/s on this machine. Plain PerfTest (one queue) is
+# run too, for continuity with earlier results.
 # Starts its own warren (port 18080, a no-op job type 'bench'), warms it up (WARMUP jobs each way,
 # default 3000, not counted), sends the jobs through the single-job endpoint and then the batch
 # endpoint (100 per request), waits until each is processed, then runs PerfTest (1 producer, 1 consumer, persistent, confirms, same message size)
@@ -14,6 +22,60 @@ CONCURRENCY=${2:-8}
 CHART=${3:-$ROOT/target/bench-throughput.png}
 SIZE=100
 PORT=18080
+
+# ensure_wrk: the Debian package, installed when missing
+ensure_wrk() {
+  command -v wrk >/dev/null && return 0
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq wrk >/dev/null
+}
+
+# succeeded: bench jobs warren has processed so far (its metrics)
+succeeded() {
+  curl -fs "http://127.0.0.1:$PORT/observe/metrics" \
+    | awk '/^warren_jobs_succeeded_total\{type="bench"\}/ { printf "%d", $2; found = 1 } END { if (!found) print 0 }'
+}
+
+# wrk_run MODE CONNECTIONS BATCH: WRK_SECONDS of load, then waits until every accepted job was
+# processed; end to end = accepted jobs / (load start .. last one processed)
+wrk_run() {
+  local mode=$1 conns=$2 batch=$3 before after start end line accepted path=""
+  [ "$batch" -gt 0 ] && path=/batch
+  before=$(succeeded)
+  start=$(date +%s.%N)
+  line=$(BENCH_KEY=$KEY WRK_BATCH=$batch wrk -t2 -c"$conns" -d"${WRK_SECONDS:-20}"s -s bench/wrk/submit.lua \
+    "http://127.0.0.1:$PORT/api/v1/jobs/bench$path" | grep '^wrk ' || true)
+  accepted=$(field accepted_jobs "$line"); accepted=${accepted:-0}
+  after=$before
+  for _ in $(seq 1 3000); do after=$(succeeded); [ "$((after - before))" -ge "$accepted" ] && break; sleep 0.1; done
+  end=$(date +%s.%N)
+  echo "$line mode=$mode clients=$conns processed=$((after - before))" \
+    "end_to_end_per_s=$(awk -v a="$accepted" -v s="$start" -v e="$end" 'BEGIN { printf "%d", a / (e - s) }')"
+}
+
+# received_rate FILE: a consumer PerfTest's mean per-second receive rate while messages flowed
+# (seconds with none left out, and the first and last such second, which are partial)
+received_rate() {
+  grep -oE 'received: [0-9]+ msg/s' "$1" | grep -oE '[0-9]+' | awk '$1 > 0' | sed '1d;$d' \
+    | awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else print 0 }'
+}
+
+# topology_limit: the broker's limit for warren's topology (see the top of this file)
+topology_limit() {
+  local seconds=${PERFTEST_SECONDS:-20} exchange="$RUN.limit" q c pids=()
+  for q in work audit; do
+    java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 0 -y 1 -e "$exchange" -t direct \
+      -k job -u "$RUN.limit.$q" -ad false -q 500 -A 100 -z $((seconds + 8)) > "$WORK/limit-$q.txt" 2>&1 &
+    pids+=($!)
+  done
+  sleep 4 # both queues declared and bound before the first message
+  java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 0 -e "$exchange" -t direct \
+    -k job -p -u "$RUN.limit.work" -f persistent -c 100 -s $SIZE -z "$seconds" > "$WORK/limit-producer.txt" 2>&1 || true
+  wait "${pids[@]}" || true
+  local work audit
+  work=$(received_rate "$WORK/limit-work.txt"); audit=$(received_rate "$WORK/limit-audit.txt")
+  echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$(( work < audit ? work : audit ))"
+}
 
 start_warren main $PORT
 # JIT warm-up, not counted: measured cold, the first few thousand jobs ran at ~60% of the warm rate
@@ -30,15 +92,31 @@ single=$(load --url "http://127.0.0.1:$PORT" --type bench --jobs "$JOBS" --concu
 echo "warren $single"
 batch=$(load --url "http://127.0.0.1:$PORT" --type bench --jobs "$JOBS" --concurrency "$CONCURRENCY" --size $SIZE --batch 100) || true
 echo "warren $batch"
-echo "warren peak_rss_mb=$(peak_rss "$(pid_of main)")"
-kill "$(pid_of main)" 2>/dev/null || true
 ok=true
 check_load "$single" "$JOBS" || { echo "(single-job run)"; ok=false; }
 check_load "$batch" "$JOBS" || { echo "(batch run)"; ok=false; }
+wrk_lines=()
+if $ok && [ "${THROUGHPUT_WRK:-1}" != 0 ]; then
+  ensure_wrk
+  for run in "single 16 0" "batch100 4 100"; do
+    set -- $run
+    line=$(wrk_run "$1" "$2" "$3")
+    echo "$line"
+    wrk_lines+=("$line")
+    [ "$(field refused "$line")" = 0 ] && [ "$(field socket_errors "$line")" = 0 ] \
+      && [ "$(field processed "$line")" = "$(field accepted_jobs "$line")" ] && [ "$(field accepted_jobs "$line")" -gt 0 ] \
+      || { echo "FAIL: wrk $1 run refused, lost or did not process jobs"; ok=false; }
+  done
+fi
+echo "warren peak_rss_mb=$(peak_rss "$(pid_of main)")"
+kill "$(pid_of main)" 2>/dev/null || true
 # a rate of jobs that were refused, or never ran, is no rate: no PerfTest, no chart
 $ok || { echo "throughput: FAIL (log: $WORK/main.log)"; exit 1; }
 
 CP=$(./mvnw -q -f bench/perftest/pom.xml dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+limit=$(topology_limit)
+echo "limit $limit"
+limit_rate=$(field jobs_per_s "$limit")
 java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 1 -f persistent -c 100 \
   -s $SIZE -z "${PERFTEST_SECONDS:-20}" -u "$RUN.perftest" -ad false > "$WORK/perftest.txt" 2>&1 || true
 perf=$(grep -E "receiving rate avg" "$WORK/perftest.txt" | tail -1 || true)
@@ -49,10 +127,16 @@ if ! [ "${perf_rate:-0}" -gt 0 ] 2>/dev/null; then
   echo "FAIL: PerfTest printed no receiving rate; its last lines:"; tail -5 "$WORK/perftest.txt"
   echo "throughput: FAIL"; exit 1
 fi
-for line in "$single" "$batch"; do
-  rate=$(echo "$line" | sed -E 's/.*end_to_end_per_s=([0-9]+).*/\1/')
-  mode=$(echo "$line" | sed -E 's/mode=([a-z0-9]+).*/\1/')
-  awk -v r="$rate" -v p="$perf_rate" -v m="$mode" 'BEGIN { printf "ratio %s: %.3f x PerfTest (%d / %d msg/s)\n", m, r / p, r, p }'
+if ! [ "${limit_rate:-0}" -gt 0 ] 2>/dev/null; then
+  echo "FAIL: the two-queue PerfTest gave no rate (its output: $WORK/limit-*.txt)"; echo "throughput: FAIL"; exit 1
+fi
+for line in "$single" "$batch" "${wrk_lines[@]}"; do
+  [ -n "$line" ] || continue
+  rate=$(field end_to_end_per_s "$line")
+  mode=$(field mode "$line")
+  tool=java; [[ $line == wrk* ]] && tool=wrk
+  awk -v r="$rate" -v p="$perf_rate" -v l="$limit_rate" -v m="$mode" -v t="$tool" 'BEGIN {
+    printf "ratio %s (%s load): %.3f x the limit (%d / %d jobs/s), %.3f x PerfTest (%d msg/s)\n", m, t, r / l, r, l, r / p, p }'
 done
 java -Djava.awt.headless=true bench/Chart.java "$CHART" "$single" "$batch" "$perf_rate" \
   "warren vs RabbitMQ PerfTest: $JOBS jobs, $CONCURRENCY clients, $(nproc) cores, $(date +%F)"
