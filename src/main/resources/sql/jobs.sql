@@ -89,7 +89,8 @@ ORDER BY id DESC LIMIT :limit
 SELECT type, status, COUNT(*) AS jobs FROM jobs GROUP BY type, status
 
 -- name: history
-SELECT at, event, attempt, detail FROM job_events WHERE job_id = :job_id ORDER BY id
+-- by time: a PUBLISHED recorded after the worker's first events still comes first (it was sent first)
+SELECT at, event, attempt, detail FROM job_events WHERE job_id = :job_id ORDER BY at, id
 
 -- name: pause-type
 -- after resume-type, in the same transaction: the latest pause is the one kept

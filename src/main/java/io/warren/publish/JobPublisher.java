@@ -8,9 +8,9 @@ import io.warren.observe.OutageLog;
 import io.warren.store.JobRecord;
 import io.warren.store.JobTransitions;
 import io.warren.store.NewJobs;
-import io.warren.store.StoreUnavailable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -131,6 +131,7 @@ public class JobPublisher {
      */
     public List<JobRecord> publish(List<JobRecord> jobs, boolean republished) {
         long started = System.nanoTime();
+        Instant sentAt = Instant.now();
         List<CorrelationData> confirms = new ArrayList<>(jobs.size());
         for (JobRecord job : jobs) {
             // no id: Spring would copy it into a header, and only warren's headers go to AMQP;
@@ -156,12 +157,15 @@ public class JobPublisher {
             LOG.warn("The broker takes jobs again; it had not taken {} job(s) since the outage began{}", refused,
                     outbox ? " (the outbox relay publishes them)" : " (each answered 503)");
         }
-        try {
-            transitions.publishedAll(confirmed.stream().map(JobRecord::id).toList());
-        } catch (StoreUnavailable e) {
-            // they are in the broker whatever the database says now: the worker's claim moves them on
-            LOG.warn("{} job(s) are in the broker but their status could not be updated: {}", confirmed.size(), e.getMessage());
-        }
+        // not waited for: the answer needs the job stored and confirmed, not its QUEUED status; if
+        // this fails they are in the broker whatever the database says: the worker's claim moves
+        // them on, and the outbox relay's copy of one still ACCEPTED is suppressed by the claim
+        int count = confirmed.size();
+        transitions.publishedAll(confirmed.stream().map(JobRecord::id).toList(), sentAt).whenComplete((done, failure) -> {
+            if (failure != null) {
+                LOG.warn("{} job(s) are in the broker but their status could not be updated: {}", count, failure.getMessage());
+            }
+        });
         return confirmed;
     }
 

@@ -42,6 +42,19 @@ public final class GroupCommit implements AutoCloseable {
         writer.start();
     }
 
+    /**
+     * Queues the work for the next shared transaction without waiting for it: for bookkeeping whose
+     * caller need not hold anyone up (the future says when it committed, or why not).
+     */
+    public <T> CompletableFuture<T> submit(Transactions.Work<T> work) {
+        if (!open) {
+            return CompletableFuture.supplyAsync(() -> Transactions.run(dataSource, work), Runnable::run);
+        }
+        Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
+        queue.add(pending);
+        return pending.done();
+    }
+
     /** Runs the work in a committed transaction, shared with whatever else is waiting. */
     public <T> T run(Transactions.Work<T> work) {
         if (!open || Thread.currentThread() == writer) {

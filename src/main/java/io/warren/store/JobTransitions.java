@@ -5,6 +5,7 @@ import static io.warren.store.JobRows.JOBS;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -28,16 +29,17 @@ public class JobTransitions {
     public enum Claim { RUN, DUPLICATE, NOT_STORED }
 
     /**
-     * The broker confirmed these jobs: one transaction for all of them. A worker may already have
-     * started one: its status is kept then.
+     * The broker confirmed these jobs, published at {@code sentAt}: recorded (QUEUED, history
+     * PUBLISHED) in the next shared transaction, without waiting for it. A worker may already have
+     * started one: its status is kept then, and its history still reads in order, as events are
+     * ordered by time and the publish came before any delivery.
      */
-    public void publishedAll(List<String> ids) {
-        groupCommit.run(c -> {
-            Instant now = Instant.now();
+    public CompletableFuture<Void> publishedAll(List<String> ids, Instant sentAt) {
+        return groupCommit.submit(c -> {
             try (Sql.Bound published = JOBS.prepare(c, "published"); Sql.Bound event = JOBS.prepare(c, "event")) {
                 for (String id : ids) {
-                    published.set("now", now).set("id", id).addBatch();
-                    JobRows.bindEvent(event, id, now, JobEventKind.PUBLISHED, null, null).addBatch();
+                    published.set("now", sentAt).set("id", id).addBatch();
+                    JobRows.bindEvent(event, id, sentAt, JobEventKind.PUBLISHED, null, null).addBatch();
                 }
                 published.executeBatch();
                 event.executeBatch();
