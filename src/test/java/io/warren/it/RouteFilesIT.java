@@ -290,7 +290,9 @@ class RouteFilesIT {
     void deletingATypeFileUnbindsButKeepsItsQueue() throws Exception {
         live("gone", workRoute("gone", "retries=0"));
         Files.delete(warren.routes().resolve("gone.yaml"));
-        Await.until("type gone", Duration.ofSeconds(20), () -> warren.post("gone", "{}").statusCode() == 404);
+        Await.until("type gone and its queue unbound", Duration.ofSeconds(20),
+                () -> warren.log().contains("Job type 'gone' is gone: its work queue " + warren.workQueue("gone")));
+        assertEquals(404, warren.post("gone", "{}").statusCode());
         amqp.publish(warren.jobsExchange(), "gone", new AMQP.BasicProperties.Builder().messageId("late").build(), "{}");
         assertNotNull(amqp.declare(warren.workQueue("gone"), true, null), "the queue is still there, with its arguments");
         assertEquals(0, amqp.depth(warren.workQueue("gone")), "no longer bound: nothing reaches it");
