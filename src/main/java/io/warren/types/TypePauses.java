@@ -20,6 +20,8 @@ public class TypePauses {
     private final PausedTypes store;
     private final JobTypes types;
     private final String instanceId;
+    /** This instance's paused types: the store's rows, read once per type start, changed only here. */
+    private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public TypePauses(PausedTypes store, JobTypes types, String instanceId) {
         this.store = store;
@@ -29,22 +31,33 @@ public class TypePauses {
 
     public void pause(CamelContext context, String type, String by) throws Exception {
         store.pause(type, instanceId, by);
+        paused.add(type);
         context.getRouteController().stopRoute(types.routeOf(type));
         LOG.info("Job type '{}' paused by {} on {}; it stays paused across restarts until resumed", type, by, instanceId);
     }
 
     public void resume(CamelContext context, String type, String by) throws Exception {
         store.resume(type, instanceId);
+        paused.remove(type);
         // a consumer that started held (paused at start) begins consuming when its route starts again
         context.getRouteController().stopRoute(types.routeOf(type));
         context.getRouteController().startRoute(types.routeOf(type));
         LOG.info("Job type '{}' resumed by {} on {}", type, by, instanceId);
     }
 
-    /** Whether the type is paused here; at a type's start, a store that does not answer counts as not paused. */
+    /**
+     * At a type's start: whether it is paused here, from the store (a store that does not answer
+     * counts as not paused). Status reads use what this remembers, not the database.
+     */
     public boolean isPaused(String type) {
         try {
-            return store.pauseOf(type, instanceId).isPresent();
+            boolean held = store.pauseOf(type, instanceId).isPresent();
+            if (held) {
+                paused.add(type);
+            } else {
+                paused.remove(type);
+            }
+            return held;
         } catch (StoreUnavailable e) {
             LOG.warn("Could not read whether job type '{}' is paused ({}); its workers start", type, e.getMessage());
             return false;
@@ -54,6 +67,6 @@ public class TypePauses {
     /** RUNNING or PAUSED: the workers of the type on this instance. */
     public String workers(CamelContext context, String type) {
         ServiceStatus status = context.getRouteController().getRouteStatus(types.routeOf(type));
-        return status != null && status.isStarted() && !isPaused(type) ? "RUNNING" : "PAUSED";
+        return status != null && status.isStarted() && !paused.contains(type) ? "RUNNING" : "PAUSED";
     }
 }
