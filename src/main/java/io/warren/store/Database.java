@@ -49,8 +49,14 @@ public final class Database {
     public static void migrate(HikariDataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource.getJdbcUrl()))
                 .load()
                 .migrate();
+    }
+
+    /** The folder of migrations for this database only: h2 or postgresql (the JDBC URL's second part). */
+    static String vendor(String url) {
+        String[] parts = url.split(":", 3);
+        return parts.length > 1 ? parts[1] : "unknown";
     }
 }
