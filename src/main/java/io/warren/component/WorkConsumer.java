@@ -11,6 +11,7 @@ import io.warren.worker.JobWorker;
 import io.warren.worker.RetrySchedule;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -108,20 +109,31 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
     }
 
     @Override
-    public void onMessage(org.springframework.amqp.core.Message message, Channel channel) throws IOException {
+    public void onMessage(org.springframework.amqp.core.Message message, Channel channel) {
         long tag = message.getMessageProperties().getDeliveryTag();
-        JobWorker.Ack ack;
+        String id = message.getMessageProperties().getMessageId();
+        CompletableFuture<JobWorker.Ack> ack;
         try {
             ack = worker.handle(message, this::attempt);
         } catch (RuntimeException e) {
-            LOG.error("Delivery of job {} could not be handled; it goes back to its queue", message.getMessageProperties()
-                    .getMessageId(), e);
-            ack = JobWorker.Ack.REQUEUE;
+            LOG.error("Delivery of job {} could not be handled; it goes back to its queue", id, e);
+            ack = CompletableFuture.completedFuture(JobWorker.Ack.REQUEUE);
         }
-        switch (ack) {
-            case ACK -> channel.basicAck(tag, false);
-            case REJECT -> channel.basicReject(tag, false);
-            case REQUEUE -> channel.basicNack(tag, false, true);
+        // a success is acked from the commit that recorded it (see JobWorker); the channel takes
+        // acks from any thread
+        ack.whenComplete((how, failure) -> acknowledge(channel, tag, id, failure == null ? how : JobWorker.Ack.REQUEUE));
+    }
+
+    private static void acknowledge(Channel channel, long tag, String id, JobWorker.Ack how) {
+        try {
+            switch (how) {
+                case ACK -> channel.basicAck(tag, false);
+                case REJECT -> channel.basicReject(tag, false);
+                case REQUEUE -> channel.basicNack(tag, false, true);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the channel closed first: the broker delivers the job again, and its claim finds it done
+            LOG.info("Job {} could not be acknowledged ({}); the broker will deliver it again", id, e.getMessage());
         }
     }
 

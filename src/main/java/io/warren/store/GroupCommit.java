@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +35,12 @@ public final class GroupCommit implements AutoCloseable {
     private final DataSource dataSource;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    /** Where what callers chain on {@link #submit} runs (acks, metrics): never on the writer thread. */
+    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "warren-db-callbacks");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean open = true;
 
     public GroupCommit(DataSource dataSource) {
@@ -44,7 +52,9 @@ public final class GroupCommit implements AutoCloseable {
 
     /**
      * Queues the work for the next shared transaction without waiting for it: for bookkeeping whose
-     * caller need not hold anyone up (the future says when it committed, or why not).
+     * caller need not hold anyone up (the future says when it committed, or why not). What the
+     * caller chains on the future runs on a callback thread: an ack that blocks on its channel once
+     * held the writer, and every caller behind it, for 15 ms.
      */
     public <T> CompletableFuture<T> submit(Transactions.Work<T> work) {
         if (!open) {
@@ -52,7 +62,7 @@ public final class GroupCommit implements AutoCloseable {
         }
         Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
         queue.add(pending);
-        return pending.done();
+        return pending.done().whenCompleteAsync((result, failure) -> { }, callbacks);
     }
 
     /** Runs the work in a committed transaction, shared with whatever else is waiting. */
@@ -195,6 +205,8 @@ public final class GroupCommit implements AutoCloseable {
         open = false;
         try {
             writer.join(10_000);
+            callbacks.shutdown();
+            callbacks.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -87,16 +87,24 @@ public class JobTransitions {
     }
 
     public void succeeded(String id, int attempt, String result) {
-        finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result);
+        groupCommit.run(finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result));
+    }
+
+    /**
+     * The same, in the next shared transaction, without waiting for it: the future completes once
+     * it committed (or with why it did not). The worker acks the delivery only then.
+     */
+    public CompletableFuture<Void> succeededLater(String id, int attempt, String result) {
+        return groupCommit.submit(finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result));
     }
 
     public void dead(String id, int attempts, String errorClass, String errorMessage, String stack) {
-        finish(id, JobStatus.DEAD, attempts, errorClass, errorMessage, stack, null);
+        groupCommit.run(finish(id, JobStatus.DEAD, attempts, errorClass, errorMessage, stack, null));
     }
 
-    private void finish(String id, JobStatus status, int attempts, String errorClass, String errorMessage, String stack,
-                        String result) {
-        groupCommit.run(c -> {
+    private static Transactions.Work<Void> finish(String id, JobStatus status, int attempts, String errorClass, String errorMessage,
+                                                  String stack, String result) {
+        return c -> {
             try (Sql.Bound finish = JOBS.prepare(c, "finish")) {
                 finish.set("status", status).set("now", Instant.now()).set("attempts", attempts).set("error_class", errorClass)
                         .set("error_message", JobRows.cut(errorMessage, 1000)).set("stack", JobRows.cut(stack, 4000))
@@ -107,7 +115,7 @@ public class JobTransitions {
                 }
             }
             return null;
-        });
+        };
     }
 
     /**

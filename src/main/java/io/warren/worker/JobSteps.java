@@ -4,6 +4,7 @@ import io.warren.observe.JobMetrics;
 import io.warren.store.JobTransitions;
 import io.warren.store.StoreUnavailable;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +64,18 @@ public class JobSteps {
         }
     }
 
-    /** After a successful attempt; throws StoreUnavailable when it could not be recorded. */
-    public void succeeded(Delivery delivery, int attempt, String result, Duration processing) {
+    /**
+     * After a successful attempt: recorded in the next shared transaction, not waited for; the
+     * future completes once it committed, or with why not (StoreUnavailable: the database is away).
+     */
+    public CompletableFuture<Void> succeeded(Delivery delivery, int attempt, String result, Duration processing) {
+        CompletableFuture<Void> stored = delivery.id() == null ? CompletableFuture.completedFuture(null)
+                : transitions.succeededLater(delivery.id(), attempt, result);
+        return stored.thenRun(() -> metrics.succeeded(delivery.type(), processing));
+    }
+
+    /** The same, waited for: when recording it later failed; throws StoreUnavailable while the database is away. */
+    public void succeededNow(Delivery delivery, int attempt, String result, Duration processing) {
         if (delivery.id() != null) {
             transitions.succeeded(delivery.id(), attempt, result);
         }

@@ -6,6 +6,10 @@ import io.warren.api.PermanentJobFailure;
 import io.warren.broker.JobTopology;
 import io.warren.store.StoreUnavailable;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,6 +25,12 @@ import org.springframework.amqp.core.MessageDeliveryMode;
  * requeue (warren is stopping). A failed attempt with retries left waits in the retry queue of its
  * delay, holding no consumer thread and no prefetch slot; with retries in place the delivery
  * waits here instead. Only after a copy is confirmed is the original acked.
+ *
+ * <p>Success is pipelined: the consumer thread goes on to its next delivery while the SUCCEEDED
+ * record waits for the next shared commit, and the ack follows that commit. So a consumer is never
+ * held for a commit after its job ran, and the commits carry more records each. A job whose record
+ * is lost with the process (kill -9 before the commit) was never acked: the broker delivers it
+ * again and it runs again, as with any at-least-once worker.
  */
 public class JobWorker {
 
@@ -47,6 +57,12 @@ public class JobWorker {
     private final DeadLetterReason reasons;
     private final Republisher republisher;
     private final BooleanSupplier stopping;
+    /** Records that failed in the shared commit (database away) are retried here, off the writer thread. */
+    private static final ExecutorService STORE_RETRIES = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "warren-store-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public JobWorker(String type, String route, RetrySchedule schedule, boolean retryQueues, JobTopology topology, JobSteps steps,
                      DeadLetterReason reasons, Republisher republisher, BooleanSupplier stopping) {
@@ -61,15 +77,20 @@ public class JobWorker {
         this.stopping = stopping;
     }
 
-    public Ack handle(Message message, Attempt attempt) {
+    /** Handles the delivery; the future says how it ends, once what it depends on is stored. */
+    public CompletableFuture<Ack> handle(Message message, Attempt attempt) {
         Delivery delivery = Delivery.of(message, type);
         Boolean claimed = untilStored(() -> steps.claim(delivery));
         if (claimed == null) {
-            return Ack.REQUEUE;
+            return CompletableFuture.completedFuture(Ack.REQUEUE);
         }
         if (!claimed) {
-            return Ack.ACK;
+            return CompletableFuture.completedFuture(Ack.ACK);
         }
+        return attempts(delivery, message, attempt);
+    }
+
+    private CompletableFuture<Ack> attempts(Delivery delivery, Message message, Attempt attempt) {
         int number = delivery.firstAttempt();
         while (true) {
             Job job;
@@ -77,35 +98,56 @@ public class JobWorker {
                 job = JobExecution.read(message, type, number);
             } catch (PermanentJobFailure poison) {
                 steps.attemptFailed(delivery, number, poison);
-                return deadLetter(delivery, number, poison);
+                return CompletableFuture.completedFuture(deadLetter(delivery, number, poison));
             }
             long started = System.nanoTime();
             Outcome outcome = attempt.run(job, delivery);
             if (outcome.failure() == null) {
-                int done = number;
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
-                return untilStored(() -> {
-                    steps.succeeded(delivery, done, outcome.result(), took);
-                    return true;
-                }) == null ? Ack.REQUEUE : Ack.ACK;
+                return succeeded(delivery, number, outcome.result(), Duration.ofNanos(System.nanoTime() - started));
             }
             Throwable failure = outcome.failure();
             steps.attemptFailed(delivery, number, failure);
             if (permanent(failure) || !schedule.retriesAfter(number)) {
-                return deadLetter(delivery, number, failure);
+                return CompletableFuture.completedFuture(deadLetter(delivery, number, failure));
             }
             long delay = schedule.delayAfter(number);
             LOG.warn("Job {} of type '{}' failed attempt {} ({}: {}); retry in {} ms", delivery.id(), type, number,
                     failure.getClass().getSimpleName(), failure.getMessage(), delay);
             if (retryQueues && queuedForRetry(delivery, number, delay)) {
-                return Ack.ACK;
+                return CompletableFuture.completedFuture(Ack.ACK);
             }
             if (!pause(delay)) {
-                return Ack.REQUEUE;
+                return CompletableFuture.completedFuture(Ack.REQUEUE);
             }
             number++;
             steps.retryingInPlace(delivery, number);
         }
+    }
+
+    /**
+     * Records the success in the next shared commit; acked once it committed. While warren stops,
+     * the consumer waits for it, so the ack goes out before the consumer's channel closes. If the
+     * database was away, the record is tried again (off the writer thread) until it is stored.
+     */
+    private CompletableFuture<Ack> succeeded(Delivery delivery, int attempt, String result, Duration took) {
+        CompletableFuture<Ack> ack = steps.succeeded(delivery, attempt, result, took).handle((stored, failure) -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(Ack.ACK);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (!(cause instanceof StoreUnavailable)) {
+                LOG.error("The success of job {} could not be recorded; it goes back to its queue", delivery.id(), cause);
+                return CompletableFuture.completedFuture(Ack.REQUEUE);
+            }
+            return CompletableFuture.supplyAsync(() -> untilStored(() -> {
+                steps.succeededNow(delivery, attempt, result, took);
+                return true;
+            }) == null ? Ack.REQUEUE : Ack.ACK, STORE_RETRIES);
+        }).thenCompose(next -> next);
+        if (stopping.getAsBoolean()) {
+            ack.join();
+        }
+        return ack;
     }
 
     /** Sends the job to wait out its back-off in the retry queue of that delay; false when the broker did not take it. */
