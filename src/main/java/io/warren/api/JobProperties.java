@@ -9,6 +9,8 @@ public final class JobProperties {
 
     /** On the way in (intake, batch, outbox relay, replay): the stored job record being published. */
     public static final String RECORD = "warrenJobRecord";
+    /** On the way in (intake, warren:submit): the job's insert, which may still be committing while it is published. */
+    public static final String STORED = "warrenJobStored";
     /** On the way in: true when an idempotency key named a job that already exists (nothing is published). */
     public static final String EXISTING = "warrenJobExisting";
     /** In a worker: the {@link Job} the handler ran. */

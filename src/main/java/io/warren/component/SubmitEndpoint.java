@@ -65,7 +65,7 @@ public class SubmitEndpoint extends DefaultEndpoint {
             throw new JobRejected(type, e.status(), e.code(), e.getMessage());
         }
         if (!stored.existing()) {
-            parts.publisher().publishNew(stored.job());
+            parts.publisher().publishNew(stored);
         }
         message.setHeader(RouteHeaders.JOB_ID, stored.job().id());
         message.setHeader(RouteHeaders.EXISTING, stored.existing());

@@ -77,13 +77,15 @@ public class JobIntake implements Processor {
         NewJobs.Inserted stored = accept(type, in.getBody(byte[].class), in.getHeader("X-Correlation-Id", String.class),
                 in.getHeader("Idempotency-Key", String.class), ApiGuard.principalOf(exchange));
         exchange.setProperty(JobProperties.RECORD, stored.job());
+        exchange.setProperty(JobProperties.STORED, stored);
         exchange.setProperty(JobProperties.EXISTING, stored.existing());
     }
 
     /**
      * Checks and stores a job, from a request or from a route (warren:submit): the type live and
      * open, the body a JSON object that passes the type's schema, a valid idempotency key. Throws
-     * {@link ApiError} naming what is wrong.
+     * {@link ApiError} naming what is wrong. The insert may still be committing when this returns
+     * (see {@link NewJobs.Inserted}): the publisher waits for it before the job counts as accepted.
      */
     public NewJobs.Inserted accept(String type, byte[] body, String correlationId, String idempotencyKey, String principal) {
         acceptingType(type);
@@ -103,7 +105,7 @@ public class JobIntake implements Processor {
                     + "' was already used for job " + e.jobId() + " with a different request");
         }
         if (!stored.existing()) {
-            metrics.accepted(type);
+            stored.commit().thenRun(() -> metrics.accepted(type));
         }
         return stored;
     }

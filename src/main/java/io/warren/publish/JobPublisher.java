@@ -2,6 +2,7 @@ package io.warren.publish;
 
 import io.warren.api.JobHeaders;
 import io.warren.api.JobProperties;
+import io.warren.broker.ConfirmedPublisher;
 import io.warren.broker.JobTopology;
 import io.warren.observe.JobMetrics;
 import io.warren.observe.OutageLog;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,21 +27,19 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * The one way a job reaches the broker, for the intake, the batch endpoint, the outbox relay and
  * the dead-letter replay: the message is built from the stored job (its payload, warren's headers
  * and nothing else), published persistent to the jobs exchange with the type as routing key, each
- * with its own correlated confirm and all of a call's jobs in flight at once; confirmed jobs are
+ * with its own confirm and all of a call's jobs in flight at once ({@link ConfirmedPublisher}); confirmed jobs are
  * recorded QUEUED. A job the broker did not confirm stays stored (ACCEPTED) for the outbox relay.
  */
 public class JobPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobPublisher.class);
 
-    private RabbitTemplate template;
+    private ConfirmedPublisher broker;
     private JobTopology topology;
     private long confirmTimeoutMillis = 5_000;
     private NewJobs newJobs;
@@ -48,8 +48,8 @@ public class JobPublisher {
     private boolean outbox = true;
     private final OutageLog outage = new OutageLog();
 
-    public void setTemplate(RabbitTemplate template) {
-        this.template = template;
+    public void setBroker(ConfirmedPublisher broker) {
+        this.broker = broker;
     }
 
     /** Where each type's jobs go: the jobs exchange, or the one the type's route named. */
@@ -78,24 +78,42 @@ public class JobPublisher {
     }
 
     /**
-     * The intake's step, for the job in exchange property {@link JobProperties#RECORD}. Not
+     * The intake's step, for the job in exchange property {@link JobProperties#STORED}. Not
      * confirmed: with the outbox it stays stored and the relay publishes it (the request still gets
      * its 202); without, it is taken back and the request fails (503).
      */
     public void publishAccepted(Exchange exchange) throws Exception {
-        publishNew(exchange.getProperty(JobProperties.RECORD, JobRecord.class));
+        publishNew(exchange.getProperty(JobProperties.STORED, NewJobs.Inserted.class));
     }
 
-    /** The same, for a job submitted by a route (warren:submit). */
-    public void publishNew(JobRecord job) throws Exception {
-        Exception failure;
+    /**
+     * The same, for a job submitted by a route (warren:submit). The job is published while its
+     * insert commits, and accepted only once both are done: the answer waits for the slower of the
+     * two, not for one after the other. A worker cannot see the job before its row: its claim is
+     * queued behind the insert in the same shared commits.
+     */
+    public void publishNew(NewJobs.Inserted stored) throws Exception {
+        JobRecord job = stored.job();
+        Exception failure = null;
         try {
-            if (!publish(List.of(job), false).isEmpty()) {
-                return;
+            if (publish(List.of(job), false).isEmpty()) {
+                failure = new TimeoutException("The broker did not confirm job " + job.id() + " within " + confirmTimeoutMillis + " ms");
             }
-            failure = new TimeoutException("The broker did not confirm job " + job.id() + " within " + confirmTimeoutMillis + " ms");
         } catch (AmqpException | RejectedExecutionException e) {
             failure = e;
+        }
+        try {
+            stored.awaitStored();
+        } catch (RuntimeException notStored) {
+            if (failure == null) {
+                // not lost: it runs (a worker runs a job it finds no row for), but the caller hears the store's error
+                LOG.warn("Job {} reached the broker but could not be stored ({}); it will run without a status record",
+                        job.id(), notStored.getMessage());
+            }
+            throw notStored;
+        }
+        if (failure == null) {
+            return;
         }
         if (outage.refused()) {
             LOG.warn("Broker did not take job {} ({}); {}. Further jobs are counted until the broker takes one again",
@@ -132,13 +150,9 @@ public class JobPublisher {
     public List<JobRecord> publish(List<JobRecord> jobs, boolean republished) {
         long started = System.nanoTime();
         Instant sentAt = Instant.now();
-        List<CorrelationData> confirms = new ArrayList<>(jobs.size());
+        List<CompletableFuture<Boolean>> confirms = new ArrayList<>(jobs.size());
         for (JobRecord job : jobs) {
-            // no id: Spring would copy it into a header, and only warren's headers go to AMQP;
-            // the confirm is matched by the channel's sequence number, not by the id
-            CorrelationData confirm = new CorrelationData("");
-            template.send(topology.exchangeOf(job.type()), job.type(), message(job, republished), confirm);
-            confirms.add(confirm);
+            confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), message(job, republished)));
         }
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
         List<JobRecord> confirmed = new ArrayList<>(jobs.size());
@@ -169,10 +183,9 @@ public class JobPublisher {
         return confirmed;
     }
 
-    private static boolean acked(CorrelationData confirm, long deadline) {
+    private static boolean acked(CompletableFuture<Boolean> confirm, long deadline) {
         try {
-            CorrelationData.Confirm answer = confirm.getFuture().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return answer.isAck();
+            return confirm.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
             return false;
         } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
@@ -30,8 +32,25 @@ public class NewJobs {
         this.health = health;
     }
 
-    /** What {@link #insert} did: stored the job, or found the first job of the same Idempotency-Key. */
-    public record Inserted(JobRecord job, boolean existing) {
+    /**
+     * What {@link #insert} did: stored the job, or found the first job of the same Idempotency-Key.
+     * {@code commit} completes once the job is stored: at once with a key (the key has to be looked
+     * up first), in the next shared commit without one, so that the caller can publish meanwhile.
+     */
+    public record Inserted(JobRecord job, boolean existing, CompletableFuture<Void> commit) {
+
+        static Inserted stored(JobRecord job, boolean existing) {
+            return new Inserted(job, existing, CompletableFuture.completedFuture(null));
+        }
+
+        /** Waits until the job is stored; throws what the store threw (StoreUnavailable: the database is away). */
+        public void awaitStored() {
+            try {
+                commit.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
     }
 
     /**
@@ -40,16 +59,23 @@ public class NewJobs {
      */
     public Inserted insert(JobRecord job, String scope) {
         health.requireUp(); // a database known to be away: refuse now, not after the pool's timeout
+        if (job.idempotencyKey() == null) {
+            // nothing to look up: queued for the next shared commit, which runs it before any work
+            // queued after it (a worker's claim of this job comes after its publish, so after this)
+            return new Inserted(job, false, groupCommit.submit(c -> {
+                insert(c, job, null, null);
+                return null;
+            }));
+        }
         for (int tries = 0; ; tries++) {
             try {
                 groupCommit.run(c -> {
-                    insert(c, job, job.idempotencyKey() == null ? null : scope,
-                            job.idempotencyKey() == null ? null : "idempotency key " + job.idempotencyKey());
+                    insert(c, job, scope, "idempotency key " + job.idempotencyKey());
                     return null;
                 });
-                return new Inserted(job, false);
+                return Inserted.stored(job, false);
             } catch (StoreUnavailable e) {
-                if (job.idempotencyKey() == null || !isUniqueViolation(e) || tries > 2) {
+                if (!isUniqueViolation(e) || tries > 2) {
                     throw e;
                 }
                 Optional<JobRecord> first = Transactions.run(dataSource, c -> {
@@ -67,7 +93,7 @@ public class NewJobs {
                 if (!first.get().requestHash().equals(job.requestHash())) {
                     throw new IdempotencyConflict(first.get().id());
                 }
-                return new Inserted(first.get(), true);
+                return Inserted.stored(first.get(), true);
             }
         }
     }
