@@ -5,6 +5,7 @@ import io.warren.broker.BrokerChoice;
 import io.warren.broker.BrokerConnection;
 import io.warren.broker.BrokerInUse;
 import io.warren.broker.BrokerTls;
+import io.warren.broker.ConfirmedPublisher;
 import io.warren.broker.EmbeddedBroker;
 import io.warren.broker.JobTopology;
 import io.warren.broker.Names;
@@ -24,7 +25,6 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
 import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.retry.ImmediateRequeueMessageRecoverer;
 
 /**
@@ -85,10 +85,10 @@ public class BrokerConfiguration implements CamelConfiguration {
         return BrokerConnection.factory(address, tls, channelCacheSize, consumerThreads);
     }
 
-    /** The job publisher sends through it: a call's jobs on one channel, then one wait for their confirms. */
-    @BindToRegistry(value = "jobsTemplate", lazy = true)
-    public RabbitTemplate jobsTemplate(CachingConnectionFactory factory) {
-        return new RabbitTemplate(factory);
+    /** Jobs and their copies (retries, dead letters) go out through it: confirms pipelined on long-lived channels. */
+    @BindToRegistry(lazy = true)
+    public ConfirmedPublisher confirmedPublisher(CachingConnectionFactory factory) {
+        return new ConfirmedPublisher(factory);
     }
 
     @BindToRegistry(lazy = true)

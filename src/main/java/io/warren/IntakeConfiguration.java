@@ -1,5 +1,6 @@
 package io.warren;
 
+import io.warren.broker.ConfirmedPublisher;
 import io.warren.broker.JobTopology;
 import io.warren.intake.BatchIntake;
 import io.warren.intake.JobAccepted;
@@ -16,7 +17,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /** The way in: validation, storage, the confirmed publish and the outbox relay. */
 @Configuration
@@ -50,11 +50,11 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobPublisher jobPublisher(RabbitTemplate template, NewJobs newJobs, JobTransitions transitions, JobMetrics metrics,
+    public JobPublisher jobPublisher(ConfirmedPublisher broker, NewJobs newJobs, JobTransitions transitions, JobMetrics metrics,
                                      JobTopology topology,
                                      @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
         JobPublisher publisher = new JobPublisher();
-        publisher.setTemplate(template);
+        publisher.setBroker(broker);
         publisher.setTopology(topology);
         publisher.setConfirmTimeoutMillis(confirmTimeoutMillis);
         publisher.setNewJobs(newJobs);

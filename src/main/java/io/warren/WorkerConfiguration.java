@@ -2,6 +2,7 @@ package io.warren;
 
 import io.warren.audit.AuditLine;
 import io.warren.broker.BrokerInUse;
+import io.warren.broker.ConfirmedPublisher;
 import io.warren.broker.JobTopology;
 import io.warren.component.HttpParts;
 import io.warren.component.SubmitParts;
@@ -27,7 +28,6 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.model.Model;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /** The way through: the warren: component that job type routes use, and what the audit route calls. */
 @Configuration
@@ -55,12 +55,12 @@ public class WorkerConfiguration implements CamelConfiguration {
     public WarrenComponent warrenComponent(CachingConnectionFactory connections, JobTopology topology, JobTypes types,
                                            TypePauses pauses,
                                            JobMetrics metrics, QueueWatch watch, JobSteps steps, DeadLetterReason reasons,
-                                           RabbitTemplate template, BrokerInUse broker, JobIntake intake, JobPublisher publisher,
+                                           ConfirmedPublisher confirmed, BrokerInUse broker, JobIntake intake, JobPublisher publisher,
                                            UserEndpoints endpoints, ErrorResponse errors) {
         WorkParts.Defaults defaults = new WorkParts.Defaults(prefetch, concurrency, retries, initialDelayMillis, multiplier,
                 maxDelayMillis);
         WorkParts work = new WorkParts(connections, topology, types, pauses, metrics, watch, steps, reasons,
-                new Republisher(template, confirmTimeoutMillis), broker.isEmbedded(), drainTimeoutSeconds * 1000, defaults);
+                new Republisher(confirmed, confirmTimeoutMillis), broker.isEmbedded(), drainTimeoutSeconds * 1000, defaults);
         return new WarrenComponent(work, new SubmitParts(intake, publisher, metrics), new HttpParts(endpoints, errors));
     }
 

@@ -1,0 +1,169 @@
+package io.warren.broker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
+import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
+import org.springframework.amqp.rabbit.support.RabbitExceptionTranslator;
+
+/**
+ * Publishes with publisher confirms pipelined: a few long-lived channels in confirm mode, any
+ * number of messages in flight on each, and a future per message that the broker's (multiple)
+ * ack or nack completes. A caller waits for its own confirm only, never for a channel.
+ *
+ * <p>Why not RabbitTemplate with correlated confirms: Spring's channel cache parks a confirm
+ * channel until its ack arrives, so each concurrent send opened a fresh channel and closed it
+ * again afterwards, about one channel opened per five jobs under load, each an Erlang process
+ * started and stopped in the broker. Here the channels stay open; when one closes (the connection
+ * dropped, the broker refused something) its unconfirmed messages count as not confirmed and the
+ * next publish opens a new one.
+ */
+public final class ConfirmedPublisher {
+
+    // a channel is one process in the broker: a few let concurrent publishers run side by side
+    private static final int LANES = 4;
+    private static final MessagePropertiesConverter PROPERTIES = new DefaultMessagePropertiesConverter();
+
+    private final ConnectionFactory connections;
+    private final Lane[] lanes = new Lane[LANES];
+    private final AtomicInteger next = new AtomicInteger();
+
+    public ConfirmedPublisher(ConnectionFactory connections) {
+        this.connections = connections;
+        for (int i = 0; i < LANES; i++) {
+            lanes[i] = new Lane();
+        }
+    }
+
+    /**
+     * Publishes the message; the future completes true when the broker confirmed it, false when it
+     * nacked it or the channel closed first. Throws AmqpException when the broker cannot be reached
+     * or the channel closed under the publish.
+     */
+    public CompletableFuture<Boolean> publish(String exchange, String routingKey, Message message) {
+        AMQP.BasicProperties properties = PROPERTIES.fromMessageProperties(message.getMessageProperties(),
+                StandardCharsets.UTF_8.name());
+        try {
+            return lanes[Math.floorMod(next.getAndIncrement(), LANES)].publish(exchange, routingKey, properties, message.getBody());
+        } catch (AmqpException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // a channel or connection that closed under the publish (AlreadyClosedException) is
+            // the broker being away, as for RabbitTemplate: an AmqpException
+            throw RabbitExceptionTranslator.convertRabbitAccessException(e);
+        }
+    }
+
+    /** The same, waited for: throws unless the broker confirmed it within the timeout. */
+    public void publishAndWait(String exchange, String routingKey, Message message, long timeoutMillis) throws Exception {
+        Boolean acked;
+        try {
+            acked = publish(exchange, routingKey, message).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("the broker did not confirm it within " + timeoutMillis + " ms");
+        }
+        if (!acked) {
+            throw new IllegalStateException("the broker refused it (nack, or its channel closed)");
+        }
+    }
+
+    /** One long-lived confirm channel at a time, opened again when it closed. */
+    private final class Lane {
+
+        private Confirms current;
+
+        synchronized CompletableFuture<Boolean> publish(String exchange, String routingKey, AMQP.BasicProperties properties,
+                                                        byte[] body) throws IOException {
+            if (current == null || !current.channel.isOpen()) {
+                current = new Confirms(freshChannel());
+            }
+            return current.publish(exchange, routingKey, properties, body);
+        }
+
+        private Channel freshChannel() throws IOException {
+            Connection connection = connections.createConnection();
+            if (!connection.isOpen()) {
+                // Spring replaces a dead connection only when it is next asked for a channel
+                try {
+                    connection.createChannel(false).close();
+                } catch (TimeoutException e) {
+                    throw new IOException(e);
+                }
+                connection = connections.createConnection();
+            }
+            return connection.getDelegate().createChannel();
+        }
+    }
+
+    /** A channel in confirm mode and its messages waiting for a confirm, by sequence number. */
+    private static final class Confirms implements ConfirmListener {
+
+        private final Channel channel;
+        private final ConcurrentNavigableMap<Long, CompletableFuture<Boolean>> unconfirmed = new ConcurrentSkipListMap<>();
+
+        Confirms(Channel channel) throws IOException {
+            if (channel == null) {
+                throw new IOException("no channel available on the broker connection");
+            }
+            this.channel = channel;
+            channel.confirmSelect();
+            channel.addConfirmListener(this);
+            // gone with its unconfirmed messages: not confirmed (the outbox relay or a retry publishes them)
+            channel.addShutdownListener(cause -> settle(Long.MAX_VALUE, true, false));
+        }
+
+        CompletableFuture<Boolean> publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
+                throws IOException {
+            long sequence = channel.getNextPublishSeqNo();
+            CompletableFuture<Boolean> confirm = new CompletableFuture<>();
+            unconfirmed.put(sequence, confirm);
+            try {
+                channel.basicPublish(exchange, routingKey, false, properties, body);
+            } catch (IOException | RuntimeException e) {
+                unconfirmed.remove(sequence);
+                throw e;
+            }
+            if (!channel.isOpen()) {
+                settle(Long.MAX_VALUE, true, false); // closed meanwhile: its listener may have run before the put
+            }
+            return confirm;
+        }
+
+        @Override
+        public void handleAck(long sequence, boolean multiple) {
+            settle(sequence, multiple, true);
+        }
+
+        @Override
+        public void handleNack(long sequence, boolean multiple) {
+            settle(sequence, multiple, false);
+        }
+
+        private void settle(long sequence, boolean multiple, boolean acked) {
+            if (multiple) {
+                Map<Long, CompletableFuture<Boolean>> upTo = unconfirmed.headMap(sequence, true);
+                upTo.values().forEach(confirm -> confirm.complete(acked));
+                upTo.clear();
+            } else {
+                CompletableFuture<Boolean> confirm = unconfirmed.remove(sequence);
+                if (confirm != null) {
+                    confirm.complete(acked);
+                }
+            }
+        }
+    }
+}
