@@ -127,7 +127,10 @@ public class NewJobs {
         try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
             bind(insert, job, scope).update();
         }
-        JobRows.appendEvent(c, job.id(), JobEventKind.ACCEPTED, null, detail);
+        // at the job's own time, not the commit's: the publish may have happened in between
+        try (Sql.Bound event = JOBS.prepare(c, "event")) {
+            JobRows.bindEvent(event, job.id(), job.acceptedAt(), JobEventKind.ACCEPTED, null, detail).update();
+        }
     }
 
     private static Sql.Bound bind(Sql.Bound insert, JobRecord job, String scope) throws SQLException {
