@@ -74,6 +74,9 @@ WHERE id = :id AND status = :ACCEPTED AND (relay_claimed_until IS NULL OR relay_
 -- name: find
 SELECT * FROM jobs WHERE id = :id
 
+-- name: status
+SELECT status FROM jobs WHERE id = :id
+
 -- name: page
 -- newest first; :before is the id the previous page ended with; every filter is optional;
 -- :error_class matches the simple or the full class name

@@ -75,6 +75,34 @@ public class JobTransitions {
         });
     }
 
+    /** The job's status now, read on a connection of its own (no write, no wait for the shared commit); empty when not stored. */
+    public Optional<JobStatus> statusOf(String id) {
+        return Transactions.run(dataSource, c -> {
+            try (Sql.Bound status = JOBS.prepare(c, "status")) {
+                return status.set("id", id).one(row -> JobStatus.valueOf(row.getString(1)));
+            }
+        });
+    }
+
+    /**
+     * Records the start of a first attempt in the next shared commit, without waiting: for a job
+     * whose status was just read as waiting. Its worker runs it meanwhile; the success or failure
+     * it records later is queued behind this. The future says whether the claim held (false: a
+     * copy of the job started or finished in between, so two ran).
+     */
+    public CompletableFuture<Boolean> startAttemptLater(String id, int attempt) {
+        Instant started = Instant.now(); // the time it started, not the time of the commit
+        return groupCommit.submit(c -> {
+            try (Sql.Bound start = JOBS.prepare(c, "start-attempt"); Sql.Bound event = JOBS.prepare(c, "event")) {
+                if (start.set("attempt", attempt).set("now", started).set("id", id).set("may_take_over", false).update() == 1) {
+                    JobRows.bindEvent(event, id, started, JobEventKind.ATTEMPT_STARTED, attempt, null).update();
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
     public void attemptFailed(String id, int attempt, String errorClass, String errorMessage) {
         groupCommit.run(c -> {
             try (Sql.Bound failed = JOBS.prepare(c, "attempt-failed")) {

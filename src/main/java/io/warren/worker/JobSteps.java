@@ -1,6 +1,7 @@
 package io.warren.worker;
 
 import io.warren.observe.JobMetrics;
+import io.warren.store.JobStatus;
 import io.warren.store.JobTransitions;
 import io.warren.store.StoreUnavailable;
 import java.time.Duration;
@@ -30,6 +31,14 @@ public class JobSteps {
         if (delivery.id() == null) {
             return true;
         }
+        if (waitingFirstCopy(delivery)) {
+            transitions.startAttemptLater(delivery.id(), delivery.firstAttempt()).whenComplete((held, failure) -> {
+                if (failure == null && !held) {
+                    LOG.warn("Job {} was started by another copy while this one ran: both ran", delivery.id());
+                }
+            });
+            return true;
+        }
         // a copy the relay published again, delivered for the first time, must not take over a
         // RUNNING job (its first copy is under way); any other delivery may (its worker died)
         boolean secondCopy = delivery.republished() && !delivery.redelivered();
@@ -40,6 +49,22 @@ public class JobSteps {
             return false;
         }
         return true;
+    }
+
+    /**
+     * The broker's first delivery of the job's only copy (not redelivered, not a copy the relay
+     * published, not back from a retry queue), and the job reads as waiting: nothing can be running
+     * it, so the claim need not be waited for. Duplicates are recognised by this read; the write
+     * joins the next shared commit while the job runs, and for a fast job lands in the same commit
+     * as its success. Anything else (a redelivery, a copy, a job that reads RUNNING or finished)
+     * takes the claim that waits, which decides between copies.
+     */
+    private boolean waitingFirstCopy(Delivery delivery) {
+        if (delivery.redelivered() || delivery.republished() || delivery.firstAttempt() != 1) {
+            return false;
+        }
+        JobStatus status = transitions.statusOf(delivery.id()).orElse(null);
+        return status == JobStatus.ACCEPTED || status == JobStatus.QUEUED;
     }
 
     /** Right after a failed attempt. */
