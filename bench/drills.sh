@@ -20,11 +20,7 @@ for drill in "${DRILLS[@]}"; do # before anything starts, not half-way through
   case $drill in broker|kill9|sigterm) ;; *) echo "unknown drill $drill (broker, kill9, sigterm)"; exit 2 ;; esac
 done
 
-bin/ensure-postgres >/dev/null
-DB="warren_drill_$(date +%s)"
-PGPASSWORD=warren psql -q -h 127.0.0.1 -U warren -d postgres -c "CREATE DATABASE $DB"
-AT_EXIT+=("PGPASSWORD=warren psql -q -h 127.0.0.1 -U warren -d postgres -c 'DROP DATABASE IF EXISTS $DB' 2>/dev/null")
-DB_ENV=(WARREN_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" WARREN_DB_USER=warren WARREN_DB_PASSWORD=warren)
+postgres_db warren_drill
 start_warren a 18101 "${DB_ENV[@]}"
 start_warren b 18102 "${DB_ENV[@]}"
 

@@ -94,6 +94,16 @@ start_warren() {
 
 pid_of() { eval "echo \$PID_$1"; }
 
+# postgres_db NAME: a fresh PostgreSQL database for this run (dropped at exit); sets DB_ENV to the
+# settings that point an instance at it
+postgres_db() {
+  bin/ensure-postgres >/dev/null
+  local db="$1_$(date +%s)"
+  PGPASSWORD=warren psql -q -h 127.0.0.1 -U warren -d postgres -c "CREATE DATABASE $db"
+  AT_EXIT+=("PGPASSWORD=warren psql -q -h 127.0.0.1 -U warren -d postgres -c 'DROP DATABASE IF EXISTS $db' 2>/dev/null")
+  DB_ENV=(WARREN_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" WARREN_DB_USER=warren WARREN_DB_PASSWORD=warren)
+}
+
 # gone PID: the process has ended (a zombie not yet reaped counts: it is dead, only its status remains)
 gone() {
   local stat

@@ -14,6 +14,7 @@
 # endpoint (100 per request), waits until each is processed, then runs PerfTest (1 producer, 1 consumer, persistent, confirms, same message size)
 # for PERFTEST_SECONDS (20) and prints warren's end-to-end rate as a ratio of PerfTest's. Draws
 # the chart (rates and accept latency) to chart.png (default: target/bench-throughput.png).
+# BENCH_DB=postgres runs warren on a fresh PostgreSQL database instead of the embedded H2 file.
 # Judges counts, never speed: exits 1 when a run (warm-up included) had a failed request or did not
 # accept and process all its jobs, or when PerfTest printed no rate.
 source "$(dirname "$0")/lib.sh"
@@ -79,7 +80,11 @@ topology_limit() {
   echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$(( work < audit ? work : audit ))"
 }
 
-start_warren main $PORT
+# BENCH_DB=postgres: the job database is PostgreSQL (a fresh one), not the embedded H2 file
+DB_ENV=()
+[ "${BENCH_DB:-h2}" = postgres ] && postgres_db warren_throughput
+echo "job database: ${BENCH_DB:-h2}"
+start_warren main $PORT "${DB_ENV[@]}"
 # JIT warm-up, not counted: measured cold, the first few thousand jobs ran at ~60% of the warm rate
 WARMUP=${WARMUP:-3000}
 # (its lines are not shown; a failed request or a job not processed still fails the run)

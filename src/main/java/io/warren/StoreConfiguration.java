@@ -53,7 +53,7 @@ public class StoreConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public GroupCommit groupCommit(HikariDataSource dataSource) {
-        return new GroupCommit(dataSource);
+        return new GroupCommit(dataSource, Database.isEmbedded(dataSource.getJdbcUrl()));
     }
 
     /** Compacts an H2 file now and then (H2 does not give space back on its own); nothing for PostgreSQL. */

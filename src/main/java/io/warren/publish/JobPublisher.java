@@ -87,10 +87,9 @@ public class JobPublisher {
     }
 
     /**
-     * The same, for a job submitted by a route (warren:submit). The job is published while its
-     * insert commits, and accepted only once both are done: the answer waits for the slower of the
-     * two, not for one after the other. A worker cannot see the job before its row: its claim is
-     * queued behind the insert in the same shared commits.
+     * The same, for a job submitted by a route (warren:submit). The job counts as accepted once it
+     * is stored and confirmed; where its insert may still be committing (see NewJobs.insert), it is
+     * published meanwhile and the answer waits for the slower of the two, not for their sum.
      */
     public void publishNew(NewJobs.Inserted stored) throws Exception {
         JobRecord job = stored.job();

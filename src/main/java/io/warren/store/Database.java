@@ -54,6 +54,11 @@ public final class Database {
                 .migrate();
     }
 
+    /** An embedded H2 database: no other process writes it (unless it was opened as a server). */
+    public static boolean isEmbedded(String url) {
+        return (url.startsWith("jdbc:h2:file:") || url.startsWith("jdbc:h2:mem:")) && !url.toUpperCase().contains("AUTO_SERVER=TRUE");
+    }
+
     /** The folder of migrations for this database only: h2 or postgresql (the JDBC URL's second part). */
     static String vendor(String url) {
         String[] parts = url.split(":", 3);

@@ -42,9 +42,20 @@ public final class GroupCommit implements AutoCloseable {
         return thread;
     });
     private volatile boolean open = true;
+    private final boolean soleWriter;
 
+    /** A shared database; see {@link #GroupCommit(DataSource, boolean)}. */
     public GroupCommit(DataSource dataSource) {
+        this(dataSource, false);
+    }
+
+    /**
+     * {@code soleWriter}: this process's writer thread is the only one that writes the jobs (an
+     * embedded database), so work it runs in queue order is the order every reader sees.
+     */
+    public GroupCommit(DataSource dataSource, boolean soleWriter) {
         this.dataSource = dataSource;
+        this.soleWriter = soleWriter;
         this.writer = new Thread(this::writeLoop, "warren-db-writer");
         writer.setDaemon(true);
         writer.start();
@@ -63,6 +74,11 @@ public final class GroupCommit implements AutoCloseable {
         Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
         queue.add(pending);
         return pending.done().whenCompleteAsync((result, failure) -> { }, callbacks);
+    }
+
+    /** Whether this writer is the database's only one (see the constructor). */
+    public boolean isSoleWriter() {
+        return soleWriter;
     }
 
     /** Runs the work in a committed transaction, shared with whatever else is waiting. */

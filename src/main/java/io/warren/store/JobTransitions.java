@@ -75,31 +75,38 @@ public class JobTransitions {
         });
     }
 
-    /** The job's status now, read on a connection of its own (no write, no wait for the shared commit); empty when not stored. */
-    public Optional<JobStatus> statusOf(String id) {
-        return Transactions.run(dataSource, c -> {
-            try (Sql.Bound status = JOBS.prepare(c, "status")) {
-                return status.set("id", id).one(row -> JobStatus.valueOf(row.getString(1)));
+    /**
+     * Whether the job is waiting for its first run, read on a connection of its own (no write, no
+     * wait for the shared commit): ACCEPTED or QUEUED, or not stored yet where this instance is the
+     * database's only writer (its insert is then still queued ahead of anything queued now).
+     */
+    public boolean waiting(String id) {
+        Optional<JobStatus> status = Transactions.run(dataSource, c -> {
+            try (Sql.Bound read = JOBS.prepare(c, "status")) {
+                return read.set("id", id).one(row -> JobStatus.valueOf(row.getString(1)));
             }
         });
+        return status.map(s -> s == JobStatus.ACCEPTED || s == JobStatus.QUEUED).orElse(groupCommit.isSoleWriter());
     }
 
     /**
      * Records the start of a first attempt in the next shared commit, without waiting: for a job
      * whose status was just read as waiting. Its worker runs it meanwhile; the success or failure
-     * it records later is queued behind this. The future says whether the claim held (false: a
-     * copy of the job started or finished in between, so two ran).
+     * it records later is queued behind this. The future says whether the claim held (DUPLICATE:
+     * a copy of the job started or finished in between, so two ran; NOT_STORED: not a job of ours).
      */
-    public CompletableFuture<Boolean> startAttemptLater(String id, int attempt) {
+    public CompletableFuture<Claim> startAttemptLater(String id, int attempt) {
         Instant started = Instant.now(); // the time it started, not the time of the commit
         return groupCommit.submit(c -> {
             try (Sql.Bound start = JOBS.prepare(c, "start-attempt"); Sql.Bound event = JOBS.prepare(c, "event")) {
                 if (start.set("attempt", attempt).set("now", started).set("id", id).set("may_take_over", false).update() == 1) {
                     JobRows.bindEvent(event, id, started, JobEventKind.ATTEMPT_STARTED, attempt, null).update();
-                    return true;
+                    return Claim.RUN;
                 }
             }
-            return false;
+            try (Sql.Bound find = JOBS.prepare(c, "status")) {
+                return find.set("id", id).one(row -> Claim.DUPLICATE).orElse(Claim.NOT_STORED);
+            }
         });
     }
 

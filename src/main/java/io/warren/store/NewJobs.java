@@ -59,9 +59,11 @@ public class NewJobs {
      */
     public Inserted insert(JobRecord job, String scope) {
         health.requireUp(); // a database known to be away: refuse now, not after the pool's timeout
-        if (job.idempotencyKey() == null) {
-            // nothing to look up: queued for the next shared commit, which runs it before any work
-            // queued after it (a worker's claim of this job comes after its publish, so after this)
+        if (job.idempotencyKey() == null && groupCommit.isSoleWriter()) {
+            // nothing to look up, and no other instance can see the job before its row: queued for
+            // the next shared commit, which runs it before any work queued after it (this
+            // instance's claim of the job comes after its publish, so after this). With a shared
+            // database another instance's worker could take the job first: there it is stored first.
             return new Inserted(job, false, groupCommit.submit(c -> {
                 insert(c, job, null, null);
                 return null;
@@ -70,12 +72,13 @@ public class NewJobs {
         for (int tries = 0; ; tries++) {
             try {
                 groupCommit.run(c -> {
-                    insert(c, job, scope, "idempotency key " + job.idempotencyKey());
+                    insert(c, job, job.idempotencyKey() == null ? null : scope,
+                            job.idempotencyKey() == null ? null : "idempotency key " + job.idempotencyKey());
                     return null;
                 });
                 return Inserted.stored(job, false);
             } catch (StoreUnavailable e) {
-                if (!isUniqueViolation(e) || tries > 2) {
+                if (job.idempotencyKey() == null || !isUniqueViolation(e) || tries > 2) {
                     throw e;
                 }
                 Optional<JobRecord> first = Transactions.run(dataSource, c -> {

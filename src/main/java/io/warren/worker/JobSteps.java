@@ -1,7 +1,6 @@
 package io.warren.worker;
 
 import io.warren.observe.JobMetrics;
-import io.warren.store.JobStatus;
 import io.warren.store.JobTransitions;
 import io.warren.store.StoreUnavailable;
 import java.time.Duration;
@@ -32,8 +31,8 @@ public class JobSteps {
             return true;
         }
         if (waitingFirstCopy(delivery)) {
-            transitions.startAttemptLater(delivery.id(), delivery.firstAttempt()).whenComplete((held, failure) -> {
-                if (failure == null && !held) {
+            transitions.startAttemptLater(delivery.id(), delivery.firstAttempt()).whenComplete((claim, failure) -> {
+                if (claim == JobTransitions.Claim.DUPLICATE) {
                     LOG.warn("Job {} was started by another copy while this one ran: both ran", delivery.id());
                 }
             });
@@ -60,11 +59,8 @@ public class JobSteps {
      * takes the claim that waits, which decides between copies.
      */
     private boolean waitingFirstCopy(Delivery delivery) {
-        if (delivery.redelivered() || delivery.republished() || delivery.firstAttempt() != 1) {
-            return false;
-        }
-        JobStatus status = transitions.statusOf(delivery.id()).orElse(null);
-        return status == JobStatus.ACCEPTED || status == JobStatus.QUEUED;
+        return !delivery.redelivered() && !delivery.republished() && delivery.firstAttempt() == 1
+                && transitions.waiting(delivery.id());
     }
 
     /** Right after a failed attempt. */
