@@ -44,11 +44,6 @@ public final class GroupCommit implements AutoCloseable {
     private volatile boolean open = true;
     private final boolean soleWriter;
 
-    /** A shared database; see {@link #GroupCommit(DataSource, boolean)}. */
-    public GroupCommit(DataSource dataSource) {
-        this(dataSource, false);
-    }
-
     /**
      * {@code soleWriter}: this process's writer thread is the only one that writes the jobs (an
      * embedded database), so work it runs in queue order is the order every reader sees.

@@ -2,6 +2,8 @@ package io.warren.types;
 
 import io.warren.store.PausedTypes;
 import io.warren.store.StoreUnavailable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
@@ -21,7 +23,7 @@ public class TypePauses {
     private final JobTypes types;
     private final String instanceId;
     /** This instance's paused types: the store's rows, read once per type start, changed only here. */
-    private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> paused = ConcurrentHashMap.newKeySet();
 
     public TypePauses(PausedTypes store, JobTypes types, String instanceId) {
         this.store = store;

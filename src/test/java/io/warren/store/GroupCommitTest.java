@@ -31,7 +31,7 @@ class GroupCommitTest {
         dataSource.setURL("jdbc:h2:mem:group" + System.nanoTime());
         keepAlive = dataSource.getConnection();
         keepAlive.createStatement().execute("CREATE TABLE t (id INT PRIMARY KEY)");
-        groupCommit = new GroupCommit(dataSource);
+        groupCommit = new GroupCommit(dataSource, false);
     }
 
     @AfterEach
@@ -88,7 +88,7 @@ class GroupCommitTest {
     void withoutADatabaseEveryCallerGetsStoreUnavailable() {
         JdbcDataSource missing = new JdbcDataSource();
         missing.setURL("jdbc:h2:mem:absent;IFEXISTS=TRUE");
-        try (GroupCommit broken = new GroupCommit(missing)) {
+        try (GroupCommit broken = new GroupCommit(missing, false)) {
             assertThrows(StoreUnavailable.class, () -> broken.run(c -> insert(c, 1)));
         }
     }
