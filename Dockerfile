@@ -15,6 +15,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 WORKDIR /app
 COPY --from=build /src/target/warren.jar /app/warren.jar
 COPY routes /app/routes
+COPY jvm.options /app/jvm.options
 RUN mkdir -p /app/plugins /app/data && chown -R warren:warren /app
 USER warren
 # a container never falls back to the embedded development broker: no RabbitMQ is an error
@@ -31,4 +32,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${WARREN_HTTP_PORT}/observe/health/live" || exit 1
 # exec form: SIGTERM reaches the JVM, which drains running jobs before exiting
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/warren.jar"]
+ENTRYPOINT ["sh", "-c", "exec java @/app/jvm.options $JAVA_OPTS -jar /app/warren.jar"]
