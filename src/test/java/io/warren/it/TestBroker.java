@@ -6,11 +6,14 @@ import java.net.Socket;
 import java.net.URI;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.RabbitMQContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The RabbitMQ every broker test uses, found once per test run: a Testcontainers RabbitMQ where a
  * Docker engine runs; otherwise the broker in WARREN_TEST_RABBITMQ_URL; otherwise the one on
  * 127.0.0.1:5672. With none of them the tests fail, saying how to get one. The choice is printed.
+ * WARREN_TEST_RABBITMQ_IMAGE names another image for Testcontainers, taken as a stand-in for the
+ * official one (bin/container-test: a local image of Debian's RabbitMQ, served by podman).
  */
 public final class TestBroker {
 
@@ -33,10 +36,13 @@ public final class TestBroker {
             return given;
         }
         if (dockerAvailable()) {
-            RabbitMQContainer container = new RabbitMQContainer("rabbitmq:3.13-management");
+            String image = System.getenv().getOrDefault("WARREN_TEST_RABBITMQ_IMAGE", "rabbitmq:3.13-management");
+            RabbitMQContainer container = new RabbitMQContainer(
+                    DockerImageName.parse(image).asCompatibleSubstituteFor("rabbitmq"));
             container.start();
             String amqp = "amqp://guest:guest@" + container.getHost() + ":" + container.getAmqpPort() + "/";
-            System.out.println("[warren tests] RabbitMQ from Testcontainers: " + mask(amqp));
+            System.out.println("[warren tests] RabbitMQ from Testcontainers (" + image + ", container "
+                    + container.getContainerId().substring(0, 12) + "): " + mask(amqp));
             return amqp;
         }
         String local = "amqp://guest:guest@127.0.0.1:5672/";
