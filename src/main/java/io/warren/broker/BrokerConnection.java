@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory.AddressShuffleMode;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
@@ -16,6 +17,9 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
  * the connection's consumer threads. Left to the RabbitMQ client, that is a fixed pool of two
  * threads per core for all queues together, so on a small machine four jobs ran at once whatever
  * the types' concurrency said. The pool here has a thread for each consumer that needs one.
+ *
+ * <p>With several nodes (a cluster), each connection attempt tries them in a random order, so
+ * instances spread over the nodes and one that loses its node reconnects to another.
  */
 public final class BrokerConnection {
 
@@ -29,6 +33,10 @@ public final class BrokerConnection {
         factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         factory.setChannelCacheSize(channelCacheSize);
         factory.setConnectionNameStrategy(f -> "warren");
+        if (address.nodes() != null) {
+            factory.setAddresses(address.nodes());
+            factory.setAddressShuffleMode(AddressShuffleMode.RANDOM);
+        }
         return factory;
     }
 

@@ -80,4 +80,25 @@ class BrokerAddressTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BrokerAddress.parse("amqp://u:pw@h/ bad"))
                 .getMessage().contains("****"));
     }
+
+    @Test
+    void aClustersNodesShareTheFirstUrlsCredentialsAndVhost() {
+        BrokerAddress cluster = BrokerAddress.parse("amqp://app:pw@r1:5681/jobs,amqp://r2:5682,amqp://app:pw@r3/jobs");
+        assertEquals("r1:5681,r2:5682,r3:5672", cluster.nodes());
+        assertEquals("amqp://app:****@r1:5681/jobs,amqp://r2:5682,amqp://app:****@r3/jobs", cluster.toString());
+        ConnectionFactory factory = cluster.clientFactory();
+        assertEquals("app", factory.getUsername());
+        assertEquals("jobs", factory.getVirtualHost());
+        assertEquals("r1:5671,r2:5671", BrokerAddress.parse("amqps://app:pw@r1/,amqps://r2").nodes());
+        assertEquals(null, BrokerAddress.parse("amqp://app:pw@r1/").nodes(), "a single broker is no list");
+    }
+
+    @Test
+    void refusesNodesOfAnotherClusterOrAnEmptyEntry() {
+        for (String url : new String[] {"amqp://a:pw@r1/,amqps://r2", "amqp://a:pw@r1/,amqp://b:pw@r2/",
+                "amqp://a:pw@r1/jobs,amqp://r2/other", "amqp://a:pw@r1/,,amqp://r2"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BrokerAddress.parse(url), url);
+            assertFalse(refused.getMessage().contains(":pw@"), refused.getMessage());
+        }
+    }
 }

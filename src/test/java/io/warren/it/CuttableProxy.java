@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP forwarder between warren and the broker that a test can cut and restore: a broker outage
@@ -19,6 +20,7 @@ public final class CuttableProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
     private volatile ServerSocket server;
 
     public CuttableProxy(String targetHost, int targetPort) throws IOException {
@@ -31,6 +33,11 @@ public final class CuttableProxy implements AutoCloseable {
         return port;
     }
 
+    /** Connections forwarded so far. */
+    public int connections() {
+        return connections.get();
+    }
+
     /** A proxy in front of the test broker, listening. */
     public static CuttableProxy forBroker() throws IOException {
         java.net.URI broker = java.net.URI.create(TestBroker.url());
@@ -39,10 +46,10 @@ public final class CuttableProxy implements AutoCloseable {
         return proxy;
     }
 
-    /** The test broker's URL, through this proxy. */
+    /** The test broker's URL, through this proxy (which listens on 127.0.0.1). */
     public String brokerUrl() {
         java.net.URI broker = java.net.URI.create(TestBroker.url());
-        return TestBroker.url().replace(":" + broker.getPort() + "/", ":" + port + "/");
+        return TestBroker.url().replace(broker.getHost() + ":" + broker.getPort() + "/", "127.0.0.1:" + port + "/");
     }
 
     public synchronized void restore() throws IOException {
@@ -58,6 +65,7 @@ public final class CuttableProxy implements AutoCloseable {
                 try {
                     Socket client = listening.accept();
                     Socket upstream = new Socket(targetHost, targetPort);
+                    connections.incrementAndGet();
                     open.add(client);
                     open.add(upstream);
                     pump(client, upstream);
