@@ -19,6 +19,7 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
@@ -119,9 +120,13 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
             LOG.error("Delivery of job {} could not be handled; it goes back to its queue", id, e);
             ack = CompletableFuture.completedFuture(JobWorker.Ack.REQUEUE);
         }
-        // a success is acked from the commit that recorded it (see JobWorker); the channel takes
-        // acks from any thread
-        ack.whenComplete((how, failure) -> acknowledge(channel, tag, id, failure == null ? how : JobWorker.Ack.REQUEUE));
+        // a success is acked from the commit that recorded it (see JobWorker); a channel takes acks
+        // from any thread. The ack goes to the channel the job came on, never through Spring's proxy:
+        // once that channel died with its connection (a broker node lost), the proxy would open a
+        // new one and send the old delivery tag there, where it names another job or none (the
+        // broker then closes the channel: PRECONDITION_FAILED unknown delivery tag).
+        Channel delivered = channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
+        ack.whenComplete((how, failure) -> acknowledge(delivered, tag, id, failure == null ? how : JobWorker.Ack.REQUEUE));
     }
 
     private static void acknowledge(Channel channel, long tag, String id, JobWorker.Ack how) {
