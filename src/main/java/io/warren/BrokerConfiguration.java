@@ -1,6 +1,7 @@
 package io.warren;
 
 import io.warren.broker.BrokerAddress;
+import io.warren.broker.QueueOptions;
 import io.warren.broker.BrokerChoice;
 import io.warren.broker.BrokerConnection;
 import io.warren.broker.BrokerInUse;
@@ -104,8 +105,13 @@ public class BrokerConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobTopology jobTopology(RabbitAdmin admin, Names names, BrokerInUse broker) {
-        return new JobTopology(admin, names, broker.isEmbedded());
+    public JobTopology jobTopology(RabbitAdmin admin, Names names, BrokerInUse broker,
+                                   @PropertyInject("warren.queue.type") String queueType) {
+        boolean quorum = QueueOptions.isQuorum("warren.queue.type", queueType);
+        if (quorum && broker.isEmbedded()) {
+            throw new IllegalArgumentException("warren.queue.type=quorum needs RabbitMQ; the embedded development broker has no quorum queues");
+        }
+        return new JobTopology(admin, names, broker.isEmbedded(), quorum);
     }
 
     /** The audit consumer never drops a copy: what its route could not handle is requeued. */

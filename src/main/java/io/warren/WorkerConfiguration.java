@@ -45,6 +45,8 @@ public class WorkerConfiguration implements CamelConfiguration {
     private double multiplier;
     @PropertyInject("warren.worker.max-delay-millis")
     private long maxDelayMillis;
+    @PropertyInject("warren.queue.type")
+    private String queueType;
     @PropertyInject("warren.worker.drain-timeout-seconds")
     private long drainTimeoutSeconds;
     @PropertyInject("warren.rabbitmq.confirm-timeout-millis")
@@ -58,7 +60,7 @@ public class WorkerConfiguration implements CamelConfiguration {
                                            ConfirmedPublisher confirmed, BrokerInUse broker, JobIntake intake, JobPublisher publisher,
                                            UserEndpoints endpoints, ErrorResponse errors) {
         WorkParts.Defaults defaults = new WorkParts.Defaults(prefetch, concurrency, retries, initialDelayMillis, multiplier,
-                maxDelayMillis);
+                maxDelayMillis, queueType);
         WorkParts work = new WorkParts(connections, topology, types, pauses, metrics, watch, steps, reasons,
                 new Republisher(confirmed, confirmTimeoutMillis), broker.isEmbedded(), drainTimeoutSeconds * 1000, defaults);
         return new WarrenComponent(work, new SubmitParts(intake, publisher, metrics), new HttpParts(endpoints, errors));

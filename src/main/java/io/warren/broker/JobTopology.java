@@ -17,19 +17,31 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
  * Declares warren's durable topology: the direct jobs exchange, and per job type a work queue
  * (dead-lettering to the dead-letter exchange), its binding to the audit queue, and its dead-letter
  * queue. Declaring is idempotent; a queue that exists with other arguments is a {@link TopologyConflict}.
+ * The shared queues (audit, its dead queue, the commands queues) and the dead-letter queues are of
+ * the type warren.queue.type names: quorum on a cluster, so that no node's loss stops them.
  */
 public class JobTopology {
 
     private final RabbitAdmin admin;
     private final Names names;
     private final boolean embedded;
+    private final boolean quorum;
     private final Map<String, TypeQueues> declared = new ConcurrentHashMap<>();
 
-    /** @param embedded the embedded Qpid broker, which dead-letters by alternate exchange, not x-dead-letter-* */
-    public JobTopology(RabbitAdmin admin, Names names, boolean embedded) {
+    /**
+     * @param embedded the embedded Qpid broker, which dead-letters by alternate exchange, not x-dead-letter-*
+     * @param quorum warren's own queues are quorum queues (warren.queue.type)
+     */
+    public JobTopology(RabbitAdmin admin, Names names, boolean embedded, boolean quorum) {
         this.admin = admin;
         this.names = names;
         this.embedded = embedded;
+        this.quorum = quorum;
+    }
+
+    /** One of warren's own durable queues, of warren.queue.type. */
+    private Queue ownQueue(String name) {
+        return quorum ? QueueBuilder.durable(name).quorum().build() : QueueBuilder.durable(name).build();
     }
 
     public Names names() {
@@ -41,9 +53,9 @@ public class JobTopology {
         declare(() -> {
             admin.declareExchange(new DirectExchange(names.jobsExchange(), true, false));
             admin.declareExchange(new DirectExchange(names.deadExchange(), true, false));
-            admin.declareQueue(QueueBuilder.durable(names.auditQueue()).build());
+            admin.declareQueue(ownQueue(names.auditQueue()));
             // audit copies that could not be written, with why
-            Queue auditDead = QueueBuilder.durable(names.auditDeadQueue()).build();
+            Queue auditDead = ownQueue(names.auditDeadQueue());
             admin.declareQueue(auditDead);
             admin.declareBinding(BindingBuilder.bind(auditDead).to(new DirectExchange(names.deadExchange(), true, false))
                     .with(names.auditQueue()));
@@ -108,8 +120,8 @@ public class JobTopology {
                 arguments.put("x-dead-letter-routing-key", type);
             }
             Queue work = QueueBuilder.durable(workQueue(type)).withArguments(arguments).build();
-            Queue deadLetters = QueueBuilder.durable(names.deadQueue(type)).build();
-            Queue audit = QueueBuilder.durable(names.auditQueue()).build();
+            Queue deadLetters = ownQueue(names.deadQueue(type));
+            Queue audit = ownQueue(names.auditQueue());
             admin.declareQueue(work);
             admin.declareQueue(deadLetters);
             admin.declareBinding(BindingBuilder.bind(work).to(jobs).with(type));
@@ -164,7 +176,7 @@ public class JobTopology {
     public void declareCommands(String exchange, String queue, String instanceId) {
         declare(() -> {
             DirectExchange commands = new DirectExchange(exchange, true, false);
-            Queue own = QueueBuilder.durable(queue).build();
+            Queue own = ownQueue(queue);
             admin.declareExchange(commands);
             admin.declareQueue(own);
             admin.declareBinding(BindingBuilder.bind(own).to(commands).with(instanceId));

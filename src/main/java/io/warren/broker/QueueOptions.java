@@ -19,6 +19,14 @@ public record QueueOptions(String queueType, Long messageTtl, Long maxLength, Lo
     private static final List<String> TYPES = List.of("classic", "quorum");
     private static final List<String> OVERFLOWS = List.of("drop-head", "reject-publish", "reject-publish-dlx");
 
+    /** A queue type setting: true for quorum, false for classic; anything else is refused, naming the setting. */
+    public static boolean isQuorum(String setting, String queueType) {
+        if (!TYPES.contains(queueType)) {
+            throw new IllegalArgumentException(setting + " must be classic or quorum, not '" + queueType + "'");
+        }
+        return "quorum".equals(queueType);
+    }
+
     public boolean quorum() {
         return "quorum".equals(queueType);
     }

@@ -34,7 +34,7 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
     private double multiplier;
     private long maxDelayMillis;
     private String retryMode;
-    private String queueType = "classic";
+    private String queueType;
     private Long messageTtl;
     private Long maxLength;
     private Long maxLengthBytes;
@@ -56,6 +56,7 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
         initialDelayMillis = defaults.initialDelayMillis();
         multiplier = defaults.multiplier();
         maxDelayMillis = defaults.maxDelayMillis();
+        queueType = defaults.queueType();
         retryMode = parts.embedded() ? "in-place" : "queue";
     }
 

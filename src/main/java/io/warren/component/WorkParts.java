@@ -20,6 +20,6 @@ public record WorkParts(ConnectionFactory connections, JobTopology topology, Job
                         boolean embedded, long drainMillis, Defaults defaults) {
 
     public record Defaults(int prefetch, int concurrency, int retries, long initialDelayMillis, double multiplier,
-                           long maxDelayMillis) {
+                           long maxDelayMillis, String queueType) {
     }
 }
