@@ -100,7 +100,9 @@ if [ "$duplicated" != 0 ]; then
   ledger_lines | grep -Fxf "$ids" | sort | uniq -d > "$WORK/duplicates" || true
   # explained: jobs the killed instance c had run, and jobs an instance ran but could not ack
   # because the node its connection was on died (it logs each one); RabbitMQ delivered them again
-  { echo "$ledger_of_c_at_death"; sed -nE 's/.*Job ([0-9a-f-]{36}) could not be acknowledged.*/\1/p' "$WORK"/?.log; } \
+  # (and, logged by the worker, jobs whose redelivered copy started while the first still ran)
+  { echo "$ledger_of_c_at_death"
+    sed -nE 's/.*Job ([0-9a-f-]{36}) (could not be acknowledged|was started by another copy while this one ran).*/\1/p' "$WORK"/?.log; } \
     | sort -u > "$WORK/explained"
   unexplained=$(comm -23 "$WORK/duplicates" "$WORK/explained" | wc -l)
   if [ "$unexplained" -eq 0 ]; then
