@@ -130,7 +130,6 @@ public class JobTypeFolder extends MainListenerSupport {
             LOG.info("Job type file {} loaded: routes {}", name, ids);
         } catch (Exception e) {
             String why = RouteFileError.describe(e, routesByFile);
-            types.fileInvalid(name, why);
             boolean previousRuns = false;
             if (previous != null) {
                 try {
@@ -140,7 +139,8 @@ public class JobTypeFolder extends MainListenerSupport {
                     LOG.error("The previous version of {} failed to load too", name, again);
                 }
             }
-            // logged once the previous version runs again, so whoever reads this finds it running
+            // reported (API and log) once the previous version runs again, so whoever reads it finds it running
+            types.fileInvalid(name, why);
             LOG.error("Job type file {} is invalid: {}{}", name, why, previousRuns ? "; the previous version keeps running" : "");
         }
     }
