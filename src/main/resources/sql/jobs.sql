@@ -55,6 +55,9 @@ UPDATE jobs SET status = :DISCARDED WHERE id = :id AND status = :DEAD
 -- name: queued-of-type
 SELECT id FROM jobs WHERE type = :type AND status = :QUEUED
 
+-- name: queued-of-type-before
+SELECT id FROM jobs WHERE type = :type AND status = :QUEUED AND published_at < :published_before
+
 -- name: requeue
 UPDATE jobs SET status = :ACCEPTED, relay_claimed_until = NULL WHERE id = :id AND status = :QUEUED
 

@@ -21,6 +21,7 @@ import io.warren.worker.DeadLetterReason;
 import io.warren.worker.JobSteps;
 import io.warren.worker.QueueWatch;
 import io.warren.worker.Republisher;
+import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -72,8 +73,9 @@ public class WorkerConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public QueueWatch queueWatch(JobTopology topology, JobTypes types, JobTransitions transitions) {
-        return new QueueWatch(topology, types, transitions);
+    public QueueWatch queueWatch(JobTopology topology, JobTypes types, JobTransitions transitions,
+                                 @PropertyInject("warren.topology.missing-after-seconds") long missingAfterSeconds) {
+        return new QueueWatch(topology, types, transitions, Duration.ofSeconds(missingAfterSeconds));
     }
 
     @BindToRegistry(lazy = true)

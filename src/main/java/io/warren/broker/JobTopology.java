@@ -67,6 +67,12 @@ public class JobTopology {
         return admin.getQueueProperties(workQueue(type)) != null;
     }
 
+    /** Messages ready in the type's work queue (a passive declare; not those delivered and unacked), -1 when it is missing. */
+    public long readyInWorkQueue(String type) {
+        Properties properties = admin.getQueueProperties(workQueue(type));
+        return properties == null ? -1 : ((Number) properties.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).longValue();
+    }
+
     /** The type's work queue: as its route named it, else warren.work.<type>. */
     public String workQueue(String type) {
         TypeQueues queues = declared.get(type);

@@ -207,10 +207,19 @@ public class JobTransitions {
      * relay publishes them again. Returns how many.
      */
     public int requeueLost(String type, String why) {
+        return requeueLost(type, null, why);
+    }
+
+    /** The same for the type's jobs confirmed before the given time only (all of them when null). */
+    public int requeueLost(String type, Instant publishedBefore, String why) {
         return Transactions.run(dataSource, c -> {
             List<String> ids;
-            try (Sql.Bound queued = JOBS.prepare(c, "queued-of-type")) {
-                ids = queued.set("type", type).list(row -> row.getString("id"));
+            try (Sql.Bound queued = JOBS.prepare(c, publishedBefore == null ? "queued-of-type" : "queued-of-type-before")) {
+                queued.set("type", type);
+                if (publishedBefore != null) {
+                    queued.set("published_before", publishedBefore);
+                }
+                ids = queued.list(row -> row.getString("id"));
             }
             int requeued = 0;
             try (Sql.Bound requeue = JOBS.prepare(c, "requeue")) {

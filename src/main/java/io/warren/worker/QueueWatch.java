@@ -3,6 +3,8 @@ package io.warren.worker;
 import io.warren.broker.JobTopology;
 import io.warren.store.JobTransitions;
 import io.warren.types.JobTypes;
+import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * nothing at publish time can tell. So the watch looks: a missing work queue is declared again,
  * and the type's QUEUED jobs, which were in it or went nowhere, go back to the outbox relay to be
  * published again. A copy that turns out to be still under way is suppressed by the worker's claim.
+ *
+ * <p>A queue can also be there and miss jobs the broker confirmed: a RabbitMQ 3.10 cluster did so
+ * when a quorum queue's leader node died (docs/scaling.md). So jobs QUEUED for longer than
+ * {@code missingAfter} while the queue has nothing ready are handed back to the relay as well.
  */
 public class QueueWatch {
 
@@ -22,11 +28,14 @@ public class QueueWatch {
     private final JobTopology topology;
     private final JobTypes types;
     private final JobTransitions transitions;
+    private final Duration missingAfter;
 
-    public QueueWatch(JobTopology topology, JobTypes types, JobTransitions transitions) {
+    /** @param missingAfter zero: no check for jobs missing from a queue that is there */
+    public QueueWatch(JobTopology topology, JobTypes types, JobTransitions transitions, Duration missingAfter) {
         this.topology = topology;
         this.types = types;
         this.transitions = transitions;
+        this.missingAfter = missingAfter;
     }
 
     /** Every live type's queues, and the shared audit queue. */
@@ -38,6 +47,19 @@ public class QueueWatch {
         }
         for (String type : types.names()) {
             ensure(type, true);
+            if (!missingAfter.isZero() && topology.readyInWorkQueue(type) == 0) {
+                requeueMissing(type);
+            }
+        }
+    }
+
+    private void requeueMissing(String type) {
+        int requeued = transitions.requeueLost(type, Instant.now().minus(missingAfter), "confirmed by the broker over "
+                + missingAfter.toSeconds() + " s ago, yet not in work queue " + topology.workQueue(type)
+                + "; the outbox relay publishes the job again");
+        if (requeued > 0) {
+            LOG.error("{} job(s) of type '{}' were confirmed by the broker over {} s ago but are not in work queue {} (nothing "
+                    + "ready there); handed back to the outbox relay", requeued, type, missingAfter.toSeconds(), topology.workQueue(type));
         }
     }
 

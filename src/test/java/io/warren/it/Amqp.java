@@ -88,6 +88,12 @@ public final class Amqp implements AutoCloseable {
         }
     }
 
+    public void purge(String queue) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            channel.queuePurge(queue);
+        }
+    }
+
     public void deleteExchange(String exchange) throws Exception {
         try (Channel channel = connection.createChannel()) {
             channel.exchangeDelete(exchange);

@@ -1,6 +1,7 @@
 package io.warren.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,14 +9,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * A work queue deleted behind warren's back (management UI, another client) while warren runs or
- * while it is stopped: every job answered 202 still runs. Broker: {@link TestBroker}; the queue is
- * deleted with a raw AMQP client. warren's own API refuses to delete a queue in use.
+ * while it is stopped, or emptied of jobs the broker had confirmed: every job answered 202 still
+ * runs. Broker: {@link TestBroker}; the queue is deleted or purged with a raw AMQP client. warren's
+ * own API refuses to delete a queue in use.
  */
 class WorkQueueGoneIT {
 
@@ -57,6 +60,34 @@ class WorkQueueGoneIT {
             assertEquals("OK", type.get("queue").asText(), type.toString());
             JsonNode history = JSON.readTree(warren.get("/api/v1/jobs/" + ids.get(0) + "/history").body());
             assertTrue(history.toString().contains("REQUEUED"), history.toString());
+        }
+    }
+
+    /** What a cluster losing a queue leader once did (docs/scaling.md), played by a raw purge. */
+    @Test
+    void confirmedJobsMissingFromAQueueThatIsThereRunAfterAll() throws Exception {
+        Map<String, String> settings = new HashMap<>(FAST);
+        settings.put("warren.topology.missing-after-seconds", "2");
+        try (WarrenProcess warren = WarrenProcess.start(List.of("echo.yaml"), settings);
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            String work = warren.workQueue("echo");
+            assertEquals(200, warren.send("POST", "/api/v1/types/echo/pause", null).statusCode());
+            List<String> ids = List.of(accepted(warren.post("echo", "{\"n\": 1}")), accepted(warren.post("echo", "{\"n\": 2}")));
+            Await.until("2 jobs Ready", Duration.ofSeconds(10), () -> amqp.depth(work) == 2);
+            // waiting in their queue longer than missing-after is no loss: nothing is published again
+            Thread.sleep(4000);
+            assertEquals(2, amqp.depth(work));
+            assertFalse(warren.log().contains("but are not in work queue"), "jobs waiting in their queue are not taken as lost");
+
+            amqp.purge(work); // the broker confirmed them, and they are not there
+            Await.until("both published again", Duration.ofSeconds(20), () -> amqp.depth(work) == 2);
+            assertTrue(warren.log().contains("2 job(s) of type 'echo' were confirmed by the broker over 2 s ago but are not in work queue"),
+                    "logged");
+            assertEquals(200, warren.send("POST", "/api/v1/types/echo/resume", null).statusCode());
+            for (String id : ids) {
+                Await.until(id + " SUCCEEDED", Duration.ofSeconds(30), () -> "SUCCEEDED".equals(status(warren, id)));
+                assertTrue(warren.get("/api/v1/jobs/" + id + "/history").body().contains("REQUEUED"));
+            }
         }
     }
 
