@@ -7,6 +7,10 @@
 #   bench/quorum-confirms.sh [messages] [rate]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mkdir -p bench/results
+# the whole output also goes to bench/results, as the other bench scripts do
+exec > >(tee -a "bench/results/$(date -u +%Y-%m-%dT%H%M%SZ)-quorum-confirms.txt") 2>&1
+echo "# bench/quorum-confirms.sh $*: $(date -u '+%F %T') UTC, commit $(git rev-parse --short HEAD)"
 N=${1:-60000}
 RATE=${2:-2000}
 CLUSTER=deploy/cluster/rabbitmq-cluster.sh
