@@ -46,8 +46,11 @@ public class QueueWatch {
             types.names().forEach(topology::declareType);
         }
         for (String type : types.names()) {
-            ensure(type, true);
-            if (!missingAfter.isZero() && topology.readyInWorkQueue(type) == 0) {
+            // one passive declare per type and round: it tells a missing queue and an empty one
+            long ready = topology.readyInWorkQueue(type);
+            if (ready < 0) {
+                ensure(type, true);
+            } else if (ready == 0 && !missingAfter.isZero()) {
                 requeueMissing(type);
             }
         }
