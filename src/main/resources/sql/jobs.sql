@@ -28,8 +28,8 @@ UPDATE jobs SET published_at = COALESCE(published_at, :now), relay_claimed_until
 WHERE id = :id
 
 -- name: start-attempt
--- may_take_over: the broker's redelivery of a dead worker's job may claim it while RUNNING; a
--- second copy the outbox relay published may not
+-- may_take_over: the broker's redelivery of a dead worker's job (or its copy back from a retry
+-- queue) may claim it while RUNNING; any other copy delivered for the first time may not
 UPDATE jobs SET status = :RUNNING, attempts = GREATEST(attempts + 1, :attempt), started_at = COALESCE(started_at, :now)
 WHERE id = :id AND (status IN (:ACCEPTED, :QUEUED, :RETRYING) OR (status = :RUNNING AND :may_take_over))
 

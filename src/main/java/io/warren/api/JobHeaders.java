@@ -25,7 +25,7 @@ public final class JobHeaders {
     public static final String FAILED_AT = "warren-failed-at";
     public static final String SOURCE_QUEUE = "warren-source-queue";
     public static final String ROUTE = "warren-route";
-    /** Set on a copy the outbox relay published again: it must not take over a RUNNING job unless redelivered. */
+    /** Set on a copy the outbox relay published again: its claim is always waited for, never run ahead of the commit. */
     public static final String REPUBLISHED = "warren-republished";
 
     private JobHeaders() {

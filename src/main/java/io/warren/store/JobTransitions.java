@@ -51,8 +51,8 @@ public class JobTransitions {
     /**
      * Marks the job RUNNING for this attempt, unless it already finished or another copy of it is
      * running (a duplicate delivery). {@code mayTakeOver}: whether a RUNNING job may be claimed by
-     * this delivery: yes for the broker's redelivery of a dead worker's job; no for a second copy
-     * (the outbox relay published it again) while the first is under way.
+     * this delivery: yes for the broker's redelivery of a dead worker's job; no for any other copy
+     * delivered while the first is under way.
      */
     public Claim startAttempt(String id, int attempt, boolean mayTakeOver) {
         return groupCommit.run(c -> {

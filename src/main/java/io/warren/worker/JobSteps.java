@@ -38,10 +38,12 @@ public class JobSteps {
             });
             return true;
         }
-        // a copy the relay published again, delivered for the first time, must not take over a
-        // RUNNING job (its first copy is under way); any other delivery may (its worker died)
-        boolean secondCopy = delivery.republished() && !delivery.redelivered();
-        if (transitions.startAttempt(delivery.id(), delivery.firstAttempt(), !secondCopy) == JobTransitions.Claim.DUPLICATE) {
+        // a RUNNING job may be taken over by the broker's redelivery (the worker it was on died) or
+        // by its copy back from a retry queue (its only copy: RETRYING may not have been stored);
+        // any other first delivery is a second copy (the relay published it again, or a cluster
+        // found one it had lost track of) while the one that set RUNNING is under way
+        boolean mayTakeOver = delivery.redelivered() || delivery.firstAttempt() > 1;
+        if (transitions.startAttempt(delivery.id(), delivery.firstAttempt(), mayTakeOver) == JobTransitions.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it",
                     delivery.id());
             metrics.duplicateSuppressed(delivery.type());
