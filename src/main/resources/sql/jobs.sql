@@ -106,4 +106,12 @@ INSERT INTO paused_types (type, instance_id, paused_by, paused_at) VALUES (:type
 DELETE FROM paused_types WHERE type = :type AND instance_id = :instance_id
 
 -- name: paused-type
-SELECT paused_by, paused_at FROM paused_types WHERE type = :type AND instance_id = :instance_id
+-- the instance's own pause, or the fleet's (instance '*'), latest first
+SELECT instance_id, paused_by, paused_at FROM paused_types WHERE type = :type AND instance_id IN (:instance_id, '*')
+ORDER BY paused_at DESC
+
+-- name: resume-type-everywhere
+DELETE FROM paused_types WHERE type = :type
+
+-- name: resume-all-everywhere
+DELETE FROM paused_types

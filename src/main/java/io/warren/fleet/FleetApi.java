@@ -78,13 +78,17 @@ public class FleetApi {
         if (targets.isEmpty()) {
             throw new ApiError(404, "unknown_target", "target must be 'all' or one of " + instances.stream().map(FleetStore.Instance::id).toList());
         }
+        Set<String> typesRun = typesRunBy(instances, targets);
         if (args.has("type")) {
-            requireKnownType(args.get("type").textValue(), instances, targets);
+            requireKnownType(args.get("type").textValue(), typesRun);
         }
         String issuedBy = request.path("issuedBy").asText(ApiGuard.principalOf(exchange));
         Instant now = Instant.now();
         String id = JobIds.next(now.toEpochMilli()).toString();
-        store.issue(new FleetStore.Command(id, target, command, args.toString(), issuedBy, now), targets);
+        // for all instances, STOP and START hold for the fleet: for instances that join later too
+        Set<String> fleetTypes = args.has("type") ? Set.of(args.get("type").textValue()) : command.equals("STOP") ? typesRun : Set.of();
+        store.issue(new FleetStore.Command(id, target, command, args.toString(), issuedBy, now), targets,
+                target.equals("all") ? fleetTypes : null);
 
         exchange.setProperty(JobProperties.COMMAND_ISSUED, new Issued(id, target, command, targets));
         Message message = exchange.getMessage();
@@ -119,15 +123,19 @@ public class FleetApi {
     }
 
     /** The type must be a valid name that at least one target runs (by its last heartbeat). */
-    private static void requireKnownType(String type, List<FleetStore.Instance> instances, List<String> targets) throws IOException {
-        if (!JobTypes.isValidName(type)) {
-            throw new ApiError(400, "invalid_type", "args.type must be a job type name (a-z, 0-9 and '-')");
-        }
+    private static Set<String> typesRunBy(List<FleetStore.Instance> instances, List<String> targets) throws IOException {
         Set<String> known = new TreeSet<>();
         for (FleetStore.Instance instance : instances) {
             if (targets.contains(instance.id()) && instance.state() != null) {
                 HttpReply.JSON.readTree(instance.state()).fieldNames().forEachRemaining(known::add);
             }
+        }
+        return known;
+    }
+
+    private static void requireKnownType(String type, Set<String> known) {
+        if (!JobTypes.isValidName(type)) {
+            throw new ApiError(400, "invalid_type", "args.type must be a job type name (a-z, 0-9 and '-')");
         }
         if (!known.contains(type)) {
             throw new ApiError(400, "unknown_type", "No target runs job type '" + type + "'; they run " + known);

@@ -1,5 +1,6 @@
 package io.warren.fleet;
 
+import io.warren.store.PausedTypes;
 import io.warren.store.Transactions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +78,15 @@ public class FleetStore {
     }
 
     /** Stores a command with a PENDING flag for each of its target instances. */
-    public void issue(Command command, List<String> targets) {
+    /**
+     * Stores the command and a PENDING flag per target. {@code fleetTypes}: for a command to all
+     * instances, the job types it holds for the fleet ({@link PausedTypes#fleetCommand}); else null.
+     */
+    public void issue(Command command, List<String> targets, Collection<String> fleetTypes) {
         transaction(c -> {
+            if (fleetTypes != null) {
+                PausedTypes.fleetCommand(c, command.command(), fleetTypes, command.issuedBy());
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO commands (id, target, command, args, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, command.id());

@@ -1,7 +1,9 @@
 package io.warren.types;
 
+import io.warren.http.ApiError;
 import io.warren.store.PausedTypes;
 import io.warren.store.StoreUnavailable;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Pausing a job type's workers on this instance (the types API, fleet STOP and START). The pause is
  * kept in the job store, so a restart or a reload of the type's file does not silently resume it:
- * the type's consumer starts held. A pause lets running jobs finish and be acked first; jobs keep
+ * the type's consumer starts held. A fleet STOP for all instances holds the type on instances
+ * that start later too ({@link PausedTypes#fleetCommand}). A pause lets running jobs finish and be acked first; jobs keep
  * being accepted and wait Ready in the work queue.
  */
 public class TypePauses {
@@ -38,7 +41,13 @@ public class TypePauses {
         LOG.info("Job type '{}' paused by {} on {}; it stays paused across restarts until resumed", type, by, instanceId);
     }
 
+    /** Refused while the fleet holds the type paused: one instance resuming would not outlive its restart. */
     public void resume(CamelContext context, String type, String by) throws Exception {
+        Optional<PausedTypes.Pause> fleet = store.pauseOf(type, PausedTypes.FLEET);
+        if (fleet.isPresent()) {
+            throw new ApiError(409, "paused_fleet_wide", "Job type '" + type + "' is paused for the whole fleet (by "
+                    + fleet.get().by() + " at " + fleet.get().at() + "); resume it with a fleet START command for target 'all'");
+        }
         store.resume(type, instanceId);
         paused.remove(type);
         // a consumer that started held (paused at start) begins consuming when its route starts again

@@ -82,6 +82,49 @@ class FleetIT {
         }
     }
 
+    /**
+     * A STOP for all instances holds for the fleet: an instance that starts afterwards starts the
+     * type paused, and cannot resume it alone; START for all resumes it everywhere, on an instance
+     * that was away at the time too.
+     */
+    @Test
+    void aFleetPauseHoldsForInstancesThatJoinLater() throws Exception {
+        assumeTrue(TestDatabase.isPostgres(), "a fleet shares its database: run with warren.test.db=postgres");
+        try (WarrenProcess a = WarrenProcess.create(List.of("probe.yaml"), Map.of("warren.instance.heartbeat-seconds", "2"))) {
+            a.launch();
+            a.awaitReady();
+            try (WarrenProcess b = a.sibling(); WarrenProcess c = a.sibling()) {
+                b.launch();
+                b.awaitReady();
+                Await.until("two instances alive", Duration.ofSeconds(20), () -> alive(a) == 2);
+                String stop = issue(a, "{\"target\": \"all\", \"command\": \"STOP\", \"args\": {\"type\": \"probe\"}}");
+                Await.until("executed on b", Duration.ofSeconds(20), () -> flag(a, stop, b.instanceId()).equals("EXECUTED"));
+                b.sigterm();
+                b.awaitExit(Duration.ofSeconds(60));
+
+                c.launch();
+                c.awaitReady();
+                assertEquals("PAUSED", typeWorkers(c), "joined after the fleet STOP");
+                HttpResponse<String> refused = c.send("POST", "/api/v1/types/probe/resume", null);
+                assertEquals(409, refused.statusCode(), refused.body());
+                assertEquals("paused_fleet_wide", JSON.readTree(refused.body()).get("error").get("code").asText());
+
+                Await.until("c in the fleet", Duration.ofSeconds(20), () -> !workers(a, c.instanceId()).isEmpty());
+                String start = issue(a, "{\"target\": \"all\", \"command\": \"START\", \"args\": {\"type\": \"probe\"}}");
+                Await.until("done on c", Duration.ofSeconds(20), () -> flag(a, start, c.instanceId()).endsWith("EXECUTED"));
+                assertEquals("EXECUTED", flag(a, start, c.instanceId()), command(a, start).toString());
+                assertEquals("RUNNING", typeWorkers(a));
+                assertEquals("RUNNING", typeWorkers(c));
+                b.restart();
+                assertEquals("RUNNING", typeWorkers(b), "away during the START, resumed all the same");
+            }
+        }
+    }
+
+    private static String typeWorkers(WarrenProcess w) throws Exception {
+        return JSON.readTree(w.get("/api/v1/types").body()).get("types").get(0).get("workers").asText();
+    }
+
     private static String issue(WarrenProcess via, String json) throws Exception {
         HttpResponse<String> response = via.send("POST", "/api/v1/commands", json);
         assertEquals(202, response.statusCode(), response.body());
