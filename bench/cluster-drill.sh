@@ -102,9 +102,10 @@ if [ "$duplicated" != 0 ]; then
   ledger_lines | grep -Fxf "$ids" | sort | uniq -d > "$WORK/duplicates" || true
   # explained: jobs the killed instance c had run, and jobs an instance ran but could not ack
   # because the node its connection was on died (it logs each one); RabbitMQ delivered them again
-  # (and, logged by the worker, jobs whose redelivered copy started while the first still ran)
+  # (and, logged by the worker, jobs whose other copy started while one ran, and redeliveries
+  # that took a RUNNING job over)
   { echo "$ledger_of_c_at_death"
-    sed -nE 's/.*Job ([0-9a-f-]{36}) (could not be acknowledged|was started by another copy while this one ran).*/\1/p' "$WORK"/?.log; } \
+    sed -nE 's/.*Job ([0-9a-f-]{36}) (could not be acknowledged|was started by another copy while this one ran|was RUNNING when the broker delivered it again).*/\1/p' "$WORK"/?.log; } \
     | sort -u > "$WORK/explained"
   unexplained=$(comm -23 "$WORK/duplicates" "$WORK/explained" | wc -l)
   if [ "$unexplained" -eq 0 ]; then
@@ -112,6 +113,12 @@ if [ "$duplicated" != 0 ]; then
       "instance's broker node died (RabbitMQ delivered it again: at least once)"
   else
     why+=("$unexplained jobs ran twice that were neither run by instance c nor left unacked by a lost node (ids: $WORK/duplicates)")
+    for id in $(comm -23 "$WORK/duplicates" "$WORK/explained" | head -5); do
+      echo "unexplained duplicate $id: history, then its log lines"
+      PGPASSWORD=warren psql -qtA -h 127.0.0.1 -U warren -d "$db" -c \
+        "SELECT at, event, attempt, detail FROM job_events WHERE job_id = '$id' ORDER BY at" || true
+      grep -h "$id" "$WORK"/?.log || true
+    done
   fi
 fi
 if [ ${#why[@]} -eq 0 ]; then

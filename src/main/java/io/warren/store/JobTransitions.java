@@ -26,7 +26,8 @@ public class JobTransitions {
     }
 
     /** What a worker may do with a delivery. */
-    public enum Claim { RUN, DUPLICATE, NOT_STORED }
+    /** TAKEN_OVER: run, though the job was RUNNING (a redelivery after its worker's channel or process died). */
+    public enum Claim { RUN, TAKEN_OVER, DUPLICATE, NOT_STORED }
 
     /**
      * The broker confirmed these jobs, published at {@code sentAt}: recorded (QUEUED, history
@@ -57,9 +58,14 @@ public class JobTransitions {
     public Claim startAttempt(String id, int attempt, boolean mayTakeOver) {
         return groupCommit.run(c -> {
             try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
-                if (start.set("attempt", attempt).set("now", Instant.now()).set("id", id).set("may_take_over", mayTakeOver).update() == 1) {
+                Instant now = Instant.now();
+                if (start.set("attempt", attempt).set("now", now).set("id", id).set("may_take_over", false).update() == 1) {
                     JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_STARTED, attempt, null);
                     return Claim.RUN;
+                }
+                if (mayTakeOver && start.set("may_take_over", true).update() == 1) {
+                    JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_STARTED, attempt, "took over a RUNNING job: its worker is taken to have died");
+                    return Claim.TAKEN_OVER;
                 }
             }
             Optional<JobRecord> stored;

@@ -43,11 +43,17 @@ public class JobSteps {
         // any other first delivery is a second copy (the relay published it again, or a cluster
         // found one it had lost track of) while the one that set RUNNING is under way
         boolean mayTakeOver = delivery.redelivered() || delivery.firstAttempt() > 1;
-        if (transitions.startAttempt(delivery.id(), delivery.firstAttempt(), mayTakeOver) == JobTransitions.Claim.DUPLICATE) {
+        JobTransitions.Claim claim = transitions.startAttempt(delivery.id(), delivery.firstAttempt(), mayTakeOver);
+        if (claim == JobTransitions.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it",
                     delivery.id());
             metrics.duplicateSuppressed(delivery.type());
             return false;
+        }
+        if (claim == JobTransitions.Claim.TAKEN_OVER) {
+            // at least once: if the worker that set RUNNING still lives (only its channel died), both run
+            LOG.warn("Job {} was RUNNING when the broker delivered it again; taken over here (if its first worker still runs it, it runs twice)",
+                    delivery.id());
         }
         return true;
     }
