@@ -104,13 +104,19 @@ if [ "$duplicated" != 0 ]; then
   # because the node its connection was on died (it logs each one); RabbitMQ delivered them again
   # (and, logged by the worker, jobs whose other copy started while one ran, and redeliveries
   # that took a RUNNING job over)
-  { echo "$ledger_of_c_at_death"
-    sed -nE 's/.*Job ([0-9a-f-]{36}) (could not be acknowledged|was started by another copy while this one ran|was RUNNING when the broker delivered it again).*/\1/p' "$WORK"/?.log; } \
-    | sort -u > "$WORK/explained"
+  logged() { sed -nE "s/.*Job ([0-9a-f-]{36}) ($1).*/\\1/p" "$WORK"/?.log | sort -u; }
+  echo "$ledger_of_c_at_death" > "$WORK/explained.c"
+  logged 'could not be acknowledged' > "$WORK/explained.unacked"
+  logged 'was started by another copy while this one ran' > "$WORK/explained.copies"
+  logged 'was RUNNING when the broker delivered it again' > "$WORK/explained.takeovers"
+  sort -u "$WORK"/explained.* > "$WORK/explained"
+  among() { comm -12 "$WORK/duplicates" <(sort -u "$WORK/explained.$1") | wc -l; }
+  echo "duplicates by cause (a job may have several): run by instance c before its kill -9 $(among c)," \
+    "unacked when its consumer's node died $(among unacked), a second copy started while one ran $(among copies)," \
+    "a redelivery took a RUNNING job over $(among takeovers)"
   unexplained=$(comm -23 "$WORK/duplicates" "$WORK/explained" | wc -l)
   if [ "$unexplained" -eq 0 ]; then
-    echo "cluster drill: $duplicated duplicated, each run by instance c before its kill -9 or unacked when its" \
-      "instance's broker node died (RabbitMQ delivered it again: at least once)"
+    echo "cluster drill: $duplicated duplicated, each explained above (RabbitMQ delivered it again: at least once)"
   else
     why+=("$unexplained jobs ran twice that were neither run by instance c nor left unacked by a lost node (ids: $WORK/duplicates)")
     for id in $(comm -23 "$WORK/duplicates" "$WORK/explained" | head -5); do
