@@ -71,7 +71,7 @@ ORDER BY accepted_at LIMIT :limit
 
 -- name: lease
 -- two instances never publish the same job at once: the second finds it leased
-UPDATE jobs SET relay_claimed_until = :lease_until
+UPDATE jobs SET relay_claimed_until = :lease_until, relayed = TRUE
 WHERE id = :id AND status = :ACCEPTED AND (relay_claimed_until IS NULL OR relay_claimed_until < :now)
 
 -- name: find
@@ -79,6 +79,9 @@ SELECT * FROM jobs WHERE id = :id
 
 -- name: status
 SELECT status FROM jobs WHERE id = :id
+
+-- name: waiting
+SELECT status, relayed FROM jobs WHERE id = :id
 
 -- name: page
 -- newest first; :before is the id the previous page ended with; every filter is optional;

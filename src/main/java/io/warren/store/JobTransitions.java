@@ -25,8 +25,7 @@ public class JobTransitions {
         this.groupCommit = groupCommit;
     }
 
-    /** What a worker may do with a delivery. */
-    /** TAKEN_OVER: run, though the job was RUNNING (a redelivery after its worker's channel or process died). */
+    /** What a worker may do with a delivery. TAKEN_OVER: run, though the job was RUNNING (a redelivery after its worker's channel or process died). */
     public enum Claim { RUN, TAKEN_OVER, DUPLICATE, NOT_STORED }
 
     /**
@@ -82,17 +81,21 @@ public class JobTransitions {
     }
 
     /**
-     * Whether the job is waiting for its first run, read on a connection of its own (no write, no
-     * wait for the shared commit): ACCEPTED or QUEUED, or not stored yet where this instance is the
-     * database's only writer (its insert is then still queued ahead of anything queued now).
+     * Whether the job is waiting for its first run as its only copy, read on a connection of its own
+     * (no write, no wait for the shared commit): ACCEPTED or QUEUED and never taken by the outbox
+     * relay, or not stored yet where this instance is the database's only writer (its insert is
+     * then still queued ahead of anything queued now).
      */
     public boolean waiting(String id) {
-        Optional<JobStatus> status = Transactions.run(dataSource, c -> {
-            try (Sql.Bound read = JOBS.prepare(c, "status")) {
-                return read.set("id", id).one(row -> JobStatus.valueOf(row.getString(1)));
+        Optional<Boolean> waiting = Transactions.run(dataSource, c -> {
+            try (Sql.Bound read = JOBS.prepare(c, "waiting")) {
+                return read.set("id", id).one(row -> {
+                    JobStatus status = JobStatus.valueOf(row.getString("status"));
+                    return (status == JobStatus.ACCEPTED || status == JobStatus.QUEUED) && !row.getBoolean("relayed");
+                });
             }
         });
-        return status.map(s -> s == JobStatus.ACCEPTED || s == JobStatus.QUEUED).orElse(groupCommit.isSoleWriter());
+        return waiting.orElse(groupCommit.isSoleWriter());
     }
 
     /**

@@ -60,8 +60,9 @@ public class JobSteps {
 
     /**
      * The broker's first delivery of the job's only copy (not redelivered, not a copy the relay
-     * published, not back from a retry queue), and the job reads as waiting: nothing can be running
-     * it, so the claim need not be waited for. Duplicates are recognised by this read; the write
+     * published, not back from a retry queue), and the job reads as waiting and never taken by the
+     * relay (which would have made a second copy): nothing can be running it, so the claim need not
+     * be waited for. Duplicates are recognised by this read; the write
      * joins the next shared commit while the job runs, and for a fast job lands in the same commit
      * as its success. Anything else (a redelivery, a copy, a job that reads RUNNING or finished)
      * takes the claim that waits, which decides between copies.

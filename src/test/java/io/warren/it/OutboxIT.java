@@ -114,6 +114,37 @@ class OutboxIT {
         }
     }
 
+    /**
+     * A confirm that comes too late leaves two copies of a job in its queue: the first publish
+     * (the broker took it) and the relay's. Both are delivered for the first time; the job runs once.
+     */
+    @Test
+    void aJobPublishedTwiceBecauseItsConfirmWasLateRunsOnce() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
+                "warren.rabbitmq.confirm-timeout-millis", "1", // no confirm is back in time
+                "warren.outbox.relay-after-millis", "500",
+                "warren.outbox.relay-period-millis", "200"));
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            String work = warren.workQueue("probe");
+            assertEquals(200, warren.send("POST", "/api/v1/types/probe/pause", null).statusCode());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> response = warren.post("probe", "{\"n\": " + i + "}");
+                assertEquals(202, response.statusCode(), response.body());
+                ids.add(JSON.readTree(response.body()).get("jobId").asText());
+            }
+            Await.until("each job twice in its queue", Duration.ofSeconds(30), () -> amqp.depth(work) == 2 * ids.size());
+            assertEquals(200, warren.send("POST", "/api/v1/types/probe/resume", null).statusCode());
+            for (String id : ids) {
+                Await.until(id + " SUCCEEDED", Duration.ofSeconds(30), () -> "SUCCEEDED".equals(
+                        JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText()));
+                Await.until(id + ": the other copy suppressed", Duration.ofSeconds(30),
+                        () -> warren.get("/api/v1/jobs/" + id + "/history").body().contains("DUPLICATE_SUPPRESSED"));
+                assertEquals(1, ProbeLog.read(warren.data()).count("START", id), "run once: " + id);
+            }
+        }
+    }
+
     /** A warren whose broker is reached through the proxy, with a short confirm timeout. */
     private static WarrenProcess viaProxy(CuttableProxy proxy, Map<String, String> settings) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(settings);
