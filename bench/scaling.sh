@@ -53,11 +53,13 @@ load_all() {
   before=$(processed "$n")
   w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker_pids); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
   start=$(date +%s.%N)
+  local wrks=()
   for i in $(seq 1 "$n"); do
-    BENCH_KEY=$KEY WRK_BATCH=$batch wrk -t1 -c"$conns" -d"${WRK_SECONDS:-20}"s -s bench/wrk/submit.lua \
+    BENCH_KEY=$KEY WRK_BATCH=$batch wrk -t1 -c"$conns" -d"${WRK_SECONDS:-20}"s --timeout 30s -s bench/wrk/submit.lua \
       "http://127.0.0.1:$((BASE_PORT + i))/api/v1/jobs/bench$path" > "$WORK/wrk-$n-$mode-$i.txt" 2>&1 &
+    wrks+=($!)
   done
-  wait
+  wait "${wrks[@]}" # not a bare wait: that would also wait for the results file's tee
   w1=$(ticks "${warren_pids[@]}"); b1=$(ticks $broker_pids); p1=$(ticks $postgres_pids); i1=$(idle_ticks)
   local load_seconds
   load_seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')

@@ -118,3 +118,7 @@ DELETE FROM paused_types WHERE type = :type
 
 -- name: resume-all-everywhere
 DELETE FROM paused_types
+
+-- name: lock-in-order
+-- a shared database only (GroupCommit): the rows a transaction changes, locked first in id order
+SELECT id FROM jobs WHERE id = ANY(:ids) ORDER BY id FOR NO KEY UPDATE

@@ -3,7 +3,9 @@ package io.warren.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -24,12 +26,20 @@ import javax.sql.DataSource;
  * of its own on the same connection (on a fresh one if that connection broke), so one caller's
  * error (a unique key, say) is that caller's alone. Without a connection, every caller in the
  * batch gets the failure at once.
+ *
+ * <p>On a shared database each instance's writer commits its own batches, which change rows other
+ * instances' batches change too (one publishes a job while another claims it). Taken in queue
+ * order, those row locks deadlocked (PostgreSQL breaks a deadlock after a second: 78 in one
+ * two-instance benchmark, with the machine half idle). So there each transaction first locks the
+ * job rows its works change, in id order, in one statement: two transactions then never wait for
+ * each other in a circle.
  */
 public final class GroupCommit implements AutoCloseable {
 
     private static final int MAX_BATCH = 256;
 
-    private record Pending<T>(Transactions.Work<T> work, CompletableFuture<T> done) {
+    /** {@code rows}: the ids of the existing job rows the work changes (locked first, in id order, on a shared database). */
+    private record Pending<T>(Transactions.Work<T> work, CompletableFuture<T> done, Collection<String> rows) {
     }
 
     private final DataSource dataSource;
@@ -62,11 +72,11 @@ public final class GroupCommit implements AutoCloseable {
      * caller chains on the future runs on a callback thread: an ack that blocks on its channel once
      * held the writer, and every caller behind it, for 15 ms.
      */
-    public <T> CompletableFuture<T> submit(Transactions.Work<T> work) {
+    public <T> CompletableFuture<T> submit(Collection<String> rows, Transactions.Work<T> work) {
         if (!open) {
             return CompletableFuture.supplyAsync(() -> Transactions.run(dataSource, work), Runnable::run);
         }
-        Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
+        Pending<T> pending = new Pending<>(work, new CompletableFuture<>(), rows);
         queue.add(pending);
         return pending.done().whenCompleteAsync((result, failure) -> { }, callbacks);
     }
@@ -76,12 +86,12 @@ public final class GroupCommit implements AutoCloseable {
         return soleWriter;
     }
 
-    /** Runs the work in a committed transaction, shared with whatever else is waiting. */
-    public <T> T run(Transactions.Work<T> work) {
+    /** Runs the work in a committed transaction, shared with whatever else is waiting. {@code rows}: see {@link Pending}. */
+    public <T> T run(Collection<String> rows, Transactions.Work<T> work) {
         if (!open || Thread.currentThread() == writer) {
             return Transactions.run(dataSource, work);
         }
-        Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
+        Pending<T> pending = new Pending<>(work, new CompletableFuture<>(), rows);
         queue.add(pending);
         boolean interrupted = false;
         try {
@@ -161,6 +171,7 @@ public final class GroupCommit implements AutoCloseable {
     private boolean together(Connection c, List<Pending<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         try {
+            lockRows(c, batch);
             for (Pending<?> pending : batch) {
                 results.add(pending.work().run(c));
             }
@@ -175,8 +186,9 @@ public final class GroupCommit implements AutoCloseable {
         return true;
     }
 
-    private static <T> void alone(Connection c, Pending<T> pending) {
+    private <T> void alone(Connection c, Pending<T> pending) {
         try {
+            lockRows(c, List.of(pending));
             T result = pending.work().run(c);
             c.commit();
             pending.done().complete(result);
@@ -186,6 +198,20 @@ public final class GroupCommit implements AutoCloseable {
         } catch (RuntimeException e) {
             rollback(c);
             pending.done().completeExceptionally(e);
+        }
+    }
+
+    private void lockRows(Connection c, List<Pending<?>> batch) throws SQLException {
+        if (soleWriter) {
+            return;
+        }
+        TreeSet<String> rows = new TreeSet<>();
+        batch.forEach(pending -> rows.addAll(pending.rows()));
+        if (rows.size() < 2) {
+            return; // one row cannot close a circle
+        }
+        try (Sql.Bound lock = JobRows.JOBS.prepare(c, "lock-in-order")) {
+            lock.set("ids", c.createArrayOf("varchar", rows.toArray())).list(row -> null);
         }
     }
 

@@ -35,7 +35,7 @@ public class JobTransitions {
      * ordered by time and the publish came before any delivery.
      */
     public CompletableFuture<Void> publishedAll(List<String> ids, Instant sentAt) {
-        return groupCommit.submit(c -> {
+        return groupCommit.submit(ids, c -> {
             try (Sql.Bound published = JOBS.prepare(c, "published"); Sql.Bound event = JOBS.prepare(c, "event")) {
                 for (String id : ids) {
                     published.set("now", sentAt).set("id", id).addBatch();
@@ -55,7 +55,7 @@ public class JobTransitions {
      * delivered while the first is under way.
      */
     public Claim startAttempt(String id, int attempt, boolean mayTakeOver) {
-        return groupCommit.run(c -> {
+        return groupCommit.run(List.of(id), c -> {
             try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
                 Instant now = Instant.now();
                 if (start.set("attempt", attempt).set("now", now).set("id", id).set("may_take_over", false).update() == 1) {
@@ -106,7 +106,7 @@ public class JobTransitions {
      */
     public CompletableFuture<Claim> startAttemptLater(String id, int attempt) {
         Instant started = Instant.now(); // the time it started, not the time of the commit
-        return groupCommit.submit(c -> {
+        return groupCommit.submit(List.of(id), c -> {
             try (Sql.Bound start = JOBS.prepare(c, "start-attempt"); Sql.Bound event = JOBS.prepare(c, "event")) {
                 if (start.set("attempt", attempt).set("now", started).set("id", id).set("may_take_over", false).update() == 1) {
                     JobRows.bindEvent(event, id, started, JobEventKind.ATTEMPT_STARTED, attempt, null).update();
@@ -120,7 +120,7 @@ public class JobTransitions {
     }
 
     public void attemptFailed(String id, int attempt, String errorClass, String errorMessage) {
-        groupCommit.run(c -> {
+        groupCommit.run(List.of(id), c -> {
             try (Sql.Bound failed = JOBS.prepare(c, "attempt-failed")) {
                 if (failed.set("error_class", errorClass).set("error_message", JobRows.cut(errorMessage, 1000)).set("id", id).update() == 1) {
                     JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_FAILED, attempt, errorClass + ": " + errorMessage);
@@ -131,7 +131,7 @@ public class JobTransitions {
     }
 
     public void succeeded(String id, int attempt, String result) {
-        groupCommit.run(finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result));
+        groupCommit.run(List.of(id), finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result));
     }
 
     /**
@@ -139,11 +139,11 @@ public class JobTransitions {
      * it committed (or with why it did not). The worker acks the delivery only then.
      */
     public CompletableFuture<Void> succeededLater(String id, int attempt, String result) {
-        return groupCommit.submit(finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result));
+        return groupCommit.submit(List.of(id), finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result));
     }
 
     public void dead(String id, int attempts, String errorClass, String errorMessage, String stack) {
-        groupCommit.run(finish(id, JobStatus.DEAD, attempts, errorClass, errorMessage, stack, null));
+        groupCommit.run(List.of(id), finish(id, JobStatus.DEAD, attempts, errorClass, errorMessage, stack, null));
     }
 
     private static Transactions.Work<Void> finish(String id, JobStatus status, int attempts, String errorClass, String errorMessage,

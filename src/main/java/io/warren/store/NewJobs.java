@@ -64,14 +64,14 @@ public class NewJobs {
             // the next shared commit, which runs it before any work queued after it (this
             // instance's claim of the job comes after its publish, so after this). With a shared
             // database another instance's worker could take the job first: there it is stored first.
-            return new Inserted(job, false, groupCommit.submit(c -> {
+            return new Inserted(job, false, groupCommit.submit(List.of(), c -> {
                 insert(c, job, null, null);
                 return null;
             }));
         }
         for (int tries = 0; ; tries++) {
             try {
-                groupCommit.run(c -> {
+                groupCommit.run(List.of(), c -> {
                     insert(c, job, job.idempotencyKey() == null ? null : scope,
                             job.idempotencyKey() == null ? null : "idempotency key " + job.idempotencyKey());
                     return null;
@@ -104,7 +104,7 @@ public class NewJobs {
     /** Stores new jobs (no Idempotency-Key) in one transaction: the batch endpoint. */
     public void insertAll(List<JobRecord> jobs) {
         health.requireUp();
-        groupCommit.run(c -> {
+        groupCommit.run(List.of(), c -> {
             try (Sql.Bound insert = JOBS.prepare(c, "insert"); Sql.Bound event = JOBS.prepare(c, "event")) {
                 for (JobRecord job : jobs) {
                     bind(insert, job, null).addBatch();

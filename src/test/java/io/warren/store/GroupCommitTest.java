@@ -50,7 +50,7 @@ class GroupCommitTest {
             int id = i;
             results.add(pool.submit(() -> {
                 start.await();
-                return groupCommit.run(c -> insert(c, id));
+                return groupCommit.run(List.of(), c -> insert(c, id));
             }));
         }
         start.countDown();
@@ -63,7 +63,7 @@ class GroupCommitTest {
 
     @Test
     void oneFailingWorkFailsOnlyItsCaller() throws Exception {
-        groupCommit.run(c -> insert(c, 1));
+        groupCommit.run(List.of(), c -> insert(c, 1));
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();
@@ -71,7 +71,7 @@ class GroupCommitTest {
             int id = i; // id 1 exists: a unique violation for that caller only
             results.add(pool.submit(() -> {
                 start.await();
-                return groupCommit.run(c -> insert(c, id));
+                return groupCommit.run(List.of(), c -> insert(c, id));
             }));
         }
         start.countDown();
@@ -89,7 +89,7 @@ class GroupCommitTest {
         JdbcDataSource missing = new JdbcDataSource();
         missing.setURL("jdbc:h2:mem:absent;IFEXISTS=TRUE");
         try (GroupCommit broken = new GroupCommit(missing, false)) {
-            assertThrows(StoreUnavailable.class, () -> broken.run(c -> insert(c, 1)));
+            assertThrows(StoreUnavailable.class, () -> broken.run(List.of(), c -> insert(c, 1)));
         }
     }
 
