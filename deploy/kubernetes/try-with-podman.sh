@@ -9,7 +9,8 @@
 #   deploy/kubernetes/try-with-podman.sh    (builds the image with bin/container-test if missing)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-eval "$(bin/ensure-podman)"
+podman_env=$(bin/ensure-podman) # its failure stops the script here
+eval "$podman_env"
 bin/ensure-rabbitmq >/dev/null
 bin/ensure-postgres >/dev/null
 IMAGE=localhost/warren:test
