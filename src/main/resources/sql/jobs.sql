@@ -29,9 +29,11 @@ WHERE id = :id
 
 -- name: start-attempt
 -- may_take_over: the broker's redelivery of a dead worker's job (or its copy back from a retry
--- queue) may claim it while RUNNING; any other copy delivered for the first time may not
+-- queue) may claim it while RUNNING. So may any delivery of a job the relay never took: it has one
+-- copy, so this is a redelivery whose flag a broker restart lost (the embedded broker's). A first
+-- delivery of a relayed job may not: another copy of it is running
 UPDATE jobs SET status = :RUNNING, attempts = GREATEST(attempts + 1, :attempt), started_at = COALESCE(started_at, :now)
-WHERE id = :id AND (status IN (:ACCEPTED, :QUEUED, :RETRYING) OR (status = :RUNNING AND :may_take_over))
+WHERE id = :id AND (status IN (:ACCEPTED, :QUEUED, :RETRYING) OR (status = :RUNNING AND :may_take_over AND (:redelivered OR NOT relayed)))
 
 -- name: attempt-failed
 UPDATE jobs SET status = :RETRYING, last_error_class = :error_class, last_error_message = :error_message

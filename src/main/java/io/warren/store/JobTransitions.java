@@ -50,19 +50,21 @@ public class JobTransitions {
 
     /**
      * Marks the job RUNNING for this attempt, unless it already finished or another copy of it is
-     * running (a duplicate delivery). {@code mayTakeOver}: whether a RUNNING job may be claimed by
-     * this delivery: yes for the broker's redelivery of a dead worker's job; no for any other copy
-     * delivered while the first is under way.
+     * running (a duplicate delivery). A RUNNING job is taken over by a {@code redelivered} delivery
+     * (the broker's redelivery of a dead worker's job, or its copy back from a retry queue), and by
+     * any delivery of a job the outbox relay never took (its only copy: a redelivery whose flag a
+     * broker restart lost); not by a first delivery of a relayed job while another copy runs.
      */
-    public Claim startAttempt(String id, int attempt, boolean mayTakeOver) {
+    public Claim startAttempt(String id, int attempt, boolean redelivered) {
         return groupCommit.run(List.of(id), c -> {
             try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
                 Instant now = Instant.now();
-                if (start.set("attempt", attempt).set("now", now).set("id", id).set("may_take_over", false).update() == 1) {
+                start.set("attempt", attempt).set("now", now).set("id", id).set("redelivered", redelivered);
+                if (start.set("may_take_over", false).update() == 1) {
                     JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_STARTED, attempt, null);
                     return Claim.RUN;
                 }
-                if (mayTakeOver && start.set("may_take_over", true).update() == 1) {
+                if (start.set("may_take_over", true).update() == 1) {
                     JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_STARTED, attempt, "took over a RUNNING job: its worker is taken to have died");
                     return Claim.TAKEN_OVER;
                 }
@@ -108,7 +110,8 @@ public class JobTransitions {
         Instant started = Instant.now(); // the time it started, not the time of the commit
         return groupCommit.submit(List.of(id), c -> {
             try (Sql.Bound start = JOBS.prepare(c, "start-attempt"); Sql.Bound event = JOBS.prepare(c, "event")) {
-                if (start.set("attempt", attempt).set("now", started).set("id", id).set("may_take_over", false).update() == 1) {
+                if (start.set("attempt", attempt).set("now", started).set("id", id).set("may_take_over", false).set("redelivered", false)
+                        .update() == 1) {
                     JobRows.bindEvent(event, id, started, JobEventKind.ATTEMPT_STARTED, attempt, null).update();
                     return Claim.RUN;
                 }

@@ -38,12 +38,11 @@ public class JobSteps {
             });
             return true;
         }
-        // a RUNNING job may be taken over by the broker's redelivery (the worker it was on died) or
-        // by its copy back from a retry queue (its only copy: RETRYING may not have been stored);
-        // any other first delivery is a second copy (the relay published it again, or a cluster
-        // found one it had lost track of) while the one that set RUNNING is under way
-        boolean mayTakeOver = delivery.redelivered() || delivery.firstAttempt() > 1;
-        JobTransitions.Claim claim = transitions.startAttempt(delivery.id(), delivery.firstAttempt(), mayTakeOver);
+        // the broker's redelivery (the worker it was on died) and the job's copy back from a retry
+        // queue (its only copy: RETRYING may not have been stored) may take a RUNNING job over; a
+        // first delivery only if the relay never made a second copy (JobTransitions.startAttempt)
+        boolean redelivered = delivery.redelivered() || delivery.firstAttempt() > 1;
+        JobTransitions.Claim claim = transitions.startAttempt(delivery.id(), delivery.firstAttempt(), redelivered);
         if (claim == JobTransitions.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it",
                     delivery.id());

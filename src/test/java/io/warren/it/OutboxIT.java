@@ -1,10 +1,13 @@
 package io.warren.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.GetResponse;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +145,46 @@ class OutboxIT {
                         () -> warren.get("/api/v1/jobs/" + id + "/history").body().contains("DUPLICATE_SUPPRESSED"));
                 assertEquals(1, ProbeLog.read(warren.data()).count("START", id), "run once: " + id);
             }
+        }
+    }
+
+    /**
+     * The relay's copy of a job runs; the job's first publish (its confirm was late) is delivered
+     * for the first time meanwhile: it is suppressed, not run beside it. (A running job that the
+     * relay never took has one copy: a delivery of it is the broker's redelivery, and takes over.)
+     */
+    @Test
+    void theFirstPublishOfARelayedJobDoesNotRunBesideTheRelaysCopy() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
+                "warren.rabbitmq.confirm-timeout-millis", "1",
+                "warren.worker.prefetch", "1", // the second copy goes to the idle consumer
+                "warren.outbox.relay-after-millis", "500",
+                "warren.outbox.relay-period-millis", "200"));
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            String work = warren.workQueue("probe");
+            assertEquals(200, warren.send("POST", "/api/v1/types/probe/pause", null).statusCode());
+            String body = "{\"sleepMillis\": 3000}";
+            HttpResponse<String> response = warren.post("probe", body);
+            assertEquals(202, response.statusCode(), response.body());
+            String id = JSON.readTree(response.body()).get("jobId").asText();
+            Await.until("the first publish and the relay's copy", Duration.ofSeconds(30), () -> amqp.depth(work) == 2);
+            // the first publish is held back; the relay's copy goes back and runs
+            GetResponse first = null;
+            for (GetResponse copy : amqp.drain(work)) {
+                if (copy.getProps().getHeaders().containsKey("warren-republished")) {
+                    amqp.publish("", work, copy.getProps(), new String(copy.getBody(), StandardCharsets.UTF_8));
+                } else {
+                    first = copy;
+                }
+            }
+            assertNotNull(first, "the first publish");
+            assertEquals(200, warren.send("POST", "/api/v1/types/probe/resume", null).statusCode());
+            Await.until("the relay's copy running", Duration.ofSeconds(20), () -> ProbeLog.read(warren.data()).count("START", id) == 1);
+            amqp.publish("", work, first.getProps(), new String(first.getBody(), StandardCharsets.UTF_8));
+            Await.until("the first publish suppressed", Duration.ofSeconds(20),
+                    () -> warren.get("/api/v1/jobs/" + id + "/history").body().contains("DUPLICATE_SUPPRESSED"));
+            Await.until("done", Duration.ofSeconds(20), () -> ProbeLog.read(warren.data()).count("DONE", id) >= 1);
+            assertEquals(1, ProbeLog.read(warren.data()).count("START", id), "run once");
         }
     }
 

@@ -125,26 +125,6 @@ class WorkerIT {
         assertNotNull(amqp.declare(warren.deadQueue("probe"), false, null), "dead-letter queue is durable");
     }
 
-    /**
-     * A copy of a running job that is not a redelivery (a cluster that lost track of a message and
-     * found it again, or any client publishing it twice) is suppressed: only the broker's
-     * redelivery of a dead worker's job may take a RUNNING job over.
-     */
-    @Test
-    void aSecondCopyOfARunningJobIsNotRun() throws Exception {
-        String body = "{\"sleepMillis\": 3000}";
-        String jobId = accept(body);
-        Await.until("first copy running", Duration.ofSeconds(20), () -> probe().count("START", jobId) == 1);
-        AMQP.BasicProperties copy = new AMQP.BasicProperties.Builder().messageId(jobId).deliveryMode(2)
-                .headers(Map.of("warren-type", "probe")).build();
-        amqp.publish(warren.jobsExchange(), "probe", copy, body);
-        Await.until("job done", Duration.ofSeconds(20), () -> probe().count("DONE", jobId) >= 1);
-        Await.until("copy suppressed", Duration.ofSeconds(20),
-                () -> warren.get("/api/v1/jobs/" + jobId + "/history").body().contains("DUPLICATE_SUPPRESSED"));
-        Acked.all(warren, amqp, "probe");
-        assertEquals(1, probe().count("START", jobId), "ran once");
-    }
-
     @Test
     void aDeadLetterTheBrokerRefusesStillReachesTheDeadLetterQueueAndTheRecord() throws Exception {
         // a queue on the dead-letter exchange that refuses everything: the dead-letter publish is nacked
