@@ -112,7 +112,7 @@ DELETE FROM paused_types WHERE type = :type AND instance_id = :instance_id
 
 -- name: paused-type
 -- the instance's own pause, or the fleet's (instance '*'), latest first
-SELECT instance_id, paused_by, paused_at FROM paused_types WHERE type = :type AND instance_id IN (:instance_id, '*')
+SELECT paused_by, paused_at FROM paused_types WHERE type = :type AND instance_id IN (:instance_id, '*')
 ORDER BY paused_at DESC
 
 -- name: resume-type-everywhere

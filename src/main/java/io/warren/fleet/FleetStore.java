@@ -77,7 +77,6 @@ public class FleetStore {
         });
     }
 
-    /** Stores a command with a PENDING flag for each of its target instances. */
     /**
      * Stores the command and a PENDING flag per target. {@code fleetTypes}: for a command to all
      * instances, the job types it holds for the fleet ({@link PausedTypes#fleetCommand}); else null.

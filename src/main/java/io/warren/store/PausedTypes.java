@@ -19,8 +19,7 @@ public class PausedTypes {
     /** The instance id of a pause the whole fleet holds. */
     public static final String FLEET = "*";
 
-    /** {@code fleetWide}: held by the fleet, not only by this instance. */
-    public record Pause(String by, Instant at, boolean fleetWide) {
+    public record Pause(String by, Instant at) {
     }
 
     private final DataSource dataSource;
@@ -45,8 +44,8 @@ public class PausedTypes {
     public Optional<Pause> pauseOf(String type, String instanceId) {
         return Transactions.run(dataSource, c -> {
             try (Sql.Bound paused = JOBS.prepare(c, "paused-type")) {
-                return paused.set("type", type).set("instance_id", instanceId).one(row -> new Pause(row.getString("paused_by"),
-                        JobRows.instant(row, "paused_at"), FLEET.equals(row.getString("instance_id"))));
+                return paused.set("type", type).set("instance_id", instanceId)
+                        .one(row -> new Pause(row.getString("paused_by"), JobRows.instant(row, "paused_at")));
             }
         });
     }
