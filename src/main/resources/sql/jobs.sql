@@ -21,6 +21,13 @@ DELETE FROM jobs WHERE id = :id
 -- name: event
 INSERT INTO job_events (job_id, at, event, attempt, detail) VALUES (:job_id, :at, :event, :attempt, :detail)
 
+-- name: published-again
+-- the history row of a publish after the job's first (a relay's or a replay's), run before "published":
+-- the first publish is the job's published_at
+INSERT INTO job_events (job_id, at, event, attempt, detail)
+SELECT id, CAST(:at AS TIMESTAMP WITH TIME ZONE), 'PUBLISHED', CAST(NULL AS INTEGER), CAST(NULL AS VARCHAR)
+FROM jobs WHERE id = :id AND published_at IS NOT NULL
+
 -- name: published
 -- a worker may already have started the job: its status is kept then
 UPDATE jobs SET published_at = COALESCE(published_at, :now), relay_claimed_until = NULL,
@@ -34,6 +41,13 @@ WHERE id = :id
 -- delivery of a relayed job may not: another copy of it is running
 UPDATE jobs SET status = :RUNNING, attempts = GREATEST(attempts + 1, :attempt), started_at = COALESCE(started_at, :now)
 WHERE id = :id AND (status IN (:ACCEPTED, :QUEUED, :RETRYING) OR (status = :RUNNING AND :may_take_over AND (:redelivered OR NOT relayed)))
+
+-- name: started-again
+-- the history row of a start after the job's first (a retry, a redelivery, a replay's), run after a
+-- "start-attempt" that held: the first start is the job's started_at
+INSERT INTO job_events (job_id, at, event, attempt, detail)
+SELECT id, CAST(:at AS TIMESTAMP WITH TIME ZONE), 'ATTEMPT_STARTED', CAST(:attempt AS INTEGER), CAST(NULL AS VARCHAR)
+FROM jobs WHERE id = :id AND attempts > 1
 
 -- name: attempt-failed
 UPDATE jobs SET status = :RETRYING, last_error_class = :error_class, last_error_message = :error_message

@@ -58,7 +58,7 @@ public class DeadLetters {
     public void show(Exchange exchange) {
         JobRecord job = dead(exchange);
         HttpReply.send(exchange, 200, new DeadLetter(JobView.of(job, true),
-                reads.history(job.id()).stream().map(JobView.Event::of).toList()), Map.of());
+                reads.history(job).stream().map(JobView.Event::of).toList()), Map.of());
     }
 
     /** POST /api/v1/dead-letters/{id}/replay */

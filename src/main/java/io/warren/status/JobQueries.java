@@ -39,7 +39,7 @@ public class JobQueries {
     public void history(Exchange exchange) {
         String id = jobId(exchange);
         JobRecord job = reads.find(id).orElseThrow(() -> unknownJob());
-        List<JobView.Event> events = reads.history(id).stream().map(JobView.Event::of).toList();
+        List<JobView.Event> events = reads.history(job).stream().map(JobView.Event::of).toList();
         HttpReply.send(exchange, 200, new History(id, job.status().name(), events), Map.of());
     }
 

@@ -53,11 +53,13 @@ public class JobReads {
         });
     }
 
-    public List<JobEvent> history(String id) {
-        return Transactions.run(dataSource, c -> {
+    /** The job's history, oldest first: its steps from its columns and its recorded events ({@link JobHistory}). */
+    public List<JobEvent> history(JobRecord job) {
+        List<JobEvent> recorded = Transactions.run(dataSource, c -> {
             try (Sql.Bound history = JOBS.prepare(c, "history")) {
-                return history.set("job_id", id).list(JobRows::event);
+                return history.set("job_id", job.id()).list(JobRows::event);
             }
         });
+        return JobHistory.of(job, recorded);
     }
 }

@@ -2,6 +2,8 @@ package io.warren.store;
 
 import static io.warren.store.JobRows.JOBS;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,20 +31,20 @@ public class JobTransitions {
     public enum Claim { RUN, TAKEN_OVER, DUPLICATE, NOT_STORED }
 
     /**
-     * The broker confirmed these jobs, published at {@code sentAt}: recorded (QUEUED, history
-     * PUBLISHED) in the next shared transaction, without waiting for it. A worker may already have
+     * The broker confirmed these jobs, published at {@code sentAt}: recorded (QUEUED, published_at;
+     * a history row only for a publish after the first) in the next shared transaction, without waiting for it. A worker may already have
      * started one: its status is kept then, and its history still reads in order, as events are
      * ordered by time and the publish came before any delivery.
      */
     public CompletableFuture<Void> publishedAll(List<String> ids, Instant sentAt) {
         return groupCommit.submit(ids, c -> {
-            try (Sql.Bound published = JOBS.prepare(c, "published"); Sql.Bound event = JOBS.prepare(c, "event")) {
+            try (Sql.Bound again = JOBS.prepare(c, "published-again"); Sql.Bound published = JOBS.prepare(c, "published")) {
                 for (String id : ids) {
+                    again.set("at", sentAt).set("id", id).addBatch();
                     published.set("now", sentAt).set("id", id).addBatch();
-                    JobRows.bindEvent(event, id, sentAt, JobEventKind.PUBLISHED, null, null).addBatch();
                 }
+                again.executeBatch();
                 published.executeBatch();
-                event.executeBatch();
             }
             return null;
         });
@@ -61,7 +63,7 @@ public class JobTransitions {
                 Instant now = Instant.now();
                 start.set("attempt", attempt).set("now", now).set("id", id).set("redelivered", redelivered);
                 if (start.set("may_take_over", false).update() == 1) {
-                    JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_STARTED, attempt, null);
+                    startedAgain(c, id, now, attempt);
                     return Claim.RUN;
                 }
                 if (start.set("may_take_over", true).update() == 1) {
@@ -109,10 +111,10 @@ public class JobTransitions {
     public CompletableFuture<Claim> startAttemptLater(String id, int attempt) {
         Instant started = Instant.now(); // the time it started, not the time of the commit
         return groupCommit.submit(List.of(id), c -> {
-            try (Sql.Bound start = JOBS.prepare(c, "start-attempt"); Sql.Bound event = JOBS.prepare(c, "event")) {
+            try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
                 if (start.set("attempt", attempt).set("now", started).set("id", id).set("may_take_over", false).set("redelivered", false)
                         .update() == 1) {
-                    JobRows.bindEvent(event, id, started, JobEventKind.ATTEMPT_STARTED, attempt, null).update();
+                    startedAgain(c, id, started, attempt);
                     return Claim.RUN;
                 }
             }
@@ -120,6 +122,13 @@ public class JobTransitions {
                 return find.set("id", id).one(row -> Claim.DUPLICATE).orElse(Claim.NOT_STORED);
             }
         });
+    }
+
+    /** A history row for this start unless it was the job's first (that one is its started_at). */
+    private static void startedAgain(Connection c, String id, Instant at, int attempt) throws SQLException {
+        try (Sql.Bound again = JOBS.prepare(c, "started-again")) {
+            again.set("at", at).set("attempt", attempt).set("id", id).update();
+        }
     }
 
     public void attemptFailed(String id, int attempt, String errorClass, String errorMessage) {
@@ -156,9 +165,9 @@ public class JobTransitions {
                 finish.set("status", status).set("now", Instant.now()).set("attempts", attempts).set("error_class", errorClass)
                         .set("error_message", JobRows.cut(errorMessage, 1000)).set("stack", JobRows.cut(stack, 4000))
                         .set("result", JobRows.cut(result, 4000)).set("id", id);
-                if (finish.update() == 1) {
-                    JobRows.appendEvent(c, id, status == JobStatus.DEAD ? JobEventKind.DEAD_LETTERED : JobEventKind.SUCCEEDED,
-                            attempts, errorClass == null ? null : errorClass + ": " + errorMessage);
+                // a success is the job's finished_at: no history row
+                if (finish.update() == 1 && status == JobStatus.DEAD) {
+                    JobRows.appendEvent(c, id, JobEventKind.DEAD_LETTERED, attempts, errorClass == null ? null : errorClass + ": " + errorMessage);
                 }
             }
             return null;

@@ -65,15 +65,14 @@ public class NewJobs {
             // instance's claim of the job comes after its publish, so after this). With a shared
             // database another instance's worker could take the job first: there it is stored first.
             return new Inserted(job, false, groupCommit.submit(List.of(), c -> {
-                insert(c, job, null, null);
+                insert(c, job, null);
                 return null;
             }));
         }
         for (int tries = 0; ; tries++) {
             try {
                 groupCommit.run(List.of(), c -> {
-                    insert(c, job, job.idempotencyKey() == null ? null : scope,
-                            job.idempotencyKey() == null ? null : "idempotency key " + job.idempotencyKey());
+                    insert(c, job, job.idempotencyKey() == null ? null : scope);
                     return null;
                 });
                 return Inserted.stored(job, false);
@@ -105,13 +104,11 @@ public class NewJobs {
     public void insertAll(List<JobRecord> jobs) {
         health.requireUp();
         groupCommit.run(List.of(), c -> {
-            try (Sql.Bound insert = JOBS.prepare(c, "insert"); Sql.Bound event = JOBS.prepare(c, "event")) {
+            try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
                 for (JobRecord job : jobs) {
                     bind(insert, job, null).addBatch();
-                    JobRows.bindEvent(event, job.id(), job.acceptedAt(), JobEventKind.ACCEPTED, null, "batch").addBatch();
                 }
                 insert.executeBatch();
-                event.executeBatch();
             }
             return null;
         });
@@ -126,13 +123,10 @@ public class NewJobs {
         });
     }
 
-    private static void insert(Connection c, JobRecord job, String scope, String detail) throws SQLException {
+    /** No history row: its acceptance is the row's accepted_at ({@link JobHistory}). */
+    private static void insert(Connection c, JobRecord job, String scope) throws SQLException {
         try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
             bind(insert, job, scope).update();
-        }
-        // at the job's own time, not the commit's: the publish may have happened in between
-        try (Sql.Bound event = JOBS.prepare(c, "event")) {
-            JobRows.bindEvent(event, job.id(), job.acceptedAt(), JobEventKind.ACCEPTED, null, detail).update();
         }
     }
 

@@ -19,4 +19,14 @@ public final class Await {
             throw new AssertionError("Timed out after " + timeout + " waiting for: " + what, e);
         }
     }
+
+    /** Whether the condition came true within the timeout: for a test that sets up a race and tries again when it lost. */
+    public static boolean within(Duration timeout, Callable<Boolean> condition) {
+        try {
+            until("", timeout, condition);
+            return true;
+        } catch (AssertionError e) {
+            return false;
+        }
+    }
 }
