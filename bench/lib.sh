@@ -83,7 +83,7 @@ start_warren() {
   local pid=$!
   disown "$pid" # no job notice when a drill kills it
   PIDS+=("$pid")
-  eval "PID_$name=$pid"
+  eval "PID_$name=$pid PORT_$name=$port"
   for _ in $(seq 1 120); do
     curl -fs "http://127.0.0.1:$port/observe/health/ready" >/dev/null 2>&1 && return 0
     kill -0 "$pid" 2>/dev/null || { echo "warren $name did not start:"; tail -20 "$WORK/$name.log"; return 1; }
@@ -93,6 +93,91 @@ start_warren() {
 }
 
 pid_of() { eval "echo \$PID_$1"; }
+port_of() { eval "echo \$PORT_$1"; }
+
+# ---- HTTP load with wrk (C: almost no CPU of its own) on the no-op job type 'bench' --------------
+
+# ensure_wrk: the Debian package, installed when missing
+ensure_wrk() {
+  command -v wrk >/dev/null && return 0
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq wrk >/dev/null
+}
+
+# processed NAME...: bench jobs these instances have processed so far (their metrics, summed)
+processed() {
+  local name total=0 count
+  for name in "$@"; do
+    count=$(curl -fs "http://127.0.0.1:$(port_of "$name")/observe/metrics" \
+      | awk '/^warren_jobs_succeeded_total\{type="bench"\}/ { printf "%d", $2; found = 1 } END { if (!found) print 0 }')
+    total=$((total + count))
+  done
+  echo "$total"
+}
+
+# ticks PID...: CPU time (user + system, clock ticks) of these processes so far
+ticks() {
+  local pid sum=0
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    sum=$((sum + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+  done
+  echo "$sum"
+}
+idle_ticks() { awk '/^cpu / { print $5 + $6 }' /proc/stat; }
+
+# wrk_load MODE CONNECTIONS BATCH NAME...: WRK_SECONDS (20) of load, one wrk per instance at once
+# (CONNECTIONS each; BATCH jobs per request, 0: the single-job endpoint), then waits until every
+# accepted job was processed. One line: what wrk counted (summed; the worst p50 and p99), end to
+# end = processed jobs / (load start .. last one processed), and the CPU that warren, RabbitMQ and
+# PostgreSQL used while the load ran, in % of one core (the machine has nproc x 100 %), with
+# cpu_ms_per_job (all three, per accepted job). Fails on a refused request or an accepted job not processed.
+wrk_load() {
+  local mode=$1 conns=$2 batch=$3; shift 3
+  local names=("$@") path="" name before after start end accepted=0 refused=0 errors=0 p50=0 p99=0
+  [ "$batch" -gt 0 ] && path=/batch
+  local warren_pids=() broker_pids postgres_pids hz
+  hz=$(getconf CLK_TCK)
+  for name in "${names[@]}"; do warren_pids+=("$(pid_of "$name")"); done
+  broker_pids=$(pgrep -f 'beam.smp.*rabbit' | tr '\n' ' ' || true)
+  postgres_pids=$(pgrep -x postgres | tr '\n' ' ' || true)
+  local w0 b0 p0 i0 w1 b1 p1 i1
+  before=$(processed "${names[@]}")
+  w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker_pids); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
+  start=$(date +%s.%N)
+  local wrks=()
+  for name in "${names[@]}"; do
+    BENCH_KEY=$KEY WRK_BATCH=$batch wrk -t1 -c"$conns" -d"${WRK_SECONDS:-20}"s --timeout 30s -s bench/wrk/submit.lua \
+      "http://127.0.0.1:$(port_of "$name")/api/v1/jobs/bench$path" > "$WORK/wrk-$mode-$name.txt" 2>&1 &
+    wrks+=($!)
+  done
+  wait "${wrks[@]}" # not a bare wait: that would also wait for the results file's tee
+  w1=$(ticks "${warren_pids[@]}"); b1=$(ticks $broker_pids); p1=$(ticks $postgres_pids); i1=$(idle_ticks)
+  local load_seconds line
+  load_seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
+  for name in "${names[@]}"; do
+    line=$(grep '^wrk ' "$WORK/wrk-$mode-$name.txt" || true)
+    [ -n "$line" ] || { echo "FAIL: wrk printed no result for instance $name:"; cat "$WORK/wrk-$mode-$name.txt"; return 1; }
+    accepted=$((accepted + $(field accepted_jobs "$line")))
+    refused=$((refused + $(field refused "$line")))
+    errors=$((errors + $(field socket_errors "$line")))
+    p50=$(awk -v a="$p50" -v b="$(field p50_ms "$line")" 'BEGIN { print (b > a ? b : a) }')
+    p99=$(awk -v a="$p99" -v b="$(field p99_ms "$line")" 'BEGIN { print (b > a ? b : a) }')
+  done
+  after=$before
+  for _ in $(seq 1 3000); do after=$(processed "${names[@]}"); [ "$((after - before))" -ge "$accepted" ] && break; sleep 0.1; done
+  end=$(date +%s.%N)
+  pct() { awk -v d="$1" -v s="$load_seconds" -v hz="$hz" 'BEGIN { printf "%d", d / hz / s * 100 }'; }
+  # processed may exceed accepted_jobs: wrk does not count the requests still in flight when it
+  # stops, though warren answered them 202; the rate counts every job warren processed
+  echo "wrk mode=$mode instances=${#names[@]} clients=$((conns * ${#names[@]})) accepted_jobs=$accepted" \
+    "processed=$((after - before)) refused=$refused socket_errors=$errors" \
+    "end_to_end_per_s=$(awk -v a="$((after - before))" -v s="$start" -v e="$end" 'BEGIN { printf "%d", a / (e - s) }')" \
+    "p50_ms=$p50 p99_ms=$p99 cpu_warren=$(pct $((w1 - w0)))% cpu_rabbitmq=$(pct $((b1 - b0)))% cpu_postgres=$(pct $((p1 - p0)))%" \
+    "cpu_idle=$(pct $((i1 - i0)))%" \
+    "cpu_ms_per_job=$(awk -v d="$((w1 - w0 + b1 - b0 + p1 - p0))" -v hz="$hz" -v a="$accepted" 'BEGIN { printf "%.2f", a ? d / hz * 1000 / a : 0 }')"
+  [ "$refused" = 0 ] && [ "$errors" = 0 ] && [ "$((after - before))" -ge "$accepted" ] && [ "$accepted" -gt 0 ]
+}
 
 # postgres_db NAME: a fresh PostgreSQL database for this run (dropped at exit); sets DB_ENV to the
 # settings that point an instance at it

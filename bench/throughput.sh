@@ -24,38 +24,6 @@ CHART=${3:-$ROOT/target/bench-throughput.png}
 SIZE=100
 PORT=18080
 
-# ensure_wrk: the Debian package, installed when missing
-ensure_wrk() {
-  command -v wrk >/dev/null && return 0
-  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq wrk >/dev/null
-}
-
-# succeeded: bench jobs warren has processed so far (its metrics)
-succeeded() {
-  curl -fs "http://127.0.0.1:$PORT/observe/metrics" \
-    | awk '/^warren_jobs_succeeded_total\{type="bench"\}/ { printf "%d", $2; found = 1 } END { if (!found) print 0 }'
-}
-
-# wrk_run MODE CONNECTIONS BATCH: WRK_SECONDS of load, then waits until every accepted job was
-# processed; end to end = accepted jobs / (load start .. last one processed)
-wrk_run() {
-  local mode=$1 conns=$2 batch=$3 before after start end line accepted path=""
-  [ "$batch" -gt 0 ] && path=/batch
-  before=$(succeeded)
-  start=$(date +%s.%N)
-  line=$(BENCH_KEY=$KEY WRK_BATCH=$batch wrk -t2 -c"$conns" -d"${WRK_SECONDS:-20}"s -s bench/wrk/submit.lua \
-    "http://127.0.0.1:$PORT/api/v1/jobs/bench$path" | grep '^wrk ' || true)
-  accepted=$(field accepted_jobs "$line"); accepted=${accepted:-0}
-  after=$before
-  for _ in $(seq 1 3000); do after=$(succeeded); [ "$((after - before))" -ge "$accepted" ] && break; sleep 0.1; done
-  end=$(date +%s.%N)
-  # processed may exceed accepted_jobs: wrk does not count the requests still in flight when it
-  # stops, though warren answered them 202; the rate counts every job warren processed
-  echo "$line mode=$mode clients=$conns processed=$((after - before))" \
-    "end_to_end_per_s=$(awk -v a="$((after - before))" -v s="$start" -v e="$end" 'BEGIN { printf "%d", a / (e - s) }')"
-}
-
 # received_rate FILE: a consumer PerfTest's mean per-second receive rate while messages flowed
 # (seconds with none left out, and the first and last such second, which are partial)
 received_rate() {
@@ -107,12 +75,9 @@ if $ok && [ "${THROUGHPUT_WRK:-1}" != 0 ]; then
   ensure_wrk
   for run in "single 16 0" "batch100 4 100"; do
     set -- $run
-    line=$(wrk_run "$1" "$2" "$3")
+    line=$(wrk_load "$1" "$2" "$3" main) || { echo "FAIL: wrk $1 run refused, lost or did not process jobs"; ok=false; }
     echo "$line"
     wrk_lines+=("$line")
-    [ "$(field refused "$line")" = 0 ] && [ "$(field socket_errors "$line")" = 0 ] \
-      && [ "$(field processed "$line")" -ge "$(field accepted_jobs "$line")" ] && [ "$(field accepted_jobs "$line")" -gt 0 ] \
-      || { echo "FAIL: wrk $1 run refused, lost or did not process jobs"; ok=false; }
   done
 fi
 echo "warren peak_rss_mb=$(peak_rss "$(pid_of main)")"

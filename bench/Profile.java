@@ -1,0 +1,76 @@
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where a JFR recording's CPU samples went (bench/profile.sh): by thread (numbers stripped, so a
+ * pool counts as one), by the code a sample was in (its top frame's package, cut to three parts),
+ * the busiest top frames, and the nearest frame outside the JDK and of warren's own code (which
+ * library, and which step of warren, the time was spent under).
+ *
+ *   java bench/Profile.java RECORDING.jfr [TOP]
+ */
+public class Profile {
+
+    public static void main(String[] args) throws Exception {
+        int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        Map<String, Integer> threads = new HashMap<>();
+        Map<String, Integer> packages = new HashMap<>();
+        Map<String, Integer> frames = new HashMap<>();
+        Map<String, Integer> libraries = new HashMap<>();
+        Map<String, Integer> warren = new HashMap<>();
+        int samples = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                continue;
+            }
+            samples++;
+            String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
+            threads.merge(thread == null ? "?" : thread.replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            RecordedStackTrace stack = event.getStackTrace();
+            if (stack == null || stack.getFrames().isEmpty()) {
+                continue;
+            }
+            RecordedFrame frame = stack.getFrames().get(0);
+            String type = frame.getMethod().getType().getName();
+            frames.merge(type + "." + frame.getMethod().getName(), 1, Integer::sum);
+            packages.merge(packageOf(type), 1, Integer::sum);
+            libraries.merge(nearest(stack, t -> !t.startsWith("java.") && !t.startsWith("jdk.") && !t.startsWith("sun.")), 1, Integer::sum);
+            warren.merge(nearest(stack, t -> t.startsWith("io.warren.")), 1, Integer::sum);
+        }
+        System.out.println("samples " + samples);
+        print("threads", threads, samples, top);
+        print("code (top frame's package)", packages, samples, top);
+        print("top frames", frames, samples, top);
+        print("nearest frame outside the JDK", libraries, samples, top);
+        print("nearest frame of warren's own code", warren, samples, top);
+    }
+
+    /** The frame nearest the top of the stack whose class passes the test, as Class.method. */
+    private static String nearest(RecordedStackTrace stack, java.util.function.Predicate<String> test) {
+        for (RecordedFrame frame : stack.getFrames()) {
+            String type = frame.getMethod().getType().getName();
+            if (test.test(type)) {
+                return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
+            }
+        }
+        return "(none)";
+    }
+
+    private static String packageOf(String type) {
+        String[] parts = type.split("\\.");
+        int keep = Math.min(3, parts.length - 1);
+        return keep <= 0 ? type : String.join(".", List.of(parts).subList(0, keep));
+    }
+
+    private static void print(String title, Map<String, Integer> counts, int samples, int top) {
+        System.out.println("-- " + title);
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
+                .forEach(e -> System.out.printf("%5.1f%%  %s%n", 100.0 * e.getValue() / Math.max(1, samples), e.getKey()));
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Where warren's CPU goes under load: a JFR recording (the JDK's "default" settings: Java samples
+# every 20 ms; its "profile" settings cost this 2-core machine over half its throughput) of one
+# warren while wrk drives one endpoint, summed up by bench/Profile.java (samples by thread, by package, busiest
+# frames), with the wrk line (end to end, latency, CPU of warren, RabbitMQ and PostgreSQL per job).
+#   bench/profile.sh [single|batch] [top]      (defaults: single, 25 rows per table)
+# single: the single-job endpoint, 16 connections; batch: 100 jobs per request, 4 connections.
+# WRK_SECONDS (20) of load, after 10 s of each mode as JIT warm-up (not recorded). BENCH_DB=postgres
+# runs warren on a fresh PostgreSQL database. The recording is kept in the run folder (printed).
+# PROFILE_JFR=0: the same run without the recording (what the profiler itself costs).
+# Judges counts, never speed: exits 1 on a refused request or an accepted job not processed.
+source "$(dirname "$0")/lib.sh"
+MODE=${1:-single}
+TOP=${2:-25}
+case "$MODE" in
+  single) conns=16 batch=0 ;;
+  batch) conns=4 batch=100 ;;
+  *) echo "mode: single or batch"; exit 2 ;;
+esac
+ensure_wrk
+DB_ENV=()
+[ "${BENCH_DB:-h2}" = postgres ] && postgres_db warren_profile
+echo "job database: ${BENCH_DB:-h2}; machine: $(nproc) cores; broker, database, warren and wrk share them"
+# JFR on from the start: started later by jcmd, it made the JIT throw away compiled code and the
+# profiled run half as fast (the recording started at launch is dropped once warm)
+[ "${PROFILE_JFR:-1}" = 0 ] || BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -XX:StartFlightRecording=name=startup,settings=default"
+start_warren main 18090 "${DB_ENV[@]}"
+WRK_SECONDS=10 wrk_load warmup 16 0 main > /dev/null && WRK_SECONDS=10 wrk_load warmup 4 100 main > /dev/null \
+  || { echo "profile: FAIL in the warm-up (log: $WORK/main.log)"; exit 1; }
+status=0
+if [ "${PROFILE_JFR:-1}" = 0 ]; then
+  wrk_load "$MODE" "$conns" "$batch" main || status=1
+else
+  jcmd "$(pid_of main)" JFR.stop name=startup > /dev/null
+  jcmd "$(pid_of main)" JFR.start name=profile settings=default > /dev/null
+  line=$(wrk_load "$MODE" "$conns" "$batch" main) || status=1
+  jcmd "$(pid_of main)" JFR.stop name=profile filename="$WORK/profile.jfr" > /dev/null
+  echo "$line"
+  java bench/Profile.java "$WORK/profile.jfr" "$TOP"
+  echo "recording: $WORK/profile.jfr"
+  BENCH_KEEP=1 # the recording is the point
+fi
+[ "$status" = 0 ] || { echo "profile: FAIL (refused or unprocessed jobs; log: $WORK/main.log)"; exit 1; }
+echo "profile: PASS"
