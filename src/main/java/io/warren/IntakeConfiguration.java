@@ -81,11 +81,9 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public OutboxRelay outboxRelay(Outbox outbox, @PropertyInject("warren.outbox.relay-after-millis") long relayAfterMillis,
-                                   @PropertyInject("warren.outbox.batch-size") int batchSize) {
+    public OutboxRelay outboxRelay(Outbox outbox, @PropertyInject("warren.outbox.batch-size") int batchSize) {
         OutboxRelay relay = new OutboxRelay();
         relay.setOutbox(outbox);
-        relay.setRelayAfterMillis(relayAfterMillis);
         relay.setBatchSize(batchSize);
         return relay;
     }

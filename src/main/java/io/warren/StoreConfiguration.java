@@ -40,6 +40,8 @@ public class StoreConfiguration implements CamelConfiguration {
     private long startupTimeoutSeconds;
     @PropertyInject("warren.idempotency.retention-hours")
     private long idempotencyRetentionHours;
+    @PropertyInject("warren.outbox.relay-after-millis")
+    private long relayAfterMillis;
 
     @BindToRegistry(lazy = true)
     public HikariDataSource jobDataSource() {
@@ -69,7 +71,8 @@ public class StoreConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public NewJobs newJobs(HikariDataSource dataSource, GroupCommit groupCommit, StoreHealth health) {
-        return new NewJobs(dataSource, groupCommit, Duration.ofHours(idempotencyRetentionHours), health);
+        return new NewJobs(dataSource, groupCommit, Duration.ofHours(idempotencyRetentionHours), Duration.ofMillis(relayAfterMillis),
+                health);
     }
 
     @BindToRegistry(lazy = true)

@@ -245,7 +245,7 @@ public class JobTransitions {
             int requeued = 0;
             try (Sql.Bound requeue = JOBS.prepare(c, "requeue")) {
                 for (String id : ids) {
-                    if (requeue.set("id", id).update() == 1) {
+                    if (requeue.set("now", Instant.now()).set("id", id).update() == 1) {
                         JobRows.appendEvent(c, id, JobEventKind.REQUEUED, null, why);
                         requeued++;
                     }

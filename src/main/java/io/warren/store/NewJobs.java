@@ -23,12 +23,16 @@ public class NewJobs {
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
     private final Duration idempotencyRetention;
+    private final Duration relayAfter;
     private final StoreHealth health;
 
-    public NewJobs(DataSource dataSource, GroupCommit groupCommit, Duration idempotencyRetention, StoreHealth health) {
+    /** relayAfter: how long after its acceptance the outbox relay may publish a job no confirm was recorded for. */
+    public NewJobs(DataSource dataSource, GroupCommit groupCommit, Duration idempotencyRetention, Duration relayAfter,
+                   StoreHealth health) {
         this.dataSource = dataSource;
         this.groupCommit = groupCommit;
         this.idempotencyRetention = idempotencyRetention;
+        this.relayAfter = relayAfter;
         this.health = health;
     }
 
@@ -65,14 +69,14 @@ public class NewJobs {
             // instance's claim of the job comes after its publish, so after this). With a shared
             // database another instance's worker could take the job first: there it is stored first.
             return new Inserted(job, false, groupCommit.submit(List.of(), c -> {
-                insert(c, job, null);
+                insert(c, job, null, relayAfter);
                 return null;
             }));
         }
         for (int tries = 0; ; tries++) {
             try {
                 groupCommit.run(List.of(), c -> {
-                    insert(c, job, job.idempotencyKey() == null ? null : scope);
+                    insert(c, job, job.idempotencyKey() == null ? null : scope, relayAfter);
                     return null;
                 });
                 return Inserted.stored(job, false);
@@ -106,7 +110,7 @@ public class NewJobs {
         groupCommit.run(List.of(), c -> {
             try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
                 for (JobRecord job : jobs) {
-                    bind(insert, job, null).addBatch();
+                    bind(insert, job, null, relayAfter).addBatch();
                 }
                 insert.executeBatch();
             }
@@ -124,14 +128,14 @@ public class NewJobs {
     }
 
     /** No history row: its acceptance is the row's accepted_at ({@link JobHistory}). */
-    private static void insert(Connection c, JobRecord job, String scope) throws SQLException {
+    private static void insert(Connection c, JobRecord job, String scope, Duration relayAfter) throws SQLException {
         try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
-            bind(insert, job, scope).update();
+            bind(insert, job, scope, relayAfter).update();
         }
     }
 
-    private static Sql.Bound bind(Sql.Bound insert, JobRecord job, String scope) throws SQLException {
-        return insert.set("id", job.id()).set("type", job.type()).set("payload", job.payload())
+    private static Sql.Bound bind(Sql.Bound insert, JobRecord job, String scope, Duration relayAfter) throws SQLException {
+        return insert.set("relay_at", job.acceptedAt().plus(relayAfter)).set("id", job.id()).set("type", job.type()).set("payload", job.payload())
                 .set("correlation_id", job.correlationId()).set("producer", job.producer()).set("host", job.host())
                 .set("idempotency_key", job.idempotencyKey()).set("idempotency_scope", scope)
                 .set("request_hash", job.requestHash()).set("accepted_at", job.acceptedAt());

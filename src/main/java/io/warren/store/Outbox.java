@@ -18,15 +18,16 @@ public class Outbox {
     }
 
     /**
-     * Unconfirmed jobs older than {@code olderThan}, oldest first, each leased to this caller for a
-     * while so that two instances do not publish the same job at once.
+     * Unconfirmed jobs whose time for the relay has come (their relay_at: the relay-after delay
+     * since their acceptance, or a lease or a replay's deadline has passed), longest due first, each
+     * leased to this caller for a while so that two instances do not publish the same job at once.
      */
-    public List<JobRecord> claimUnpublished(Duration olderThan, Duration lease, int limit) {
+    public List<JobRecord> claimUnpublished(Duration lease, int limit) {
         return Transactions.run(dataSource, c -> {
             Instant now = Instant.now();
             List<JobRecord> pending;
             try (Sql.Bound unpublished = JOBS.prepare(c, "unpublished")) {
-                pending = unpublished.set("older_than", now.minus(olderThan)).set("now", now).set("limit", limit).list(JobRows::job);
+                pending = unpublished.set("now", now).set("limit", limit).list(JobRows::job);
             }
             List<JobRecord> claimed = new ArrayList<>();
             try (Sql.Bound leaseJob = JOBS.prepare(c, "lease")) {

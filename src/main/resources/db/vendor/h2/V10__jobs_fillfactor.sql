@@ -1,0 +1,2 @@
+-- Nothing to do on H2 (see db/vendor/postgresql): this file keeps both databases at the same version.
+SELECT 1;
