@@ -279,3 +279,39 @@ await_processed() {
   echo "not every accepted job ran within $2 s"
   return 1
 }
+
+# ---- the broker alone: RabbitMQ PerfTest -------------------------------------------------------
+
+# perftest_classpath: sets CP to RabbitMQ PerfTest's classpath (from Maven Central, bench/perftest/pom.xml)
+perftest_classpath() { CP=$(./mvnw -q -f bench/perftest/pom.xml dependency:build-classpath -Dmdep.outputFile=/dev/stdout); }
+
+# received_rate FILE: a consumer PerfTest's mean per-second receive rate while messages flowed
+# (seconds with none left out, and the first and last such second, which are partial)
+received_rate() {
+  grep -oE 'received: [0-9]+ msg/s' "$1" | grep -oE '[0-9]+' | awk '$1 > 0' | sed '1d;$d' \
+    | awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else print 0 }'
+}
+
+# topology_limit [IN_FLIGHT] [MULTI_ACK] [PREFETCH]: the broker's limit for warren's topology
+# (bench/throughput.sh's yardstick): one producer (persistent, confirms, at most IN_FLIGHT
+# unconfirmed, default 100; 100-byte bodies) into a direct exchange routing each message to two
+# durable queues, one consumer on each (qos PREFETCH, default 500; one ack per MULTI_ACK messages,
+# default 100). Prints both queues' receive rates and jobs_per_s, the smaller. Needs perftest_classpath.
+topology_limit() {
+  local in_flight=${1:-100} multi_ack=${2:-100} prefetch=${3:-500}
+  local seconds=${PERFTEST_SECONDS:-20} exchange="$RUN.limit" q pids=()
+  for q in work audit; do
+    java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 0 -y 1 -e "$exchange" -t direct \
+      -k job -u "$RUN.limit.$q" -ad false -q "$prefetch" -A "$multi_ack" -z $((seconds + 8)) > "$WORK/limit-$q.txt" 2>&1 &
+    pids+=($!)
+  done
+  sleep 4 # both queues declared and bound before the first message
+  java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 0 -e "$exchange" -t direct \
+    -k job -p -u "$RUN.limit.work" -f persistent -c "$in_flight" -s 100 -z "$seconds" > "$WORK/limit-producer.txt" 2>&1 || true
+  wait "${pids[@]}" || true
+  local work audit
+  work=$(received_rate "$WORK/limit-work.txt"); audit=$(received_rate "$WORK/limit-audit.txt")
+  echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$(( work < audit ? work : audit ))"
+  # its queues go now, so that another call in the same run starts from empty ones
+  for q in work audit; do rmqctl -q delete_queue "$RUN.limit.$q" >/dev/null 2>&1 || true; done
+}

@@ -24,30 +24,6 @@ CHART=${3:-$ROOT/target/bench-throughput.png}
 SIZE=100
 PORT=18080
 
-# received_rate FILE: a consumer PerfTest's mean per-second receive rate while messages flowed
-# (seconds with none left out, and the first and last such second, which are partial)
-received_rate() {
-  grep -oE 'received: [0-9]+ msg/s' "$1" | grep -oE '[0-9]+' | awk '$1 > 0' | sed '1d;$d' \
-    | awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else print 0 }'
-}
-
-# topology_limit: the broker's limit for warren's topology (see the top of this file)
-topology_limit() {
-  local seconds=${PERFTEST_SECONDS:-20} exchange="$RUN.limit" q c pids=()
-  for q in work audit; do
-    java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 0 -y 1 -e "$exchange" -t direct \
-      -k job -u "$RUN.limit.$q" -ad false -q 500 -A 100 -z $((seconds + 8)) > "$WORK/limit-$q.txt" 2>&1 &
-    pids+=($!)
-  done
-  sleep 4 # both queues declared and bound before the first message
-  java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 0 -e "$exchange" -t direct \
-    -k job -p -u "$RUN.limit.work" -f persistent -c 100 -s $SIZE -z "$seconds" > "$WORK/limit-producer.txt" 2>&1 || true
-  wait "${pids[@]}" || true
-  local work audit
-  work=$(received_rate "$WORK/limit-work.txt"); audit=$(received_rate "$WORK/limit-audit.txt")
-  echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$(( work < audit ? work : audit ))"
-}
-
 # BENCH_DB=postgres: the job database is PostgreSQL (a fresh one), not the embedded H2 file
 DB_ENV=()
 [ "${BENCH_DB:-h2}" = postgres ] && postgres_db warren_throughput
@@ -85,7 +61,7 @@ kill "$(pid_of main)" 2>/dev/null || true
 # a rate of jobs that were refused, or never ran, is no rate: no PerfTest, no chart
 $ok || { echo "throughput: FAIL (log: $WORK/main.log)"; exit 1; }
 
-CP=$(./mvnw -q -f bench/perftest/pom.xml dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+perftest_classpath
 limit=$(topology_limit)
 echo "limit $limit"
 limit_rate=$(field jobs_per_s "$limit")

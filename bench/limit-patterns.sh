@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The broker's own limit for warren's topology (bench/throughput.sh's yardstick: a direct exchange
+# routing each message to a work and an audit queue, one consumer on each) under the message
+# patterns warren's endpoints make, no warren running. Each row is one PerfTest run:
+#   yardstick    100 confirms in flight, one ack per 100 messages, prefetch 500 (issue 15's limit)
+#   batch        100 in flight (one batch request), one ack per message, prefetch 250 (warren's worker)
+#   single-16    16 in flight (16 clients, one job each), one ack per message, prefetch 250
+#   single-16-multi-ack   the same with one ack per 100 messages (what batched acks would give)
+# PERFTEST_SECONDS (20) each. Reports jobs/s per row; exits 1 when a run gave no rate.
+source "$(dirname "$0")/lib.sh"
+echo "machine: $(nproc) cores; the broker and PerfTest share them (no warren)"
+perftest_classpath
+ok=true
+for row in "yardstick 100 100 500" "batch 100 1 250" "single-16 16 1 250" "single-16-multi-ack 16 100 250"; do
+  set -- $row
+  line=$(topology_limit "$2" "$3" "$4")
+  echo "pattern=$1 in_flight=$2 multi_ack=$3 prefetch=$4 $line"
+  [ "$(field jobs_per_s "$line")" -gt 0 ] 2>/dev/null || ok=false
+done
+$ok || { echo "limit-patterns: FAIL (a run gave no rate; outputs in $WORK)"; exit 1; }
+echo "limit-patterns: PASS"
