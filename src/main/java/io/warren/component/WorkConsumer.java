@@ -9,9 +9,12 @@ import io.warren.broker.QueueOptions;
 import io.warren.worker.Delivery;
 import io.warren.worker.JobWorker;
 import io.warren.worker.RetrySchedule;
-import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -27,7 +30,7 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  * Consumes a job type's work queue: at start declares its queues with the route's options and
  * makes the type known to the intake; each delivery goes through {@link JobWorker}, whose attempts
  * run the route. Acks are manual: a job is acked only once it is done, dead-lettered or waiting in
- * a retry queue. Stopping the route (pause, drain) lets running jobs finish first; removing it makes
+ * a retry queue, in batches ({@link ChannelAcks}). Stopping the route (pause, drain) lets running jobs finish first; removing it makes
  * the intake forget the type.
  */
 class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListener {
@@ -40,6 +43,8 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
     private final QueueOptions options;
     private JobWorker worker;
     private DirectMessageListenerContainer container;
+    private final Map<Channel, ChannelAcks> channelAcks = new ConcurrentHashMap<>();
+    private ExecutorService ackFlusher;
 
     WorkConsumer(WorkEndpoint endpoint, Processor processor, RetrySchedule schedule, QueueOptions options) {
         super(endpoint, processor);
@@ -75,6 +80,11 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
             return;
         }
 
+        ackFlusher = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "warren-acks-" + type);
+            thread.setDaemon(true);
+            return thread;
+        });
         container = new DirectMessageListenerContainer(parts.connections());
         container.setQueueNames(topology.workQueue(type));
         container.setConsumersPerQueue(endpoint.concurrency());
@@ -95,6 +105,10 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
             container.stop();
             container = null;
         }
+        if (ackFlusher != null) {
+            ackFlusher.shutdown(); // what is queued still goes out; later acks are sent unbatched
+            ackFlusher = null;
+        }
         super.doStop();
     }
 
@@ -113,6 +127,12 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
     public void onMessage(org.springframework.amqp.core.Message message, Channel channel) {
         long tag = message.getMessageProperties().getDeliveryTag();
         String id = message.getMessageProperties().getMessageId();
+        // acks go to the channel the job came on, never through Spring's proxy: once that channel
+        // died with its connection (a broker node lost), the proxy would open a new one and send the
+        // old delivery tag there, where it names another job or none (the broker then closes the
+        // channel: PRECONDITION_FAILED unknown delivery tag)
+        ChannelAcks acks = acksOf(channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel);
+        acks.delivered(tag, id);
         CompletableFuture<JobWorker.Ack> ack;
         try {
             ack = worker.handle(message, this::attempt);
@@ -120,26 +140,15 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
             LOG.error("Delivery of job {} could not be handled; it goes back to its queue", id, e);
             ack = CompletableFuture.completedFuture(JobWorker.Ack.REQUEUE);
         }
-        // a success is acked from the commit that recorded it (see JobWorker); a channel takes acks
-        // from any thread. The ack goes to the channel the job came on, never through Spring's proxy:
-        // once that channel died with its connection (a broker node lost), the proxy would open a
-        // new one and send the old delivery tag there, where it names another job or none (the
-        // broker then closes the channel: PRECONDITION_FAILED unknown delivery tag).
-        Channel delivered = channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
-        ack.whenComplete((how, failure) -> acknowledge(delivered, tag, id, failure == null ? how : JobWorker.Ack.REQUEUE));
+        // a success is acked from the commit that recorded it (see JobWorker), with the jobs before it
+        ack.whenComplete((how, failure) -> acks.settle(tag, id, failure == null ? how : JobWorker.Ack.REQUEUE));
     }
 
-    private static void acknowledge(Channel channel, long tag, String id, JobWorker.Ack how) {
-        try {
-            switch (how) {
-                case ACK -> channel.basicAck(tag, false);
-                case REJECT -> channel.basicReject(tag, false);
-                case REQUEUE -> channel.basicNack(tag, false, true);
-            }
-        } catch (IOException | RuntimeException e) {
-            // the channel closed first: the broker delivers the job again, and its claim finds it done
-            LOG.info("Job {} could not be acknowledged ({}); the broker will deliver it again", id, e.getMessage());
-        }
+    private ChannelAcks acksOf(Channel channel) {
+        return channelAcks.computeIfAbsent(channel, c -> {
+            c.addShutdownListener(closed -> channelAcks.remove(c));
+            return new ChannelAcks(c, ackFlusher);
+        });
     }
 
     /** One run of the route on a fresh exchange: the consumed body and headers, and the job. */
