@@ -1,6 +1,5 @@
 package io.warren;
 
-import io.warren.broker.BatchedAuditAcks;
 import io.warren.broker.BrokerAddress;
 import io.warren.broker.QueueOptions;
 import io.warren.broker.BrokerChoice;
@@ -57,12 +56,6 @@ public class BrokerConfiguration implements CamelConfiguration {
     private String keystore;
     @PropertyInject(value = "warren.rabbitmq.tls.keystore-password", defaultValue = "")
     private String keystorePassword;
-    @PropertyInject("warren.queue.audit")
-    private String auditQueue;
-    @PropertyInject("warren.audit.messages-per-ack")
-    private int auditMessagesPerAck;
-    @PropertyInject("warren.audit.ack-timeout-millis")
-    private long auditAckTimeoutMillis;
     @PropertyInject("warren.rabbitmq.channel-cache-size")
     private int channelCacheSize;
     @PropertyInject("warren.rabbitmq.consumer-threads")
@@ -140,9 +133,7 @@ public class BrokerConfiguration implements CamelConfiguration {
         Beans.get(context, JobTopology.class).declareShared();
         // Running jobs get the drain timeout to finish and be acked; the listener default (5 s)
         // would close their channels and run them twice.
-        SpringRabbitMQComponent rabbit = context.getComponent("spring-rabbitmq", SpringRabbitMQComponent.class);
-        rabbit.setShutdownTimeout(drainTimeoutSeconds * 1000);
-        rabbit.setListenerContainerFactory(new BatchedAuditAcks(auditQueue, auditMessagesPerAck, auditAckTimeoutMillis));
+        context.getComponent("spring-rabbitmq", SpringRabbitMQComponent.class).setShutdownTimeout(drainTimeoutSeconds * 1000);
         context.getShutdownStrategy().setTimeout(drainTimeoutSeconds + 10);
     }
 
