@@ -5,9 +5,9 @@
 
 -- name: insert
 INSERT INTO jobs (id, type, status, attempts, payload, correlation_id, producer, host, idempotency_key,
-                  idempotency_scope, request_hash, accepted_at, relay_at)
+                  idempotency_scope, request_hash, accepted_at, relay_at, waiting_type)
 VALUES (:id, :type, :ACCEPTED, 0, :payload, :correlation_id, :producer, :host, :idempotency_key,
-        :idempotency_scope, :request_hash, :accepted_at, :relay_at)
+        :idempotency_scope, :request_hash, :accepted_at, :relay_at, :type)
 
 -- name: find-by-idempotency-key
 SELECT * FROM jobs WHERE idempotency_scope = :scope AND idempotency_key = :key
@@ -40,7 +40,7 @@ WHERE id = :id
 -- copy, so this is a redelivery whose flag a broker restart lost (the embedded broker's). A first
 -- delivery of a relayed job may not: another copy of it is running
 UPDATE jobs SET status = :RUNNING, attempts = GREATEST(attempts + 1, :attempt), started_at = COALESCE(started_at, :now),
-       relay_at = NULL
+       relay_at = NULL, waiting_type = NULL
 WHERE id = :id AND (status IN (:ACCEPTED, :QUEUED, :RETRYING) OR (status = :RUNNING AND :may_take_over AND (:redelivered OR NOT relayed)))
 
 -- name: started-again
@@ -55,7 +55,7 @@ UPDATE jobs SET status = :RETRYING, last_error_class = :error_class, last_error_
 WHERE id = :id AND status IN (:RUNNING, :RETRYING)
 
 -- name: finish
-UPDATE jobs SET status = :status, finished_at = :now, attempts = GREATEST(attempts, :attempts), relay_at = NULL,
+UPDATE jobs SET status = :status, finished_at = :now, attempts = GREATEST(attempts, :attempts), relay_at = NULL, waiting_type = NULL,
        last_error_class = COALESCE(:error_class, last_error_class),
        last_error_message = COALESCE(:error_message, last_error_message),
        last_error_stack = :stack, result = :result
@@ -63,23 +63,24 @@ WHERE id = :id AND status NOT IN (:SUCCEEDED, :DEAD, :DISCARDED)
 
 -- name: replay
 -- leased for a while: the throttled replay route publishes it; the outbox relay only if that never happens
-UPDATE jobs SET status = :ACCEPTED, finished_at = NULL, relay_at = :lease_until
+UPDATE jobs SET status = :ACCEPTED, finished_at = NULL, relay_at = :lease_until, waiting_type = type
 WHERE id = :id AND status = :DEAD
 
 -- name: discard
 UPDATE jobs SET status = :DISCARDED WHERE id = :id AND status = :DEAD
 
 -- name: queued-of-type
-SELECT id FROM jobs WHERE type = :type AND status = :QUEUED
+-- through waiting_type's index: only jobs that wait for their first run
+SELECT id FROM jobs WHERE waiting_type = :type AND status = :QUEUED
 
 -- name: queued-of-type-before
-SELECT id FROM jobs WHERE type = :type AND status = :QUEUED AND published_at < :published_before
+SELECT id FROM jobs WHERE waiting_type = :type AND status = :QUEUED AND published_at < :published_before
 
 -- name: requeue
 UPDATE jobs SET status = :ACCEPTED, relay_at = :now WHERE id = :id AND status = :QUEUED
 
 -- name: purged
-UPDATE jobs SET status = :DISCARDED, finished_at = :now, relay_at = NULL WHERE id = :id AND status IN (:ACCEPTED, :QUEUED, :RETRYING)
+UPDATE jobs SET status = :DISCARDED, finished_at = :now, relay_at = NULL, waiting_type = NULL WHERE id = :id AND status IN (:ACCEPTED, :QUEUED, :RETRYING)
 
 -- name: unpublished
 -- the lower bound keeps H2's index scan off the NULLs (every published job)

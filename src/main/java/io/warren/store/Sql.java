@@ -66,11 +66,20 @@ final class Sql {
 
     /** The statement, prepared on this connection, its status parameters bound. */
     Bound prepare(Connection connection, String name) throws SQLException {
+        return prepare(connection, name, "");
+    }
+
+    /** The database's plan for the statement (EXPLAIN): tests check which index a query reads through. */
+    Bound explain(Connection connection, String name) throws SQLException {
+        return prepare(connection, name, "EXPLAIN ");
+    }
+
+    private Bound prepare(Connection connection, String name, String prefix) throws SQLException {
         Statement statement = statements.get(name);
         if (statement == null) {
             throw new IllegalArgumentException("No SQL statement named " + name);
         }
-        Bound bound = new Bound(statement, connection.prepareStatement(statement.jdbc));
+        Bound bound = new Bound(statement, connection.prepareStatement(prefix + statement.jdbc));
         for (String parameter : statement.parameters) {
             if (Character.isUpperCase(parameter.charAt(0))) {
                 bound.set(parameter, JobStatus.valueOf(parameter));
