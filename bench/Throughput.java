@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
  * succeeded counter for the type grew by N), accept latency percentiles and errors, as one "key=value" line.
  *
  *   java bench/Throughput.java --url http://127.0.0.1:8080 --key wk_... --type bench --jobs 10000 --concurrency 8 [--batch 100] [--allow-errors]
+ *
+ * --rate R paces the requests at R per second (request i is due i / R s after the start) instead
+ * of sending each as soon as a client is free; latency then counts from when a request was due.
  *
  * --url may list several instances (comma-separated): requests go to them in turn. --ids FILE
  * writes the id of every accepted job; --wait false skips waiting for them to be processed (the
@@ -45,6 +49,7 @@ public class Throughput {
         int concurrency = Integer.parseInt(arg(args, "--concurrency", "8"));
         int batch = Integer.parseInt(arg(args, "--batch", "0"));
         int size = Integer.parseInt(arg(args, "--size", "100"));
+        double rate = Double.parseDouble(arg(args, "--rate", "0"));
         boolean allowErrors = Arrays.asList(args).contains("--allow-errors");
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -68,6 +73,16 @@ public class Throughput {
                             .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
                             .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
                     long sent = System.nanoTime();
+                    if (rate > 0) {
+                        // paced: request i is due at started + i / rate, and its latency counts from
+                        // then, so a request sent late because warren was slow counts against warren
+                        // (no coordinated omission)
+                        long due = started + (long) (i * 1e9 / rate);
+                        for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
+                            LockSupport.parkNanos(due - now);
+                        }
+                        sent = due;
+                    }
                     try {
                         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                         latencies.add(System.nanoTime() - sent);
@@ -109,9 +124,9 @@ public class Throughput {
         long processed = wait ? succeeded(http, url, key, type) - before : -1;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("mode=%s jobs=%d concurrency=%d accepted=%d errors=%d processed=%s accepted_per_s=%.0f "
+        System.out.printf("mode=%s jobs=%d concurrency=%d %saccepted=%d errors=%d processed=%s accepted_per_s=%.0f "
                         + "end_to_end_per_s=%s p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f%n",
-                batch > 0 ? "batch" + batch : "single", jobs, concurrency, accepted.get(), errors.get(),
+                batch > 0 ? "batch" + batch : "single", jobs, concurrency, rate > 0 ? String.format("paced_per_s=%.0f ", rate) : "", accepted.get(), errors.get(),
                 wait ? String.valueOf(processed) : "n/a", accepted.get() / acceptSeconds,
                 wait ? String.format("%.0f", processed / endToEndSeconds) : "n/a",
                 pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));

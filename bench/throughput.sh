@@ -3,7 +3,9 @@
 #   bench/throughput.sh [jobs] [concurrency] [chart.png]   (defaults: 10000 jobs, 8 clients)
 # Then, with wrk (a C load tool, installed from Debian when missing; THROUGHPUT_WRK=0 skips it),
 # WRK_SECONDS (20) of load on the single-job endpoint (16 connections) and on the batch endpoint
-# (100 jobs per request, 4 connections), each waited for until warren processed every accepted job.
+# (100 jobs per request, 4 connections), each waited for until warren processed every accepted job;
+# then the single-job endpoint paced at half the rate wrk reached there (PACED_SECONDS, 15), for
+# the accept latency at a fixed rate.
 # The limit: RabbitMQ PerfTest with one producer (persistent, confirms, 100 in flight, 100-byte
 # bodies) into a direct exchange that routes each message to two durable queues, one consumer on
 # each (qos 500, multi-ack 100): each job of warren is two queue messages (work and audit), so no
@@ -55,6 +57,14 @@ if $ok && [ "${THROUGHPUT_WRK:-1}" != 0 ]; then
     echo "$line"
     wrk_lines+=("$line")
   done
+  # accept latency at a fixed rate, half the single-job rate wrk reached, for PACED_SECONDS (15):
+  # the load program paces the requests and counts each one's latency from when it was due
+  half=$(( $(field end_to_end_per_s "${wrk_lines[0]}") / 2 ))
+  if [ "$half" -gt 0 ]; then
+    paced=$(load --url "http://127.0.0.1:$PORT" --type bench --jobs $((half * ${PACED_SECONDS:-15})) --concurrency 32 \
+      --size $SIZE --rate "$half") || { echo "FAIL: the paced single-job run refused or lost jobs"; ok=false; }
+    echo "warren $paced"
+  fi
 fi
 echo "warren peak_rss_mb=$(peak_rss "$(pid_of main)")"
 kill "$(pid_of main)" 2>/dev/null || true
