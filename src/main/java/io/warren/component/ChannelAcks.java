@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * delivery order (its consumer runs them one at a time and their successes commit in order), so
  * the jobs of one commit share an ack, sent from {@code flusher} right after. Rejects and requeues
  * go at once, one by one: a multiple ack must never cover them. One ack per message halved the
- * broker's own limit for warren's topology (bench/limit-patterns.sh).
+ * broker's own limit for warren's topology (bench/limit-patterns.sh). While the consumer stops,
+ * acks go out on the settling thread (the consumer's, which waits for its job's commit then), so
+ * that they reach the channel before the container closes it.
  */
 final class ChannelAcks {
 
@@ -26,6 +29,7 @@ final class ChannelAcks {
 
     private final Channel channel;
     private final Executor flusher;
+    private final BooleanSupplier stopping;
     /** Delivered, not acked yet: delivery tag -> job id, and whether it may be acked. */
     private final TreeMap<Long, Unsettled> unsettled = new TreeMap<>();
     private boolean flushQueued;
@@ -39,9 +43,10 @@ final class ChannelAcks {
         }
     }
 
-    ChannelAcks(Channel channel, Executor flusher) {
+    ChannelAcks(Channel channel, Executor flusher, BooleanSupplier stopping) {
         this.channel = channel;
         this.flusher = flusher;
+        this.stopping = stopping;
     }
 
     /** Before the job runs: a later job's ack will not cover it until it is settled. */
@@ -57,6 +62,10 @@ final class ChannelAcks {
             } else {
                 unsettled.remove(tag);
                 send(tag, false, how, List.of(id)); // a reject or requeue, or a job not registered
+            }
+            if (stopping.getAsBoolean()) {
+                flush();
+                return;
             }
             if (flushQueued) {
                 return;

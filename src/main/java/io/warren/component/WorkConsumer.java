@@ -133,22 +133,34 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
         // channel: PRECONDITION_FAILED unknown delivery tag)
         ChannelAcks acks = acksOf(channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel);
         acks.delivered(tag, id);
-        CompletableFuture<JobWorker.Ack> ack;
+        CompletableFuture<JobWorker.Ack> ack = null;
         try {
             ack = worker.handle(message, this::attempt);
         } catch (RuntimeException e) {
             LOG.error("Delivery of job {} could not be handled; it goes back to its queue", id, e);
             ack = CompletableFuture.completedFuture(JobWorker.Ack.REQUEUE);
+        } finally {
+            if (ack == null) {
+                acks.settle(tag, id, JobWorker.Ack.REQUEUE); // an Error: its tag must not hold back the acks after it
+            }
         }
         // a success is acked from the commit that recorded it (see JobWorker), with the jobs before it
         ack.whenComplete((how, failure) -> acks.settle(tag, id, failure == null ? how : JobWorker.Ack.REQUEUE));
     }
 
     private ChannelAcks acksOf(Channel channel) {
-        return channelAcks.computeIfAbsent(channel, c -> {
-            c.addShutdownListener(closed -> channelAcks.remove(c));
-            return new ChannelAcks(c, ackFlusher);
-        });
+        ChannelAcks acks = channelAcks.get(channel);
+        if (acks != null) {
+            return acks;
+        }
+        ChannelAcks created = new ChannelAcks(channel, ackFlusher, this::isStoppingOrStopped);
+        acks = channelAcks.putIfAbsent(channel, created);
+        if (acks != null) {
+            return acks;
+        }
+        // outside the map's update: on a channel already closed the listener runs at once
+        channel.addShutdownListener(closed -> channelAcks.remove(channel, created));
+        return created;
     }
 
     /** One run of the route on a fresh exchange: the consumed body and headers, and the job. */

@@ -19,7 +19,8 @@ class ChannelAcksTest {
                 return null;
             });
     private final List<Runnable> flushes = new ArrayList<>();
-    private final ChannelAcks acks = new ChannelAcks(channel, flushes::add);
+    private boolean stopping;
+    private final ChannelAcks acks = new ChannelAcks(channel, flushes::add, () -> stopping);
 
     @Test
     void theJobsSettledTogetherShareOneAck() {
@@ -60,6 +61,15 @@ class ChannelAcksTest {
         acks.settle(7, "j7", Ack.ACK);
         flushAll();
         assertEquals(List.of("basicAck [7, false]"), sent);
+    }
+
+    @Test
+    void whileTheConsumerStopsAcksGoOutOnTheSettlingThread() {
+        deliver(1, 2);
+        acks.settle(1, "j1", Ack.ACK);
+        stopping = true;
+        acks.settle(2, "j2", Ack.ACK);
+        assertEquals(List.of("basicAck [2, true]"), sent, "sent before settle returned, not left to the flusher");
     }
 
     private void deliver(long... tags) {
