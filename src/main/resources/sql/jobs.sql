@@ -38,10 +38,19 @@ WHERE id = :id
 -- may_take_over: the broker's redelivery of a dead worker's job (or its copy back from a retry
 -- queue) may claim it while RUNNING. So may any delivery of a job the relay never took: it has one
 -- copy, so this is a redelivery whose flag a broker restart lost (the embedded broker's). A first
--- delivery of a relayed job may not: another copy of it is running
+-- delivery of a relayed job may not: another copy of it is running. :published: the time of the
+-- job's first publish when this start records it too (FirstRuns), else NULL
 UPDATE jobs SET status = :RUNNING, attempts = GREATEST(attempts + 1, :attempt), started_at = COALESCE(started_at, :now),
-       relay_at = NULL, waiting_type = NULL
+       published_at = COALESCE(published_at, :published), relay_at = NULL, waiting_type = NULL
 WHERE id = :id AND (status IN (:ACCEPTED, :QUEUED, :RETRYING) OR (status = :RUNNING AND :may_take_over AND (:redelivered OR NOT relayed)))
+
+-- name: start-and-succeed
+-- a first run's start and success in one update, when the success came while the start was still
+-- queued (FirstRuns); it holds only if nothing else started the job meanwhile
+UPDATE jobs SET status = :SUCCEEDED, attempts = GREATEST(attempts + 1, :attempt), started_at = COALESCE(started_at, :started),
+       published_at = COALESCE(published_at, :published), finished_at = :now, relay_at = NULL, waiting_type = NULL,
+       last_error_stack = NULL, result = :result
+WHERE id = :id AND status IN (:ACCEPTED, :QUEUED, :RETRYING)
 
 -- name: started-again
 -- the history row of a start after the job's first (a retry, a redelivery, a replay's), run after a

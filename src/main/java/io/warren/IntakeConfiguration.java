@@ -9,6 +9,7 @@ import io.warren.intake.JobSchemas;
 import io.warren.observe.JobMetrics;
 import io.warren.publish.JobPublisher;
 import io.warren.publish.OutboxRelay;
+import io.warren.store.FirstRuns;
 import io.warren.store.JobTransitions;
 import io.warren.store.NewJobs;
 import io.warren.store.Outbox;
@@ -50,7 +51,8 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobPublisher jobPublisher(ConfirmedPublisher broker, NewJobs newJobs, JobTransitions transitions, JobMetrics metrics,
+    public JobPublisher jobPublisher(ConfirmedPublisher broker, NewJobs newJobs, JobTransitions transitions, FirstRuns firstRuns,
+                                     JobMetrics metrics,
                                      JobTopology topology,
                                      @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
         JobPublisher publisher = new JobPublisher();
@@ -59,6 +61,7 @@ public class IntakeConfiguration implements CamelConfiguration {
         publisher.setConfirmTimeoutMillis(confirmTimeoutMillis);
         publisher.setNewJobs(newJobs);
         publisher.setTransitions(transitions);
+        publisher.setFirstRuns(firstRuns);
         publisher.setMetrics(metrics);
         publisher.setOutbox(outbox);
         return publisher;

@@ -3,6 +3,7 @@ package io.warren;
 import com.zaxxer.hikari.HikariDataSource;
 import io.warren.observe.Redact;
 import io.warren.store.Database;
+import io.warren.store.FirstRuns;
 import io.warren.store.GroupCommit;
 import io.warren.store.H2Compaction;
 import io.warren.store.JobReads;
@@ -81,6 +82,11 @@ public class StoreConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
+    public FirstRuns firstRuns(HikariDataSource dataSource, GroupCommit groupCommit, JobTransitions transitions) {
+        return new FirstRuns(dataSource, groupCommit, transitions, Duration.ofMillis(relayAfterMillis));
+    }
+
+    @BindToRegistry(lazy = true)
     public JobReads jobReads(HikariDataSource dataSource) {
         return new JobReads(dataSource);
     }
@@ -96,6 +102,7 @@ public class StoreConfiguration implements CamelConfiguration {
         HikariDataSource dataSource = Beans.get(context, HikariDataSource.class);
         Beans.closeAtStop(context, dataSource);
         Beans.closeAtStop(context, Beans.get(context, GroupCommit.class));
+        Beans.closeAtStop(context, Beans.get(context, FirstRuns.class)); // before the group commit: its marks go there
         Beans.closeAtStop(context, Beans.get(context, StoreHealth.class));
         Beans.closeAtStop(context, Beans.get(context, H2Compaction.class));
     }

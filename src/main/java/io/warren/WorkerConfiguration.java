@@ -14,6 +14,7 @@ import io.warren.intake.JobIntake;
 import io.warren.observe.JobMetrics;
 import io.warren.publish.JobPublisher;
 import io.warren.security.UserEndpoints;
+import io.warren.store.FirstRuns;
 import io.warren.store.JobTransitions;
 import io.warren.types.JobTypes;
 import io.warren.types.TypePauses;
@@ -68,14 +69,14 @@ public class WorkerConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobSteps jobSteps(JobTransitions transitions, JobMetrics metrics) {
-        return new JobSteps(transitions, metrics);
+    public JobSteps jobSteps(JobTransitions transitions, FirstRuns firstRuns, JobMetrics metrics) {
+        return new JobSteps(transitions, firstRuns, metrics);
     }
 
     @BindToRegistry(lazy = true)
-    public QueueWatch queueWatch(JobTopology topology, JobTypes types, JobTransitions transitions,
+    public QueueWatch queueWatch(JobTopology topology, JobTypes types, JobTransitions transitions, FirstRuns firstRuns,
                                  @PropertyInject("warren.topology.missing-after-seconds") long missingAfterSeconds) {
-        return new QueueWatch(topology, types, transitions, Duration.ofSeconds(missingAfterSeconds));
+        return new QueueWatch(topology, types, transitions, firstRuns, Duration.ofSeconds(missingAfterSeconds));
     }
 
     @BindToRegistry(lazy = true)

@@ -6,6 +6,7 @@ import io.warren.broker.ConfirmedPublisher;
 import io.warren.broker.JobTopology;
 import io.warren.observe.JobMetrics;
 import io.warren.observe.OutageLog;
+import io.warren.store.FirstRuns;
 import io.warren.store.JobRecord;
 import io.warren.store.JobTransitions;
 import io.warren.store.NewJobs;
@@ -14,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,7 +36,7 @@ import org.springframework.amqp.core.MessageDeliveryMode;
  * the dead-letter replay: the message is built from the stored job (its payload, warren's headers
  * and nothing else), published persistent to the jobs exchange with the type as routing key, each
  * with its own confirm and all of a call's jobs in flight at once ({@link ConfirmedPublisher}); confirmed jobs are
- * recorded QUEUED. A job the broker did not confirm stays stored (ACCEPTED) for the outbox relay.
+ * recorded QUEUED (a first publish a little later, see {@link FirstRuns}). A job the broker did not confirm stays stored (ACCEPTED) for the outbox relay.
  */
 public class JobPublisher {
 
@@ -44,6 +47,7 @@ public class JobPublisher {
     private long confirmTimeoutMillis = 5_000;
     private NewJobs newJobs;
     private JobTransitions transitions;
+    private FirstRuns firstRuns;
     private JobMetrics metrics;
     private boolean outbox = true;
     private final OutageLog outage = new OutageLog();
@@ -67,6 +71,10 @@ public class JobPublisher {
 
     public void setTransitions(JobTransitions transitions) {
         this.transitions = transitions;
+    }
+
+    public void setFirstRuns(FirstRuns firstRuns) {
+        this.firstRuns = firstRuns;
     }
 
     public void setMetrics(JobMetrics metrics) {
@@ -149,17 +157,34 @@ public class JobPublisher {
     public List<JobRecord> publish(List<JobRecord> jobs, boolean republished) {
         long started = System.nanoTime();
         Instant sentAt = Instant.now();
+        // a job's first copy is recorded a little later, with its start if that comes first (FirstRuns)
+        List<String> first = republished ? List.of() : jobs.stream().filter(job -> job.publishedAt() == null).map(JobRecord::id).toList();
+        firstRuns.publishing(first, sentAt);
         List<CompletableFuture<Boolean>> confirms = new ArrayList<>(jobs.size());
-        for (JobRecord job : jobs) {
-            confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), message(job, republished)));
+        try {
+            for (JobRecord job : jobs) {
+                confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), message(job, republished)));
+            }
+        } catch (RuntimeException e) {
+            firstRuns.published(List.of(), first, sentAt);
+            throw e;
         }
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
         List<JobRecord> confirmed = new ArrayList<>(jobs.size());
+        List<String> firstConfirmed = new ArrayList<>(first.size());
+        List<String> firstUnconfirmed = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
-            if (acked(confirms.get(i), deadline)) {
-                confirmed.add(jobs.get(i));
+            JobRecord job = jobs.get(i);
+            boolean acked = acked(confirms.get(i), deadline);
+            if (acked) {
+                confirmed.add(job);
+            }
+            if (!republished && job.publishedAt() == null) {
+                (acked ? firstConfirmed : firstUnconfirmed).add(job.id());
             }
         }
+        // not waited for: the answer needs the job stored and confirmed, not its QUEUED status
+        firstRuns.published(firstConfirmed, firstUnconfirmed, sentAt);
         if (confirmed.isEmpty()) {
             return confirmed;
         }
@@ -170,15 +195,12 @@ public class JobPublisher {
             LOG.warn("The broker takes jobs again; it had not taken {} job(s) since the outage began{}", refused,
                     outbox ? " (the outbox relay publishes them)" : " (each answered 503)");
         }
-        // not waited for: the answer needs the job stored and confirmed, not its QUEUED status; if
-        // this fails they are in the broker whatever the database says: the worker's claim moves
-        // them on, and the outbox relay's copy of one still ACCEPTED is suppressed by the claim
-        int count = confirmed.size();
-        transitions.publishedAll(confirmed.stream().map(JobRecord::id).toList(), sentAt).whenComplete((done, failure) -> {
-            if (failure != null) {
-                LOG.warn("{} job(s) are in the broker but their status could not be updated: {}", count, failure.getMessage());
-            }
-        });
+        // the relay's and the replay's, at once
+        Map<String, Instant> others = new LinkedHashMap<>();
+        confirmed.stream().filter(job -> republished || job.publishedAt() != null).forEach(job -> others.put(job.id(), sentAt));
+        if (!others.isEmpty()) {
+            transitions.publishedAll(others);
+        }
         return confirmed;
     }
 

@@ -7,17 +7,23 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A job's changes of status after it came in. Each is one unit of work that updates the job only
  * if its current status allows it and appends the event to the history; the ones on every job's
  * path (published, started, failed, finished) are committed together with concurrent ones
- * ({@link GroupCommit}), the operators' ones (replay, discard, purge, requeue) on their own.
+ * ({@link GroupCommit}; the first run's, folded where they meet, in {@link FirstRuns}), the
+ * operators' ones (replay, discard, purge, requeue) on their own.
  */
 public class JobTransitions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobTransitions.class);
 
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
@@ -31,23 +37,30 @@ public class JobTransitions {
     public enum Claim { RUN, TAKEN_OVER, DUPLICATE, NOT_STORED }
 
     /**
-     * The broker confirmed these jobs, published at {@code sentAt}: recorded (QUEUED, published_at;
-     * a history row only for a publish after the first) in the next shared transaction, without waiting for it. A worker may already have
-     * started one: its status is kept then, and its history still reads in order, as events are
-     * ordered by time and the publish came before any delivery.
+     * The broker confirmed these jobs (job id -> time sent): recorded (QUEUED, published_at; a
+     * history row only for a publish after the first) in the next shared transaction, without
+     * waiting for it. A worker may already have started one: its status is kept then, and its
+     * history still reads in order, as events are ordered by time and the publish came before any
+     * delivery. A failure is logged: the jobs are in the broker whatever the database says (the
+     * worker's claim moves them on, and the outbox relay's copy of one still ACCEPTED is suppressed
+     * by the claim).
      */
-    public CompletableFuture<Void> publishedAll(List<String> ids, Instant sentAt) {
-        return groupCommit.submit(ids, c -> {
+    public CompletableFuture<Void> publishedAll(Map<String, Instant> sent) {
+        return groupCommit.submit(sent.keySet(), c -> {
             try (Sql.Bound again = JOBS.prepare(c, "published-again"); Sql.Bound published = JOBS.prepare(c, "published")) {
-                for (String id : ids) {
-                    again.set("at", sentAt).set("id", id).addBatch();
-                    published.set("now", sentAt).set("id", id).addBatch();
+                for (Map.Entry<String, Instant> job : sent.entrySet()) {
+                    again.set("at", job.getValue()).set("id", job.getKey()).addBatch();
+                    published.set("now", job.getValue()).set("id", job.getKey()).addBatch();
                 }
                 again.executeBatch();
                 published.executeBatch();
             }
             return null;
-        });
+        }).whenComplete((done, failure) -> {
+            if (failure != null) {
+                LOG.warn("{} job(s) are in the broker but their status could not be updated: {}", sent.size(), failure.getMessage());
+            }
+        }).thenApply(done -> null);
     }
 
     /**
@@ -61,7 +74,7 @@ public class JobTransitions {
         return groupCommit.run(List.of(id), c -> {
             try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
                 Instant now = Instant.now();
-                start.set("attempt", attempt).set("now", now).set("id", id).set("redelivered", redelivered);
+                start.set("attempt", attempt).set("now", now).set("published", null).set("id", id).set("redelivered", redelivered);
                 if (start.set("may_take_over", false).update() == 1) {
                     startedAgain(c, id, now, attempt);
                     return Claim.RUN;
@@ -84,48 +97,8 @@ public class JobTransitions {
         });
     }
 
-    /**
-     * Whether the job is waiting for its first run as its only copy, read on a connection of its own
-     * (no write, no wait for the shared commit): ACCEPTED or QUEUED and never taken by the outbox
-     * relay, or not stored yet where this instance is the database's only writer (its insert is
-     * then still queued ahead of anything queued now).
-     */
-    public boolean waiting(String id) {
-        Optional<Boolean> waiting = Transactions.run(dataSource, c -> {
-            try (Sql.Bound read = JOBS.prepare(c, "waiting")) {
-                return read.set("id", id).one(row -> {
-                    JobStatus status = JobStatus.valueOf(row.getString("status"));
-                    return (status == JobStatus.ACCEPTED || status == JobStatus.QUEUED) && !row.getBoolean("relayed");
-                });
-            }
-        });
-        return waiting.orElse(groupCommit.isSoleWriter());
-    }
-
-    /**
-     * Records the start of a first attempt in the next shared commit, without waiting: for a job
-     * whose status was just read as waiting. Its worker runs it meanwhile; the success or failure
-     * it records later is queued behind this. The future says whether the claim held (DUPLICATE:
-     * a copy of the job started or finished in between, so two ran; NOT_STORED: not a job of ours).
-     */
-    public CompletableFuture<Claim> startAttemptLater(String id, int attempt) {
-        Instant started = Instant.now(); // the time it started, not the time of the commit
-        return groupCommit.submit(List.of(id), c -> {
-            try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
-                if (start.set("attempt", attempt).set("now", started).set("id", id).set("may_take_over", false).set("redelivered", false)
-                        .update() == 1) {
-                    startedAgain(c, id, started, attempt);
-                    return Claim.RUN;
-                }
-            }
-            try (Sql.Bound find = JOBS.prepare(c, "status")) {
-                return find.set("id", id).one(row -> Claim.DUPLICATE).orElse(Claim.NOT_STORED);
-            }
-        });
-    }
-
     /** A history row for this start unless it was the job's first (that one is its started_at). */
-    private static void startedAgain(Connection c, String id, Instant at, int attempt) throws SQLException {
+    static void startedAgain(Connection c, String id, Instant at, int attempt) throws SQLException {
         try (Sql.Bound again = JOBS.prepare(c, "started-again")) {
             again.set("at", at).set("attempt", attempt).set("id", id).update();
         }
@@ -146,19 +119,11 @@ public class JobTransitions {
         groupCommit.run(List.of(id), finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result));
     }
 
-    /**
-     * The same, in the next shared transaction, without waiting for it: the future completes once
-     * it committed (or with why it did not). The worker acks the delivery only then.
-     */
-    public CompletableFuture<Void> succeededLater(String id, int attempt, String result) {
-        return groupCommit.submit(List.of(id), finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result));
-    }
-
     public void dead(String id, int attempts, String errorClass, String errorMessage, String stack) {
         groupCommit.run(List.of(id), finish(id, JobStatus.DEAD, attempts, errorClass, errorMessage, stack, null));
     }
 
-    private static Transactions.Work<Void> finish(String id, JobStatus status, int attempts, String errorClass, String errorMessage,
+    static Transactions.Work<Void> finish(String id, JobStatus status, int attempts, String errorClass, String errorMessage,
                                                   String stack, String result) {
         return c -> {
             try (Sql.Bound finish = JOBS.prepare(c, "finish")) {

@@ -1,6 +1,7 @@
 package io.warren.worker;
 
 import io.warren.observe.JobMetrics;
+import io.warren.store.FirstRuns;
 import io.warren.store.JobTransitions;
 import io.warren.store.StoreUnavailable;
 import java.time.Duration;
@@ -18,10 +19,12 @@ public class JobSteps {
     private static final Logger LOG = LoggerFactory.getLogger(JobSteps.class);
 
     private final JobTransitions transitions;
+    private final FirstRuns firstRuns;
     private final JobMetrics metrics;
 
-    public JobSteps(JobTransitions transitions, JobMetrics metrics) {
+    public JobSteps(JobTransitions transitions, FirstRuns firstRuns, JobMetrics metrics) {
         this.transitions = transitions;
+        this.firstRuns = firstRuns;
         this.metrics = metrics;
     }
 
@@ -31,7 +34,7 @@ public class JobSteps {
             return true;
         }
         if (waitingFirstCopy(delivery)) {
-            transitions.startAttemptLater(delivery.id(), delivery.firstAttempt()).whenComplete((claim, failure) -> {
+            firstRuns.startLater(delivery.id(), delivery.firstAttempt()).whenComplete((claim, failure) -> {
                 if (claim == JobTransitions.Claim.DUPLICATE) {
                     LOG.warn("Job {} was started by another copy while this one ran: both ran", delivery.id());
                 }
@@ -68,7 +71,7 @@ public class JobSteps {
      */
     private boolean waitingFirstCopy(Delivery delivery) {
         return !delivery.redelivered() && !delivery.republished() && delivery.firstAttempt() == 1
-                && transitions.waiting(delivery.id());
+                && firstRuns.waiting(delivery.id());
     }
 
     /** Right after a failed attempt. */
@@ -99,7 +102,7 @@ public class JobSteps {
      */
     public CompletableFuture<Void> succeeded(Delivery delivery, int attempt, String result, Duration processing) {
         CompletableFuture<Void> stored = delivery.id() == null ? CompletableFuture.completedFuture(null)
-                : transitions.succeededLater(delivery.id(), attempt, result);
+                : firstRuns.succeededLater(delivery.id(), attempt, result);
         return stored.thenRun(() -> metrics.succeeded(delivery.type(), processing));
     }
 

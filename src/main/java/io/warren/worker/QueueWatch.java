@@ -1,6 +1,7 @@
 package io.warren.worker;
 
 import io.warren.broker.JobTopology;
+import io.warren.store.FirstRuns;
 import io.warren.store.JobTransitions;
 import io.warren.types.JobTypes;
 import java.time.Duration;
@@ -28,13 +29,15 @@ public class QueueWatch {
     private final JobTopology topology;
     private final JobTypes types;
     private final JobTransitions transitions;
+    private final FirstRuns firstRuns;
     private final Duration missingAfter;
 
     /** @param missingAfter zero: no check for jobs missing from a queue that is there */
-    public QueueWatch(JobTopology topology, JobTypes types, JobTransitions transitions, Duration missingAfter) {
+    public QueueWatch(JobTopology topology, JobTypes types, JobTransitions transitions, FirstRuns firstRuns, Duration missingAfter) {
         this.topology = topology;
         this.types = types;
         this.transitions = transitions;
+        this.firstRuns = firstRuns;
         this.missingAfter = missingAfter;
     }
 
@@ -83,6 +86,7 @@ public class QueueWatch {
             throw e;
         }
         types.queueTrouble(type, null);
+        firstRuns.recordConfirmed(); // jobs confirmed into the queue that was gone are QUEUED first
         int requeued = transitions.requeueLost(type, "work queue " + queue + " was gone; the outbox relay publishes the job again");
         if (live || requeued > 0) {
             LOG.error("Work queue {} of job type '{}' was gone (deleted outside warren, or the broker lost it); declared it "

@@ -1,0 +1,229 @@
+package io.warren.store;
+
+import static io.warren.store.JobRows.JOBS;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writes of a job that runs once, first time, while its worker keeps up: what most jobs do,
+ * so the fewest writes its guarantees allow (the writer thread was most of warren's CPU). Three
+ * of the four status changes are folded into one update where they meet in time:
+ * <ul>
+ * <li>a first publish the broker confirmed is recorded (QUEUED, published_at) up to a second
+ * later, not at once: when a worker of this instance claims the job first, its start carries the
+ * publish. Nothing waits for this record (the 202 needs the job stored and confirmed), and the
+ * delay is kept well below the outbox relay's, which would otherwise take a confirmed job for an
+ * unconfirmed one;
+ * <li>a claim is queued for the next shared commit, not waited for, when the job reads as waiting
+ * for its first run, or without the read when this instance sent it moments ago;
+ * <li>a success that comes while its start is still queued is written together with it, in one
+ * update. A job that runs longer than a commit shows RUNNING meanwhile.
+ * </ul>
+ * A job whose records are lost with the process (kill -9) was never acked: it runs again, as with
+ * any at-least-once worker; one whose publish record is lost is published again by the outbox
+ * relay, and the claim suppresses that copy.
+ */
+public final class FirstRuns implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirstRuns.class);
+
+    private final DataSource dataSource;
+    private final GroupCommit groupCommit;
+    private final JobTransitions transitions;
+    private static final Duration MAX_MARK_DELAY = Duration.ofSeconds(1);
+    private final long markDelayNanos;
+    private final Duration trustMarkFor;
+    /** First publishes sent and not recorded yet: job id -> time sent (in markOrder once confirmed). */
+    private final Map<String, Instant> marks = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Mark> markOrder = new ConcurrentLinkedQueue<>();
+    private final Map<String, QueuedStart> queuedStarts = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService marker;
+    private volatile boolean open = true;
+
+    private record Mark(String id, Instant sentAt, long dueNanos) {
+    }
+
+    /** A start waiting in the shared commit's queue, which its job's success may take over. */
+    private static final class QueuedStart {
+        static final int QUEUED = 0, WRITING = 1, TAKEN_BY_SUCCESS = 2;
+        final Instant at = Instant.now(); // the time it started, not the time of the commit
+        final Instant published;
+        final AtomicInteger state = new AtomicInteger(QUEUED);
+
+        QueuedStart(Instant published) {
+            this.published = published;
+        }
+
+        /** For the writer: false when the success took it; true again if a failed shared commit runs it once more. */
+        boolean write() {
+            return state.compareAndExchange(QUEUED, WRITING) != TAKEN_BY_SUCCESS;
+        }
+
+        boolean takeBySuccess() {
+            return state.compareAndSet(QUEUED, TAKEN_BY_SUCCESS);
+        }
+    }
+
+    /** {@code relayAfter}: how long after its acceptance the outbox relay may take a job (its mark is recorded within a fifth of that). */
+    public FirstRuns(DataSource dataSource, GroupCommit groupCommit, JobTransitions transitions, Duration relayAfter) {
+        Duration markDelay = relayAfter.dividedBy(5).compareTo(MAX_MARK_DELAY) < 0 ? relayAfter.dividedBy(5) : MAX_MARK_DELAY;
+        this.trustMarkFor = relayAfter.dividedBy(2);
+        this.dataSource = dataSource;
+        this.groupCommit = groupCommit;
+        this.transitions = transitions;
+        this.markDelayNanos = markDelay.toNanos();
+        this.marker = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "warren-publish-marks");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(10, markDelay.toMillis() / 2);
+        marker.scheduleWithFixedDelay(() -> recordMarks(false), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * These jobs' first publish is being sent at {@code sentAt}. Until the broker confirms it, only
+     * this instance's worker may use the mark (a delivery proves the publish); then it is recorded
+     * soon, or with the job's start.
+     */
+    public void publishing(List<String> ids, Instant sentAt) {
+        ids.forEach(id -> marks.put(id, sentAt));
+    }
+
+    /** The broker confirmed these of the jobs sent at {@code sentAt}; the others were not, and their marks go. */
+    public void published(List<String> confirmed, List<String> unconfirmed, Instant sentAt) {
+        unconfirmed.forEach(id -> marks.remove(id, sentAt));
+        long due = System.nanoTime() + markDelayNanos;
+        confirmed.forEach(id -> markOrder.add(new Mark(id, sentAt, due)));
+        if (!open) {
+            recordMarks(true); // closed: at once
+        }
+    }
+
+    /**
+     * Records every confirmed publish still waiting, and returns once that committed: before a
+     * sweep that looks for QUEUED jobs (a work queue gone), which would otherwise miss these.
+     */
+    public void recordConfirmed() {
+        try {
+            recordMarks(true).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Confirmed publishes could not be recorded before the sweep: {}", e.getMessage());
+        }
+    }
+
+    /** The marks whose time came (all confirmed ones at close), as one shared-commit work. */
+    private CompletableFuture<Void> recordMarks(boolean all) {
+        Map<String, Instant> due = new LinkedHashMap<>();
+        long now = System.nanoTime();
+        for (Mark head = markOrder.peek(); head != null && (all || head.dueNanos() - now <= 0); head = markOrder.peek()) {
+            markOrder.poll();
+            if (marks.remove(head.id(), head.sentAt())) {
+                due.put(head.id(), head.sentAt());
+            }
+        }
+        return due.isEmpty() ? CompletableFuture.completedFuture(null) : transitions.publishedAll(due);
+    }
+
+    /**
+     * Whether a first delivery of the job's only copy may run without waiting for its claim to be
+     * written. Yes when this instance sent the job moments ago and no worker of it has claimed it
+     * (its mark is there), sooner than any outbox relay may have taken it (half the relay-after
+     * delay): that read is skipped. Otherwise read on a connection of its own: ACCEPTED or QUEUED
+     * and never taken by the relay, or not stored yet where this instance is the database's only
+     * writer (its insert is then still queued ahead of anything queued now).
+     */
+    public boolean waiting(String id) {
+        Instant sentAt = marks.get(id);
+        if (sentAt != null && Duration.between(sentAt, Instant.now()).compareTo(trustMarkFor) < 0) {
+            return true;
+        }
+        Optional<Boolean> waiting = Transactions.run(dataSource, c -> {
+            try (Sql.Bound read = JOBS.prepare(c, "waiting")) {
+                return read.set("id", id).one(row -> {
+                    JobStatus status = JobStatus.valueOf(row.getString("status"));
+                    return (status == JobStatus.ACCEPTED || status == JobStatus.QUEUED) && !row.getBoolean("relayed");
+                });
+            }
+        });
+        return waiting.orElse(groupCommit.isSoleWriter());
+    }
+
+    /**
+     * Records the start of a first attempt in the next shared commit, without waiting: for a job
+     * whose status was just read as waiting. Its worker runs it meanwhile; the success or failure
+     * it records later is queued behind this. The future says whether the claim held (DUPLICATE:
+     * a copy of the job started or finished in between, so two ran; NOT_STORED: not a job of ours).
+     */
+    public CompletableFuture<JobTransitions.Claim> startLater(String id, int attempt) {
+        QueuedStart start = new QueuedStart(marks.remove(id));
+        queuedStarts.put(id, start);
+        return groupCommit.submit(List.of(id), c -> {
+            if (!start.write()) {
+                return JobTransitions.Claim.RUN; // its success records the start with it
+            }
+            queuedStarts.remove(id, start);
+            try (Sql.Bound starting = JOBS.prepare(c, "start-attempt")) {
+                if (starting.set("attempt", attempt).set("now", start.at).set("published", start.published).set("id", id)
+                        .set("may_take_over", false).set("redelivered", false).update() == 1) {
+                    JobTransitions.startedAgain(c, id, start.at, attempt);
+                    return JobTransitions.Claim.RUN;
+                }
+            }
+            try (Sql.Bound find = JOBS.prepare(c, "status")) {
+                return find.set("id", id).one(row -> JobTransitions.Claim.DUPLICATE).orElse(JobTransitions.Claim.NOT_STORED);
+            }
+        });
+    }
+
+    /**
+     * The success, in the next shared transaction, without waiting for it: the future completes once
+     * it committed (or with why it did not); the worker acks the delivery only then. With its start
+     * still queued, one update records both.
+     */
+    public CompletableFuture<Void> succeededLater(String id, int attempt, String result) {
+        QueuedStart start = queuedStarts.remove(id);
+        Transactions.Work<Void> finish = JobTransitions.finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result);
+        if (start == null || !start.takeBySuccess()) {
+            return groupCommit.submit(List.of(id), finish);
+        }
+        return groupCommit.submit(List.of(id), c -> {
+            try (Sql.Bound both = JOBS.prepare(c, "start-and-succeed")) {
+                if (both.set("attempt", attempt).set("started", start.at).set("published", start.published).set("now", Instant.now())
+                        .set("result", JobRows.cut(result, 4000)).set("id", id).update() == 1) {
+                    JobTransitions.startedAgain(c, id, start.at, attempt);
+                    return null;
+                }
+            }
+            LOG.warn("Job {} was started by another copy while this one ran: both ran", id);
+            return finish.run(c);
+        });
+    }
+
+    /** Records the marks still waiting; later ones are recorded at once. */
+    @Override
+    public void close() {
+        open = false;
+        marker.shutdownNow();
+        recordMarks(true);
+    }
+}
