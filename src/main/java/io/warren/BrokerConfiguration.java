@@ -16,17 +16,14 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import org.aopalliance.intercept.MethodInterceptor;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
-import org.springframework.amqp.rabbit.config.RetryInterceptorBuilder;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.retry.ImmediateRequeueMessageRecoverer;
 
 /**
  * RabbitMQ: the configured broker (or the embedded development broker, see {@link BrokerChoice}),
@@ -112,12 +109,6 @@ public class BrokerConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("warren.queue.type=quorum needs RabbitMQ; the embedded development broker has no quorum queues");
         }
         return new JobTopology(admin, names, broker.isEmbedded(), quorum);
-    }
-
-    /** The audit consumer never drops a copy: what its route could not handle is requeued. */
-    @BindToRegistry(value = "auditRetry", lazy = true)
-    public MethodInterceptor auditRetry() {
-        return RetryInterceptorBuilder.stateless().maxAttempts(1).recoverer(new ImmediateRequeueMessageRecoverer()).build();
     }
 
     /** At start: wait for the broker, declare the exchanges and the audit queue. */

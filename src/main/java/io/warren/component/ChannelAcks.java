@@ -102,8 +102,8 @@ final class ChannelAcks {
                 case REQUEUE -> channel.basicNack(tag, false, true);
             }
         } catch (IOException | RuntimeException e) {
-            // the channel closed first: the broker delivers them again, and their claim finds them done
-            ids.forEach(id -> LOG.info("Job {} could not be acknowledged ({}); the broker will deliver it again", id, e.getMessage()));
+            // the channel closed first: the broker delivers them again (a job's claim finds it done)
+            ids.forEach(id -> LOG.info("Message {} could not be acknowledged ({}); the broker will deliver it again", id, e.getMessage()));
         }
     }
 }

@@ -10,11 +10,7 @@ import io.warren.worker.Delivery;
 import io.warren.worker.JobWorker;
 import io.warren.worker.RetrySchedule;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -22,7 +18,6 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
@@ -43,8 +38,7 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
     private final QueueOptions options;
     private JobWorker worker;
     private DirectMessageListenerContainer container;
-    private final Map<Channel, ChannelAcks> channelAcks = new ConcurrentHashMap<>();
-    private ExecutorService ackFlusher;
+    private ConsumerAcks acks;
 
     WorkConsumer(WorkEndpoint endpoint, Processor processor, RetrySchedule schedule, QueueOptions options) {
         super(endpoint, processor);
@@ -80,11 +74,7 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
             return;
         }
 
-        ackFlusher = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "warren-acks-" + type);
-            thread.setDaemon(true);
-            return thread;
-        });
+        acks = new ConsumerAcks(type, this::isStoppingOrStopped);
         container = new DirectMessageListenerContainer(parts.connections());
         container.setQueueNames(topology.workQueue(type));
         container.setConsumersPerQueue(endpoint.concurrency());
@@ -105,9 +95,9 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
             container.stop();
             container = null;
         }
-        if (ackFlusher != null) {
-            ackFlusher.shutdown(); // what is queued still goes out; later acks are sent unbatched
-            ackFlusher = null;
+        if (acks != null) {
+            acks.close();
+            acks = null;
         }
         super.doStop();
     }
@@ -127,12 +117,8 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
     public void onMessage(org.springframework.amqp.core.Message message, Channel channel) {
         long tag = message.getMessageProperties().getDeliveryTag();
         String id = message.getMessageProperties().getMessageId();
-        // acks go to the channel the job came on, never through Spring's proxy: once that channel
-        // died with its connection (a broker node lost), the proxy would open a new one and send the
-        // old delivery tag there, where it names another job or none (the broker then closes the
-        // channel: PRECONDITION_FAILED unknown delivery tag)
-        ChannelAcks acks = acksOf(channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel);
-        acks.delivered(tag, id);
+        ChannelAcks channelAcks = acks.of(channel);
+        channelAcks.delivered(tag, id);
         CompletableFuture<JobWorker.Ack> ack = null;
         try {
             ack = worker.handle(message, this::attempt);
@@ -141,26 +127,11 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
             ack = CompletableFuture.completedFuture(JobWorker.Ack.REQUEUE);
         } finally {
             if (ack == null) {
-                acks.settle(tag, id, JobWorker.Ack.REQUEUE); // an Error: its tag must not hold back the acks after it
+                channelAcks.settle(tag, id, JobWorker.Ack.REQUEUE); // an Error: its tag must not hold back the acks after it
             }
         }
         // a success is acked from the commit that recorded it (see JobWorker), with the jobs before it
-        ack.whenComplete((how, failure) -> acks.settle(tag, id, failure == null ? how : JobWorker.Ack.REQUEUE));
-    }
-
-    private ChannelAcks acksOf(Channel channel) {
-        ChannelAcks acks = channelAcks.get(channel);
-        if (acks != null) {
-            return acks;
-        }
-        ChannelAcks created = new ChannelAcks(channel, ackFlusher, this::isStoppingOrStopped);
-        acks = channelAcks.putIfAbsent(channel, created);
-        if (acks != null) {
-            return acks;
-        }
-        // outside the map's update: on a channel already closed the listener runs at once
-        channel.addShutdownListener(closed -> channelAcks.remove(channel, created));
-        return created;
+        ack.whenComplete((how, failure) -> channelAcks.settle(tag, id, failure == null ? how : JobWorker.Ack.REQUEUE));
     }
 
     /** One run of the route on a fresh exchange: the consumed body and headers, and the job. */
