@@ -32,6 +32,19 @@ class JobExecutionTest {
     }
 
     @Test
+    void acceptanceTimesReadAsInstantParseReadsThem() {
+        for (String text : new String[] {"2026-12-01T10:00:00Z", "2026-12-01T10:00:00.1Z", "2026-12-01T10:00:00.123Z",
+                "2026-12-01T10:00:00.123456Z", "2026-12-01T23:59:59.123456789Z", "2024-02-29T00:00:00.000001Z",
+                "+12026-12-01T10:00:00Z", "2026-12-01T10:00:00+01:00"}) {
+            assertEquals(java.time.OffsetDateTime.parse(text).toInstant(), JobExecution.instant(text), text);
+        }
+        for (String text : new String[] {"2026-13-01T10:00:00Z", "2026-02-30T10:00:00Z",
+                "2026-12-01T10:00:00.1234567890Z", "2026-12-01T1a:00:00Z", "yesterday", ""}) {
+            assertEquals(null, JobExecution.instant(text), text);
+        }
+    }
+
+    @Test
     void bodiesThatAreNotJsonObjectsFailPermanently() {
         for (String body : new String[] {"", "not json", "[1]", "42", "{\"a\": 1", "null"}) {
             Message message = MessageBuilder.withBody(body.getBytes(StandardCharsets.UTF_8)).build();
