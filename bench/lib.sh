@@ -126,6 +126,27 @@ ticks() {
 }
 idle_ticks() { awk '/^cpu / { print $5 + $6 }' /proc/stat; }
 
+# jit_warm_up NAME: wrk on both endpoints (15 s single-job, 16 connections; 15 s batches of 100,
+# 4) in rounds until the JIT compiler has gone quiet (under 3 s of compile time in a round, from
+# jstat), at most JIT_WARMUP_SECONDS (180; 0: no warm-up). Under load, warren's compiler threads
+# took half a core of this 2-core machine for its first ~90 s: a 20 s run straight after a short
+# warm-up measured the JIT as much as warren (342 jobs/s on the single-job endpoint; 732 over the
+# 150 s that followed). Prints how long it took and whether the compiler went quiet.
+jit_warm_up() {
+  local name=$1 max=${JIT_WARMUP_SECONDS:-180} spent=0 before after quiet=no pid
+  pid=$(pid_of "$name")
+  compile_seconds() { jstat -compiler "$pid" | awk 'NR == 2 { print $4 }'; }
+  while [ "$spent" -lt "$max" ]; do
+    before=$(compile_seconds)
+    WRK_SECONDS=15 wrk_load warmup 16 0 "$name" > /dev/null || return 1
+    WRK_SECONDS=15 wrk_load warmup 4 100 "$name" > /dev/null || return 1
+    spent=$((spent + 30))
+    after=$(compile_seconds)
+    if awk -v a="$after" -v b="$before" 'BEGIN { exit !(a - b < 3) }'; then quiet=yes; break; fi
+  done
+  echo "JIT warm-up: $spent s of load, not counted (compiler quiet: $quiet, $(compile_seconds) s compiling in all)"
+}
+
 # wrk_load MODE CONNECTIONS BATCH NAME...: WRK_SECONDS (20) of load, one wrk per instance at once
 # (CONNECTIONS each; BATCH jobs per request, 0: the single-job endpoint), then waits until every
 # accepted job was processed. One line: what wrk counted (summed; the worst p50 and p99), end to

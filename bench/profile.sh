@@ -5,7 +5,7 @@
 # frames), with the wrk line (end to end, latency, CPU of warren, RabbitMQ and PostgreSQL per job).
 #   bench/profile.sh [single|batch] [top]      (defaults: single, 25 rows per table)
 # single: the single-job endpoint, 16 connections; batch: 100 jobs per request, 4 connections.
-# WRK_SECONDS (20) of load, after 10 s of each mode as JIT warm-up (not recorded). BENCH_DB=postgres
+# WRK_SECONDS (20) of load, after a warm-up until the JIT has gone quiet (jit_warm_up in lib.sh; not recorded). BENCH_DB=postgres
 # runs warren on a fresh PostgreSQL database. The recording is kept in the run folder (printed).
 # PROFILE_JFR=0: the same run without the recording (what the profiler itself costs).
 # Judges counts, never speed: exits 1 on a refused request or an accepted job not processed.
@@ -25,8 +25,7 @@ echo "job database: ${BENCH_DB:-h2}; machine: $(nproc) cores; broker, database, 
 # profiled run half as fast (the recording started at launch is dropped once warm)
 [ "${PROFILE_JFR:-1}" = 0 ] || BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -XX:StartFlightRecording=name=startup,settings=default"
 start_warren main 18090 "${DB_ENV[@]}"
-WRK_SECONDS=10 wrk_load warmup 16 0 main > /dev/null && WRK_SECONDS=10 wrk_load warmup 4 100 main > /dev/null \
-  || { echo "profile: FAIL in the warm-up (log: $WORK/main.log)"; exit 1; }
+jit_warm_up main || { echo "profile: FAIL in the warm-up (log: $WORK/main.log)"; exit 1; }
 status=0
 if [ "${PROFILE_JFR:-1}" = 0 ]; then
   wrk_load "$MODE" "$conns" "$batch" main || status=1

@@ -11,8 +11,8 @@
 # each (qos 500, multi-ack 100): each job of warren is two queue messages (work and audit), so no
 # gateway with those two queues can move more jobs/s on this machine. Plain PerfTest (one queue) is
 # run too, for continuity with earlier results.
-# Starts its own warren (port 18080, a no-op job type 'bench'), warms it up (WARMUP jobs each way,
-# default 3000, not counted), sends the jobs through the single-job endpoint and then the batch
+# Starts its own warren (port 18080, a no-op job type 'bench'), warms it up (wrk until the JIT
+# compiler has gone quiet, JIT_WARMUP_SECONDS at most; then WARMUP jobs each way, default 3000; not counted), sends the jobs through the single-job endpoint and then the batch
 # endpoint (100 per request), waits until each is processed, then runs PerfTest (1 producer, 1 consumer, persistent, confirms, same message size)
 # for PERFTEST_SECONDS (20) and prints warren's end-to-end rate as a ratio of PerfTest's. Draws
 # the chart (rates and accept latency) to chart.png (default: target/bench-throughput.png).
@@ -31,7 +31,10 @@ DB_ENV=()
 [ "${BENCH_DB:-h2}" = postgres ] && postgres_db warren_throughput
 echo "job database: ${BENCH_DB:-h2}"
 start_warren main $PORT "${DB_ENV[@]}"
-# JIT warm-up, not counted: measured cold, the first few thousand jobs ran at ~60% of the warm rate
+# JIT warm-up, not counted: wrk until the compiler has gone quiet (lib.sh), then WARMUP jobs each
+# way through the load program (measured cold, the first few thousand jobs ran at ~60% of the warm rate)
+ensure_wrk
+jit_warm_up main || { echo "throughput: FAIL in the JIT warm-up (log: $WORK/main.log)"; exit 1; }
 WARMUP=${WARMUP:-3000}
 # (its lines are not shown; a failed request or a job not processed still fails the run)
 for warm_batch in 0 100; do
