@@ -9,9 +9,7 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQConstants;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
@@ -27,8 +25,7 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
     private static final Logger LOG = LoggerFactory.getLogger(QueueConsumer.class);
 
     private final QueueEndpoint endpoint;
-    private DirectMessageListenerContainer container;
-    private ConsumerAcks acks;
+    private AckedListener listening;
 
     QueueConsumer(QueueEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -38,27 +35,16 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        acks = new ConsumerAcks(endpoint.queue(), this::isStoppingOrStopped);
-        container = new DirectMessageListenerContainer(endpoint.parts().connections());
-        container.setQueueNames(endpoint.queue());
-        container.setConsumersPerQueue(endpoint.concurrency());
-        container.setPrefetchCount(endpoint.prefetch());
-        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-        container.setShutdownTimeout(endpoint.parts().drainMillis());
-        container.setMessageListener(this);
-        container.afterPropertiesSet();
-        container.start();
+        listening = new AckedListener(endpoint.parts().connections(), endpoint.queue(), endpoint.concurrency(), endpoint.prefetch(),
+                endpoint.parts().drainMillis(), this::isStoppingOrStopped, this);
+        listening.start();
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (container != null) {
-            container.stop();
-            container = null;
-        }
-        if (acks != null) {
-            acks.close();
-            acks = null;
+        if (listening != null) {
+            listening.stop();
+            listening = null;
         }
         super.doStop();
     }
@@ -68,7 +54,7 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
         MessageProperties properties = message.getMessageProperties();
         long tag = properties.getDeliveryTag();
         String id = properties.getMessageId();
-        ChannelAcks channelAcks = acks.of(channel);
+        ChannelAcks channelAcks = listening.acksOf(channel);
         channelAcks.delivered(tag, id);
         JobWorker.Ack how = JobWorker.Ack.REQUEUE;
         Exchange exchange = createExchange(false);

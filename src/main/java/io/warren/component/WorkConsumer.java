@@ -17,8 +17,6 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
@@ -37,8 +35,7 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
     private final RetrySchedule schedule;
     private final QueueOptions options;
     private JobWorker worker;
-    private DirectMessageListenerContainer container;
-    private ConsumerAcks acks;
+    private AckedListener listening;
 
     WorkConsumer(WorkEndpoint endpoint, Processor processor, RetrySchedule schedule, QueueOptions options) {
         super(endpoint, processor);
@@ -74,16 +71,9 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
             return;
         }
 
-        acks = new ConsumerAcks(type, this::isStoppingOrStopped);
-        container = new DirectMessageListenerContainer(parts.connections());
-        container.setQueueNames(topology.workQueue(type));
-        container.setConsumersPerQueue(endpoint.concurrency());
-        container.setPrefetchCount(endpoint.prefetch());
-        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-        container.setShutdownTimeout(parts.drainMillis());
-        container.setMessageListener(this);
-        container.afterPropertiesSet();
-        container.start();
+        listening = new AckedListener(parts.connections(), topology.workQueue(type), endpoint.concurrency(), endpoint.prefetch(),
+                parts.drainMillis(), this::isStoppingOrStopped, this);
+        listening.start();
         LOG.info("Job type '{}' is live: route {} consumes {} ({} consumers, prefetch {}, retries {} {})", type, getRouteId(),
                 topology.workQueue(type), endpoint.concurrency(), endpoint.prefetch(), schedule.retries(),
                 endpoint.retryQueues() ? "through retry queues " + topology.retryQueues(type) : "in place");
@@ -91,13 +81,9 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
 
     @Override
     protected void doStop() throws Exception {
-        if (container != null) {
-            container.stop();
-            container = null;
-        }
-        if (acks != null) {
-            acks.close();
-            acks = null;
+        if (listening != null) {
+            listening.stop();
+            listening = null;
         }
         super.doStop();
     }
@@ -117,7 +103,7 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
     public void onMessage(org.springframework.amqp.core.Message message, Channel channel) {
         long tag = message.getMessageProperties().getDeliveryTag();
         String id = message.getMessageProperties().getMessageId();
-        ChannelAcks channelAcks = acks.of(channel);
+        ChannelAcks channelAcks = listening.acksOf(channel);
         channelAcks.delivered(tag, id);
         CompletableFuture<JobWorker.Ack> ack = null;
         try {

@@ -6,22 +6,45 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ChannelProxy;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
-/** A consumer's batched acks: one {@link ChannelAcks} per channel, and the thread that sends them. */
-final class ConsumerAcks {
+/**
+ * A queue's consumers with manual acks, batched: Spring's container delivers, the listener settles
+ * each message through the {@link ChannelAcks} of its channel, and one thread sends their acks.
+ * What {@code warren:work} and {@code warren:queue} consume with. Stopping it lets the messages in
+ * hand finish (for up to the drain time) and their acks go out.
+ */
+final class AckedListener {
 
     private final Map<Channel, ChannelAcks> byChannel = new ConcurrentHashMap<>();
     private final ExecutorService flusher;
     private final BooleanSupplier stopping;
+    private final DirectMessageListenerContainer container;
 
-    ConsumerAcks(String name, BooleanSupplier stopping) {
+    AckedListener(ConnectionFactory connections, String queue, int consumers, int prefetch, long drainMillis,
+                  BooleanSupplier stopping, ChannelAwareMessageListener listener) {
         this.stopping = stopping;
         this.flusher = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "warren-acks-" + name);
+            Thread thread = new Thread(runnable, "warren-acks-" + queue);
             thread.setDaemon(true);
             return thread;
         });
+        container = new DirectMessageListenerContainer(connections);
+        container.setQueueNames(queue);
+        container.setConsumersPerQueue(consumers);
+        container.setPrefetchCount(prefetch);
+        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+        container.setShutdownTimeout(drainMillis);
+        container.setMessageListener(listener);
+        container.afterPropertiesSet();
+    }
+
+    void start() {
+        container.start();
     }
 
     /**
@@ -30,7 +53,7 @@ final class ConsumerAcks {
      * delivery tag there, where it names another message or none (the broker then closes the
      * channel: PRECONDITION_FAILED unknown delivery tag).
      */
-    ChannelAcks of(Channel channel) {
+    ChannelAcks acksOf(Channel channel) {
         Channel target = channel instanceof ChannelProxy proxy ? proxy.getTargetChannel() : channel;
         ChannelAcks acks = byChannel.get(target);
         if (acks != null) {
@@ -46,8 +69,9 @@ final class ConsumerAcks {
         return created;
     }
 
-    /** What is queued still goes out; later acks are sent unbatched. */
-    void close() {
+    /** Waits for the messages in hand (up to the drain time); the acks queued still go out, later ones unbatched. */
+    void stop() {
+        container.stop();
         flusher.shutdown();
     }
 }
