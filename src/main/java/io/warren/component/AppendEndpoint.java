@@ -88,7 +88,8 @@ public class AppendEndpoint extends DefaultEndpoint {
         public void process(Exchange exchange) throws Exception {
             ByteBuffer data = ByteBuffer.wrap(exchange.getMessage().getMandatoryBody(byte[].class));
             synchronized (this) {
-                if (out != null && !Objects.equals(key(), openKey)) {
+                // moved away, deleted, or closed under a write (an interrupted one closes the channel)
+                if (out != null && (!out.isOpen() || !Objects.equals(key(), openKey))) {
                     out.close();
                     out = null;
                 }

@@ -57,8 +57,9 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
         ChannelAcks channelAcks = listening.acksOf(channel);
         channelAcks.delivered(tag, id);
         JobWorker.Ack how = JobWorker.Ack.REQUEUE;
-        Exchange exchange = createExchange(false);
+        Exchange exchange = null;
         try {
+            exchange = createExchange(false);
             Message in = exchange.getMessage();
             in.setBody(message.getBody());
             properties.getHeaders().forEach(in::setHeader);
@@ -81,7 +82,9 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
                 pause(); // it comes straight back: once a second, not in a loop
             }
             channelAcks.settle(tag, id, how); // also after an Error: its tag must not hold back the acks after it
-            releaseExchange(exchange, false);
+            if (exchange != null) {
+                releaseExchange(exchange, false);
+            }
         }
     }
 

@@ -158,8 +158,9 @@ public class JobPublisher {
         long started = System.nanoTime();
         Instant sentAt = Instant.now();
         // a job's first copy is recorded a little later, with its start if that comes first (FirstRuns)
-        List<String> first = republished ? List.of() : jobs.stream().filter(job -> job.publishedAt() == null).map(JobRecord::id).toList();
-        firstRuns.publishing(first, sentAt);
+        List<JobRecord> firstJobs = republished ? List.of() : jobs.stream().filter(job -> job.publishedAt() == null).toList();
+        List<String> first = firstJobs.stream().map(JobRecord::id).toList();
+        firstRuns.publishing(firstJobs, sentAt);
         List<CompletableFuture<Boolean>> confirms = new ArrayList<>(jobs.size());
         try {
             for (JobRecord job : jobs) {

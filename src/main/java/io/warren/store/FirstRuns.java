@@ -50,14 +50,18 @@ public final class FirstRuns implements AutoCloseable {
     private static final Duration MAX_MARK_DELAY = Duration.ofSeconds(1);
     private final long markDelayNanos;
     private final Duration trustMarkFor;
-    /** First publishes sent and not recorded yet: job id -> time sent (in markOrder once confirmed). */
-    private final Map<String, Instant> marks = new ConcurrentHashMap<>();
+    /** First publishes sent and not recorded yet (in markOrder once confirmed). */
+    private final Map<String, Sent> marks = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Mark> markOrder = new ConcurrentLinkedQueue<>();
     private final Map<String, QueuedStart> queuedStarts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService marker;
     private volatile boolean open = true;
 
     private record Mark(String id, Instant sentAt, long dueNanos) {
+    }
+
+    /** When a job's first publish was sent, and until when no outbox relay can have copied it. */
+    private record Sent(Instant at, Instant trustUntil) {
     }
 
     /** A start waiting in the shared commit's queue, which its job's success may take over. */
@@ -103,13 +107,17 @@ public final class FirstRuns implements AutoCloseable {
      * this instance's worker may use the mark (a delivery proves the publish); then it is recorded
      * soon, or with the job's start.
      */
-    public void publishing(List<String> ids, Instant sentAt) {
-        ids.forEach(id -> marks.put(id, sentAt));
+    public void publishing(List<JobRecord> jobs, Instant sentAt) {
+        for (JobRecord job : jobs) {
+            // the relay may take a job relay-after past its acceptance, however late it was sent
+            Instant from = job.acceptedAt() != null && job.acceptedAt().isBefore(sentAt) ? job.acceptedAt() : sentAt;
+            marks.put(job.id(), new Sent(sentAt, from.plus(trustMarkFor)));
+        }
     }
 
     /** The broker confirmed these of the jobs sent at {@code sentAt}; the others were not, and their marks go. */
     public void published(List<String> confirmed, List<String> unconfirmed, Instant sentAt) {
-        unconfirmed.forEach(id -> marks.remove(id, sentAt));
+        unconfirmed.forEach(id -> marks.computeIfPresent(id, (key, sent) -> sent.at().equals(sentAt) ? null : sent));
         long due = System.nanoTime() + markDelayNanos;
         confirmed.forEach(id -> markOrder.add(new Mark(id, sentAt, due)));
         if (!open) {
@@ -131,30 +139,39 @@ public final class FirstRuns implements AutoCloseable {
         }
     }
 
-    /** The marks whose time came (all confirmed ones at close), as one shared-commit work. */
-    private CompletableFuture<Void> recordMarks(boolean all) {
+    /**
+     * The marks whose time came (all confirmed ones: {@code all}), as one shared-commit work. One
+     * caller at a time, submit included: the future of an {@code all} completes after every mark
+     * taken before it committed (a work is submitted even when none is left).
+     */
+    private synchronized CompletableFuture<Void> recordMarks(boolean all) {
         Map<String, Instant> due = new LinkedHashMap<>();
         long now = System.nanoTime();
+        // the only taker of markOrder (synchronized), so the head it looked at is the one it polls
         for (Mark head = markOrder.peek(); head != null && (all || head.dueNanos() - now <= 0); head = markOrder.peek()) {
             markOrder.poll();
-            if (marks.remove(head.id(), head.sentAt())) {
+            Sent sent = marks.get(head.id());
+            if (sent != null && sent.at().equals(head.sentAt()) && marks.remove(head.id(), sent)) {
                 due.put(head.id(), head.sentAt());
             }
         }
-        return due.isEmpty() ? CompletableFuture.completedFuture(null) : transitions.publishedAll(due);
+        if (!due.isEmpty()) {
+            return transitions.publishedAll(due);
+        }
+        return all ? groupCommit.submit(List.of(), c -> null) : CompletableFuture.completedFuture(null);
     }
 
     /**
      * Whether a first delivery of the job's only copy may run without waiting for its claim to be
      * written. Yes when this instance sent the job moments ago and no worker of it has claimed it
      * (its mark is there), sooner than any outbox relay may have taken it (half the relay-after
-     * delay): that read is skipped. Otherwise read on a connection of its own: ACCEPTED or QUEUED
+     * delay after its acceptance): that read is skipped. Otherwise read on a connection of its own: ACCEPTED or QUEUED
      * and never taken by the relay, or not stored yet where this instance is the database's only
      * writer (its insert is then still queued ahead of anything queued now).
      */
     public boolean waiting(String id) {
-        Instant sentAt = marks.get(id);
-        if (sentAt != null && Duration.between(sentAt, Instant.now()).compareTo(trustMarkFor) < 0) {
+        Sent sent = marks.get(id);
+        if (sent != null && Instant.now().isBefore(sent.trustUntil())) {
             return true;
         }
         Optional<Boolean> waiting = Transactions.run(dataSource, c -> {
@@ -175,7 +192,8 @@ public final class FirstRuns implements AutoCloseable {
      * a copy of the job started or finished in between, so two ran; NOT_STORED: not a job of ours).
      */
     public CompletableFuture<JobTransitions.Claim> startLater(String id, int attempt) {
-        QueuedStart start = new QueuedStart(marks.remove(id));
+        Sent sent = marks.remove(id);
+        QueuedStart start = new QueuedStart(sent == null ? null : sent.at());
         queuedStarts.put(id, start);
         return groupCommit.submit(List.of(id), c -> {
             if (!start.write()) {
