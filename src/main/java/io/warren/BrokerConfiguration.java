@@ -85,8 +85,10 @@ public class BrokerConfiguration implements CamelConfiguration {
 
     /** Jobs and their copies (retries, dead letters) go out through it: confirms pipelined on long-lived channels. */
     @BindToRegistry(lazy = true)
-    public ConfirmedPublisher confirmedPublisher(CachingConnectionFactory factory) {
-        return new ConfirmedPublisher(factory);
+    public ConfirmedPublisher confirmedPublisher(CachingConnectionFactory factory,
+                                                 @PropertyInject("warren.rabbitmq.max-in-flight") int maxInFlight,
+                                                 @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
+        return new ConfirmedPublisher(factory, maxInFlight, confirmTimeoutMillis);
     }
 
     @BindToRegistry(lazy = true)

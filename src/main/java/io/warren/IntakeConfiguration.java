@@ -16,6 +16,7 @@ import io.warren.store.Outbox;
 import io.warren.types.JobTypes;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
@@ -54,8 +55,10 @@ public class IntakeConfiguration implements CamelConfiguration {
     public JobPublisher jobPublisher(ConfirmedPublisher broker, NewJobs newJobs, JobTransitions transitions, FirstRuns firstRuns,
                                      JobMetrics metrics,
                                      JobTopology topology,
-                                     @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
+                                     @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis,
+                                     @PropertyInject("warren.intake.answer-after") String answerAfter) {
         JobPublisher publisher = new JobPublisher();
+        publisher.setAnswerAfterCommit(answerAfterCommit(answerAfter));
         publisher.setBroker(broker);
         publisher.setTopology(topology);
         publisher.setConfirmTimeoutMillis(confirmTimeoutMillis);
@@ -65,6 +68,27 @@ public class IntakeConfiguration implements CamelConfiguration {
         publisher.setMetrics(metrics);
         publisher.setOutbox(outbox);
         return publisher;
+    }
+
+    /** A wrong answer-after stops start-up here, named (a lazy bean's failure surfaced as a missing endpoint). */
+    @Override
+    public void configure(CamelContext context) {
+        answerAfterCommit(context.resolvePropertyPlaceholders("{{warren.intake.answer-after}}"));
+    }
+
+    /** warren.intake.answer-after: confirm (the default) or commit, which needs the outbox. */
+    private boolean answerAfterCommit(String answerAfter) {
+        return switch (answerAfter.strip()) {
+            case "confirm" -> false;
+            case "commit" -> {
+                if (!outbox) {
+                    throw new IllegalArgumentException("warren.intake.answer-after=commit needs warren.outbox.enabled=true: "
+                            + "the outbox relay publishes what the broker did not confirm after the answer");
+                }
+                yield true;
+            }
+            default -> throw new IllegalArgumentException("warren.intake.answer-after is confirm or commit, not '" + answerAfter + "'");
+        };
     }
 
     @BindToRegistry(lazy = true)

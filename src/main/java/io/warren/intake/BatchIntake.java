@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -116,20 +117,28 @@ public class BatchIntake implements Processor {
         HttpReply.send(exchange, 200, new Batch(type, accepted, results.length - accepted, List.of(results)), Map.of());
     }
 
-    /** The jobs the broker confirmed; the others stay stored for the outbox relay (or are taken back without it). */
+    /**
+     * The jobs the broker confirmed; the others stay stored for the outbox relay (or are taken back
+     * without it). With answer-after commit, all of them: stored is accepted, the confirms not waited for.
+     */
     private Set<JobRecord> publish(List<JobRecord> jobs) {
         try {
-            Set<JobRecord> confirmed = new HashSet<>(publisher.publish(jobs, false));
-            if (confirmed.size() < jobs.size()) {
-                LOG.warn("The broker did not confirm {} of a batch of {} jobs{}", jobs.size() - confirmed.size(), jobs.size(),
-                        outbox ? "; the outbox relay will publish them" : "");
-            }
-            return confirmed;
+            CompletableFuture<List<JobRecord>> confirms = publisher.publishAsync(jobs, false)
+                    .thenApply(confirmed -> unconfirmed(jobs, confirmed));
+            return publisher.answersAfterCommit() ? Set.copyOf(jobs) : new HashSet<>(confirms.join());
         } catch (AmqpException | RejectedExecutionException e) {
             LOG.warn("The broker did not take a batch of {} jobs ({}){}", jobs.size(), e.getMessage(),
                     outbox ? "; the outbox relay will publish them" : "");
             return Set.of();
         }
+    }
+
+    private List<JobRecord> unconfirmed(List<JobRecord> jobs, List<JobRecord> confirmed) {
+        if (confirmed.size() < jobs.size()) {
+            LOG.warn("The broker did not confirm {} of a batch of {} jobs{}", jobs.size() - confirmed.size(), jobs.size(),
+                    outbox ? "; the outbox relay will publish them" : "");
+        }
+        return confirmed;
     }
 
     /** The answer: per item, in order, its job id or its error. */

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +49,7 @@ public class JobPublisher {
     private FirstRuns firstRuns;
     private JobMetrics metrics;
     private boolean outbox = true;
+    private boolean answerAfterCommit;
     private final OutageLog outage = new OutageLog();
 
     public void setBroker(ConfirmedPublisher broker) {
@@ -86,6 +86,18 @@ public class JobPublisher {
     }
 
     /**
+     * True: a new job is answered once it is stored, its publish still in flight (warren.intake.answer-after
+     * = commit); the outbox relay publishes it if the broker does not confirm it. Needs the outbox.
+     */
+    public void setAnswerAfterCommit(boolean answerAfterCommit) {
+        this.answerAfterCommit = answerAfterCommit;
+    }
+
+    public boolean answersAfterCommit() {
+        return answerAfterCommit;
+    }
+
+    /**
      * The intake's step, for the job in exchange property {@link JobProperties#STORED}. Not
      * confirmed: with the outbox it stays stored and the relay publishes it (the request still gets
      * its 202); without, it is taken back and the request fails (503).
@@ -96,14 +108,23 @@ public class JobPublisher {
 
     /**
      * The same, for a job submitted by a route (warren:submit). The job counts as accepted once it
-     * is stored and confirmed; where its insert may still be committing (see NewJobs.insert), it is
-     * published meanwhile and the answer waits for the slower of the two, not for their sum.
+     * is stored and confirmed (with answer-after commit: once it is stored, its publish still in
+     * flight); where its insert may still be committing (see NewJobs.insert), it is published
+     * meanwhile and the answer waits for the slower of the two, not for their sum.
      */
     public void publishNew(NewJobs.Inserted stored) throws Exception {
         JobRecord job = stored.job();
         Exception failure = null;
         try {
-            if (publish(List.of(job), false).isEmpty()) {
+            CompletableFuture<List<JobRecord>> confirmed = publishAsync(List.of(job), false);
+            if (answerAfterCommit) {
+                // the answer does not wait: a job the broker does not confirm is the relay's
+                confirmed.thenAccept(done -> {
+                    if (done.isEmpty()) {
+                        refused(job, new TimeoutException("no confirm within " + confirmTimeoutMillis + " ms"));
+                    }
+                });
+            } else if (confirmed.join().isEmpty()) {
                 failure = new TimeoutException("The broker did not confirm job " + job.id() + " within " + confirmTimeoutMillis + " ms");
             }
         } catch (AmqpException | RejectedExecutionException e) {
@@ -122,13 +143,17 @@ public class JobPublisher {
         if (failure == null) {
             return;
         }
-        if (outage.refused()) {
-            LOG.warn("Broker did not take job {} ({}); {}. Further jobs are counted until the broker takes one again",
-                    job.id(), failure.getMessage(), outbox ? "it is stored and the outbox relay will publish it" : "answered 503");
-        }
+        refused(job, failure);
         if (!outbox) {
             newJobs.delete(job.id());
             throw failure;
+        }
+    }
+
+    private void refused(JobRecord job, Exception why) {
+        if (outage.refused()) {
+            LOG.warn("Broker did not take job {} ({}); {}. Further jobs are counted until the broker takes one again",
+                    job.id(), why.getMessage(), outbox ? "it is stored and the outbox relay will publish it" : "answered 503");
         }
     }
 
@@ -148,18 +173,24 @@ public class JobPublisher {
         requireAll(List.of(job), publish(List.of(job), false));
     }
 
-    /**
-     * Publishes the jobs, each with its own correlated confirm, all in flight at once, then waits
-     * for the confirms (at most the confirm timeout in all); records the confirmed ones QUEUED and
-     * returns them. A job the broker nacked or did not confirm in time is left as it was. Throws
-     * AmqpException when the broker cannot be reached at all.
-     */
+    /** {@link #publishAsync}, waited for. */
     public List<JobRecord> publish(List<JobRecord> jobs, boolean republished) {
+        return publishAsync(jobs, republished).join();
+    }
+
+    /**
+     * Publishes the jobs, each with its own correlated confirm, all in flight at once; the future
+     * completes once every confirm came or the confirm timeout passed, with the confirmed jobs, which
+     * are then recorded QUEUED. A job the broker nacked or did not confirm in time is left as it was.
+     * Throws AmqpException when the broker cannot be reached at all. Nothing here blocks on a
+     * confirm: what follows them runs on the thread that completed the last (the connection's, or
+     * the timer's), and only hands work to the store's queue.
+     */
+    public CompletableFuture<List<JobRecord>> publishAsync(List<JobRecord> jobs, boolean republished) {
         long started = System.nanoTime();
         Instant sentAt = Instant.now();
         // a job's first copy is recorded a little later, with its start if that comes first (FirstRuns)
         List<JobRecord> firstJobs = republished ? List.of() : jobs.stream().filter(job -> job.publishedAt() == null).toList();
-        List<String> first = firstJobs.stream().map(JobRecord::id).toList();
         firstRuns.publishing(firstJobs, sentAt);
         List<CompletableFuture<Boolean>> confirms = new ArrayList<>(jobs.size());
         try {
@@ -167,16 +198,23 @@ public class JobPublisher {
                 confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), message(job, republished)));
             }
         } catch (RuntimeException e) {
-            firstRuns.published(List.of(), first, sentAt);
+            firstRuns.published(List.of(), firstJobs.stream().map(JobRecord::id).toList(), sentAt);
             throw e;
         }
-        long deadline = started + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
+        return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, confirmTimeoutMillis, TimeUnit.MILLISECONDS)
+                .handle((done, failure) -> settled(jobs, confirms, republished, sentAt, started));
+    }
+
+    /** After the confirms (or the timeout): records what the broker took, returns those jobs. */
+    private List<JobRecord> settled(List<JobRecord> jobs, List<CompletableFuture<Boolean>> confirms, boolean republished,
+                                    Instant sentAt, long started) {
         List<JobRecord> confirmed = new ArrayList<>(jobs.size());
-        List<String> firstConfirmed = new ArrayList<>(first.size());
+        List<String> firstConfirmed = new ArrayList<>(jobs.size());
         List<String> firstUnconfirmed = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             JobRecord job = jobs.get(i);
-            boolean acked = acked(confirms.get(i), deadline);
+            boolean acked = confirms.get(i).getNow(false);
             if (acked) {
                 confirmed.add(job);
             }
@@ -203,17 +241,6 @@ public class JobPublisher {
             transitions.publishedAll(others);
         }
         return confirmed;
-    }
-
-    private static boolean acked(CompletableFuture<Boolean> confirm, long deadline) {
-        try {
-            return confirm.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private void requireAll(List<JobRecord> jobs, List<JobRecord> confirmed) throws TimeoutException {

@@ -22,6 +22,7 @@ public final class CuttableProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile ServerSocket server;
+    private volatile boolean stalled;
 
     public CuttableProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -89,17 +90,29 @@ public final class CuttableProxy implements AutoCloseable {
             socket.close();
         }
         open.clear();
+        stalled = false; // after the close: what a stalled pump held is dropped, never sent
     }
 
-    private static void pump(Socket from, Socket to) {
+    /**
+     * Keeps the connections open but forwards nothing either way, as a broker that hangs would:
+     * a publish is taken by the socket and never confirmed. {@link #cut} drops what is held.
+     */
+    public void stall() {
+        stalled = true;
+    }
+
+    private void pump(Socket from, Socket to) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    while (stalled && !to.isClosed()) {
+                        Thread.sleep(10);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
-            } catch (IOException ignored) {
+            } catch (IOException | InterruptedException ignored) {
                 // the other side closed, or the proxy was cut
             } finally {
                 try {
