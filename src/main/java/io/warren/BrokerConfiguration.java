@@ -86,9 +86,8 @@ public class BrokerConfiguration implements CamelConfiguration {
     /** Jobs and their copies (retries, dead letters) go out through it: confirms pipelined on long-lived channels. */
     @BindToRegistry(lazy = true)
     public ConfirmedPublisher confirmedPublisher(CachingConnectionFactory factory,
-                                                 @PropertyInject("warren.rabbitmq.max-in-flight") int maxInFlight,
-                                                 @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis) {
-        return new ConfirmedPublisher(factory, maxInFlight, confirmTimeoutMillis);
+                                                 @PropertyInject("warren.rabbitmq.max-in-flight") int maxInFlight) {
+        return new ConfirmedPublisher(factory, maxInFlight);
     }
 
     @BindToRegistry(lazy = true)

@@ -36,8 +36,8 @@ import org.springframework.amqp.rabbit.support.RabbitExceptionTranslator;
  * next publish opens a new one.
  *
  * <p>At most {@code maxInFlight} messages wait for their confirm at once: past that, a publish
- * waits for a confirm to free a place (up to {@code waitMillis}, then it fails as the broker being
- * away does). Without the bound, an intake that answers before the confirm (answer-after=commit)
+ * waits for a confirm (or a message's deadline) to free a place, until its own deadline, then it
+ * fails as the broker being away does. Without the bound, an intake that answers before the confirm (answer-after=commit)
  * took 8,000 jobs a second from a broker that confirms fewer: its backlog grew until the confirms
  * came later than the timeout, and the relay published every job again. With it, the broker's pace
  * is the intake's, as the RabbitMQ client's guide on publisher confirms advises.
@@ -53,16 +53,14 @@ public final class ConfirmedPublisher {
     private final AtomicInteger next = new AtomicInteger();
     private final Semaphore inFlight;
     private final int maxInFlight;
-    private final long waitMillis;
 
-    public ConfirmedPublisher(ConnectionFactory connections, int maxInFlight, long waitMillis) {
+    public ConfirmedPublisher(ConnectionFactory connections, int maxInFlight) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("warren.rabbitmq.max-in-flight must be at least 1, not " + maxInFlight);
         }
         this.connections = connections;
         this.maxInFlight = maxInFlight;
         this.inFlight = new Semaphore(maxInFlight);
-        this.waitMillis = waitMillis;
         for (int i = 0; i < LANES; i++) {
             lanes[i] = new Lane();
         }
@@ -70,13 +68,14 @@ public final class ConfirmedPublisher {
 
     /**
      * Publishes the message; the future completes true when the broker confirmed it, false when it
-     * nacked it or the channel closed first. Throws AmqpException when the broker cannot be reached
-     * or the channel closed under the publish.
+     * nacked it, the channel closed first or {@code deadline} (System.nanoTime) passed: its place
+     * is free again then, whatever the broker does later. Throws AmqpException when the broker
+     * cannot be reached, the channel closed under the publish, or no place came free by the deadline.
      */
-    public CompletableFuture<Boolean> publish(String exchange, String routingKey, Message message) {
+    public CompletableFuture<Boolean> publish(String exchange, String routingKey, Message message, long deadline) {
         AMQP.BasicProperties properties = PROPERTIES.fromMessageProperties(message.getMessageProperties(),
                 StandardCharsets.UTF_8.name());
-        awaitPlace();
+        awaitPlace(deadline);
         CompletableFuture<Boolean> confirm;
         try {
             confirm = lanes[Math.floorMod(next.getAndIncrement(), LANES)].publish(exchange, routingKey, properties, message.getBody());
@@ -89,15 +88,16 @@ public final class ConfirmedPublisher {
             // the broker being away, as for RabbitTemplate: an AmqpException
             throw RabbitExceptionTranslator.convertRabbitAccessException(e);
         }
-        confirm.whenComplete((acked, failure) -> inFlight.release());
-        return confirm;
+        CompletableFuture<Boolean> settled = confirm.completeOnTimeout(false, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        settled.whenComplete((acked, failure) -> inFlight.release());
+        return settled;
     }
 
-    private void awaitPlace() {
+    private void awaitPlace(long deadline) {
         try {
-            if (!inFlight.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
+            if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new AmqpTimeoutException(maxInFlight + " publishes wait for the broker's confirm (warren.rabbitmq.max-in-flight);"
-                        + " none came within " + waitMillis + " ms");
+                        + " none came in time");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -107,14 +107,8 @@ public final class ConfirmedPublisher {
 
     /** The same, waited for: throws unless the broker confirmed it within the timeout. */
     public void publishAndWait(String exchange, String routingKey, Message message, long timeoutMillis) throws Exception {
-        Boolean acked;
-        try {
-            acked = publish(exchange, routingKey, message).get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new TimeoutException("the broker did not confirm it within " + timeoutMillis + " ms");
-        }
-        if (!acked) {
-            throw new IllegalStateException("the broker refused it (nack, or its channel closed)");
+        if (!publish(exchange, routingKey, message, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis)).get()) {
+            throw new TimeoutException("the broker did not confirm it within " + timeoutMillis + " ms (or refused it: a nack, its channel closed)");
         }
     }
 

@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -123,9 +122,13 @@ public class BatchIntake implements Processor {
      */
     private Set<JobRecord> publish(List<JobRecord> jobs) {
         try {
-            CompletableFuture<List<JobRecord>> confirms = publisher.publishAsync(jobs, false)
-                    .thenApply(confirmed -> unconfirmed(jobs, confirmed));
-            return publisher.answersAfterCommit() ? Set.copyOf(jobs) : new HashSet<>(confirms.join());
+            if (publisher.answersAfterCommit()) {
+                publisher.publishAsync(jobs, false).whenComplete((confirmed, error) -> warnUnconfirmed(jobs, confirmed, error));
+                return Set.copyOf(jobs);
+            }
+            List<JobRecord> confirmed = publisher.publish(jobs, false);
+            warnUnconfirmed(jobs, confirmed, null);
+            return new HashSet<>(confirmed);
         } catch (AmqpException | RejectedExecutionException e) {
             LOG.warn("The broker did not take a batch of {} jobs ({}){}", jobs.size(), e.getMessage(),
                     outbox ? "; the outbox relay will publish them" : "");
@@ -133,12 +136,13 @@ public class BatchIntake implements Processor {
         }
     }
 
-    private List<JobRecord> unconfirmed(List<JobRecord> jobs, List<JobRecord> confirmed) {
-        if (confirmed.size() < jobs.size()) {
+    private void warnUnconfirmed(List<JobRecord> jobs, List<JobRecord> confirmed, Throwable error) {
+        if (error != null) {
+            LOG.warn("Recording the publish of a batch of {} jobs failed; the outbox relay publishes them again", jobs.size(), error);
+        } else if (confirmed.size() < jobs.size()) {
             LOG.warn("The broker did not confirm {} of a batch of {} jobs{}", jobs.size() - confirmed.size(), jobs.size(),
                     outbox ? "; the outbox relay will publish them" : "");
         }
-        return confirmed;
     }
 
     /** The answer: per item, in order, its job id or its error. */

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -119,8 +120,10 @@ public class JobPublisher {
             CompletableFuture<List<JobRecord>> confirmed = publishAsync(List.of(job), false);
             if (answerAfterCommit) {
                 // the answer does not wait: a job the broker does not confirm is the relay's
-                confirmed.thenAccept(done -> {
-                    if (done.isEmpty()) {
+                confirmed.whenComplete((done, error) -> {
+                    if (error != null) {
+                        LOG.warn("Recording the publish of job {} failed; the outbox relay publishes it again", job.id(), error);
+                    } else if (done.isEmpty()) {
                         refused(job, new TimeoutException("no confirm within " + confirmTimeoutMillis + " ms"));
                     }
                 });
@@ -175,34 +178,48 @@ public class JobPublisher {
 
     /** {@link #publishAsync}, waited for. */
     public List<JobRecord> publish(List<JobRecord> jobs, boolean republished) {
-        return publishAsync(jobs, republished).join();
+        try {
+            return publishAsync(jobs, republished).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**
      * Publishes the jobs, each with its own correlated confirm, all in flight at once; the future
-     * completes once every confirm came or the confirm timeout passed, with the confirmed jobs, which
-     * are then recorded QUEUED. A job the broker nacked or did not confirm in time is left as it was.
-     * Throws AmqpException when the broker cannot be reached at all. Nothing here blocks on a
-     * confirm: what follows them runs on the thread that completed the last (the connection's, or
-     * the timer's), and only hands work to the store's queue.
+     * completes once every confirm came or the confirm timeout (from now, for them all) passed,
+     * with the confirmed jobs, which are then recorded QUEUED. A job the broker nacked or did not
+     * confirm in time is left as it was, and so are the jobs after one the broker could not take.
+     * Throws AmqpException when the broker took none. Nothing here blocks on a confirm: what follows
+     * them runs on the thread that completed the last (the connection's, or the timer's), and only
+     * hands work to the store's queue.
      */
     public CompletableFuture<List<JobRecord>> publishAsync(List<JobRecord> jobs, boolean republished) {
         long started = System.nanoTime();
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(confirmTimeoutMillis);
         Instant sentAt = Instant.now();
         // a job's first copy is recorded a little later, with its start if that comes first (FirstRuns)
         List<JobRecord> firstJobs = republished ? List.of() : jobs.stream().filter(job -> job.publishedAt() == null).toList();
         firstRuns.publishing(firstJobs, sentAt);
         List<CompletableFuture<Boolean>> confirms = new ArrayList<>(jobs.size());
-        try {
-            for (JobRecord job : jobs) {
-                confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), message(job, republished)));
+        for (JobRecord job : jobs) {
+            try {
+                confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), message(job, republished), deadline));
+            } catch (RuntimeException e) {
+                if (confirms.isEmpty()) {
+                    firstRuns.published(List.of(), firstJobs.stream().map(JobRecord::id).toList(), sentAt);
+                    throw e;
+                }
+                // the ones sent are settled as they come; the rest were not sent (the relay's)
+                LOG.warn("The broker took {} of {} job(s) ({}); the rest are left to the outbox relay", confirms.size(), jobs.size(),
+                        e.getMessage());
+                while (confirms.size() < jobs.size()) {
+                    confirms.add(CompletableFuture.completedFuture(false));
+                }
             }
-        } catch (RuntimeException e) {
-            firstRuns.published(List.of(), firstJobs.stream().map(JobRecord::id).toList(), sentAt);
-            throw e;
         }
+        // each confirm completes by the deadline at the latest (ConfirmedPublisher)
         return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new))
-                .completeOnTimeout(null, confirmTimeoutMillis, TimeUnit.MILLISECONDS)
                 .handle((done, failure) -> settled(jobs, confirms, republished, sentAt, started));
     }
 
@@ -214,7 +231,7 @@ public class JobPublisher {
         List<String> firstUnconfirmed = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             JobRecord job = jobs.get(i);
-            boolean acked = confirms.get(i).getNow(false);
+            boolean acked = confirms.get(i).handle((yes, failure) -> failure == null && yes).getNow(false);
             if (acked) {
                 confirmed.add(job);
             }
