@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * unconfirmed one;
  * <li>a claim is queued for the next shared commit, not waited for, when the job reads as waiting
  * for its first run, or without the read when this instance sent it moments ago;
- * <li>a success that comes while its start is still queued is written together with it, in one
- * update. A job that runs longer than a commit shows RUNNING meanwhile.
+ * <li>a success that comes while its start is still held (25 ms) or queued is written together
+ * with it, in one update. A job that runs longer shows RUNNING after that.
  * </ul>
  * A job whose records are lost with the process (kill -9) was never acked: it runs again, as with
  * any at-least-once worker; one whose publish record is lost is published again by the outbox
@@ -48,12 +47,14 @@ public final class FirstRuns implements AutoCloseable {
     private final GroupCommit groupCommit;
     private final JobTransitions transitions;
     private static final Duration MAX_MARK_DELAY = Duration.ofSeconds(1);
+    /** How long a first start is held for its success to come and write both (see HeldStarts). */
+    private static final Duration START_HOLD = Duration.ofMillis(25);
     private final long markDelayNanos;
     private final Duration trustMarkFor;
     /** First publishes sent and not recorded yet (in markOrder once confirmed). */
     private final Map<String, Sent> marks = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Mark> markOrder = new ConcurrentLinkedQueue<>();
-    private final Map<String, QueuedStart> queuedStarts = new ConcurrentHashMap<>();
+    private final HeldStarts starts;
     private final ScheduledExecutorService marker;
     private volatile boolean open = true;
 
@@ -64,27 +65,6 @@ public final class FirstRuns implements AutoCloseable {
     private record Sent(Instant at, Instant trustUntil) {
     }
 
-    /** A start waiting in the shared commit's queue, which its job's success may take over. */
-    private static final class QueuedStart {
-        static final int QUEUED = 0, WRITING = 1, TAKEN_BY_SUCCESS = 2;
-        final Instant at = Instant.now(); // the time it started, not the time of the commit
-        final Instant published;
-        final AtomicInteger state = new AtomicInteger(QUEUED);
-
-        QueuedStart(Instant published) {
-            this.published = published;
-        }
-
-        /** For the writer: false when the success took it; true again if a failed shared commit runs it once more. */
-        boolean write() {
-            return state.compareAndExchange(QUEUED, WRITING) != TAKEN_BY_SUCCESS;
-        }
-
-        boolean takeBySuccess() {
-            return state.compareAndSet(QUEUED, TAKEN_BY_SUCCESS);
-        }
-    }
-
     /** {@code relayAfter}: how long after its acceptance the outbox relay may take a job (its mark is recorded within a fifth of that). */
     public FirstRuns(DataSource dataSource, GroupCommit groupCommit, JobTransitions transitions, Duration relayAfter) {
         Duration markDelay = relayAfter.dividedBy(5).compareTo(MAX_MARK_DELAY) < 0 ? relayAfter.dividedBy(5) : MAX_MARK_DELAY;
@@ -93,6 +73,7 @@ public final class FirstRuns implements AutoCloseable {
         this.groupCommit = groupCommit;
         this.transitions = transitions;
         this.markDelayNanos = markDelay.toNanos();
+        this.starts = new HeldStarts(groupCommit, START_HOLD.toNanos());
         this.marker = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "warren-publish-marks");
             thread.setDaemon(true);
@@ -100,6 +81,7 @@ public final class FirstRuns implements AutoCloseable {
         });
         long period = Math.max(10, markDelay.toMillis() / 2);
         marker.scheduleWithFixedDelay(() -> recordMarks(false), period, period, TimeUnit.MILLISECONDS);
+        marker.scheduleWithFixedDelay(() -> starts.releaseDue(false), 10, 10, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -130,6 +112,7 @@ public final class FirstRuns implements AutoCloseable {
      * sweep that looks for QUEUED jobs (a work queue gone), which would otherwise miss these.
      */
     public void recordConfirmed() {
+        starts.releaseDue(true); // a held start of a job the sweep would find QUEUED goes first
         try {
             recordMarks(true).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -186,31 +169,24 @@ public final class FirstRuns implements AutoCloseable {
     }
 
     /**
-     * Records the start of a first attempt in the next shared commit, without waiting: for a job
-     * whose status was just read as waiting. Its worker runs it meanwhile; the success or failure
-     * it records later is queued behind this. The future says whether the claim held (DUPLICATE:
-     * a copy of the job started or finished in between, so two ran; NOT_STORED: not a job of ours).
+     * Records the start of a first attempt without waiting: held a moment ({@link HeldStarts}), then
+     * in a shared commit. For a job whose status was just read as waiting. Its worker runs it
+     * meanwhile; a failure it records later goes behind this ({@link #startNow}). The future says
+     * whether the claim held (DUPLICATE: a copy of the job started or finished in between, so two
+     * ran; NOT_STORED: not a job of ours).
      */
     public CompletableFuture<JobTransitions.Claim> startLater(String id, int attempt) {
         Sent sent = marks.remove(id);
-        QueuedStart start = new QueuedStart(sent == null ? null : sent.at());
-        queuedStarts.put(id, start);
-        return groupCommit.submit(List.of(id), c -> {
-            if (!start.write()) {
-                return JobTransitions.Claim.RUN; // its success records the start with it
-            }
-            queuedStarts.remove(id, start);
-            try (Sql.Bound starting = JOBS.prepare(c, "start-attempt")) {
-                if (starting.set("attempt", attempt).set("now", start.at).set("published", start.published).set("id", id)
-                        .set("may_take_over", false).set("redelivered", false).update() == 1) {
-                    JobTransitions.startedAgain(c, id, start.at, attempt);
-                    return JobTransitions.Claim.RUN;
-                }
-            }
-            try (Sql.Bound find = JOBS.prepare(c, "status")) {
-                return find.set("id", id).one(row -> JobTransitions.Claim.DUPLICATE).orElse(JobTransitions.Claim.NOT_STORED);
-            }
-        });
+        CompletableFuture<JobTransitions.Claim> claim = starts.hold(id, attempt, sent == null ? null : sent.at());
+        if (!open) {
+            starts.releaseDue(true); // closed: nothing releases it later
+        }
+        return claim;
+    }
+
+    /** Sends the job's start, if it is still held, to the shared commit before whatever the caller records next of it. */
+    public void startNow(String id) {
+        starts.release(id);
     }
 
     /**
@@ -219,9 +195,9 @@ public final class FirstRuns implements AutoCloseable {
      * still queued, one update records both.
      */
     public CompletableFuture<Void> succeededLater(String id, int attempt, String result) {
-        QueuedStart start = queuedStarts.remove(id);
+        HeldStarts.Start start = starts.takeBySuccess(id);
         Transactions.Work<Void> finish = JobTransitions.finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result);
-        if (start == null || !start.takeBySuccess()) {
+        if (start == null) {
             return groupCommit.submit(List.of(id), finish);
         }
         return groupCommit.submit(List.of(id), c -> {
@@ -237,11 +213,12 @@ public final class FirstRuns implements AutoCloseable {
         });
     }
 
-    /** Records the marks still waiting; later ones are recorded at once. */
+    /** Records the starts and marks still waiting; later ones are recorded at once. */
     @Override
     public void close() {
         open = false;
         marker.shutdownNow();
+        starts.releaseDue(true);
         recordMarks(true);
     }
 }

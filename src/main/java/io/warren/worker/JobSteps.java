@@ -35,7 +35,9 @@ public class JobSteps {
         }
         if (waitingFirstCopy(delivery)) {
             firstRuns.startLater(delivery.id(), delivery.firstAttempt()).whenComplete((claim, failure) -> {
-                if (claim == JobTransitions.Claim.DUPLICATE) {
+                if (failure != null) {
+                    LOG.warn("Could not record the start of job {}: {}", delivery.id(), failure.getMessage());
+                } else if (claim == JobTransitions.Claim.DUPLICATE) {
                     LOG.warn("Job {} was started by another copy while this one ran: both ran", delivery.id());
                 }
             });
@@ -109,6 +111,7 @@ public class JobSteps {
     /** The same, waited for: when recording it later failed; throws StoreUnavailable while the database is away. */
     public void succeededNow(Delivery delivery, int attempt, String result, Duration processing) {
         if (delivery.id() != null) {
+            firstRuns.startNow(delivery.id());
             transitions.succeeded(delivery.id(), attempt, result);
         }
         metrics.succeeded(delivery.type(), processing);
@@ -123,8 +126,12 @@ public class JobSteps {
         }
     }
 
-    /** Status bookkeeping between attempts must not turn a retry into a different failure. */
-    private static void bestEffort(String id, Runnable update) {
+    /**
+     * Status bookkeeping between attempts must not turn a retry into a different failure. A start
+     * still held (FirstRuns) is written first.
+     */
+    private void bestEffort(String id, Runnable update) {
+        firstRuns.startNow(id);
         try {
             update.run();
         } catch (StoreUnavailable e) {

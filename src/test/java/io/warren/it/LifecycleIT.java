@@ -72,6 +72,9 @@ class LifecycleIT {
             assertEquals(202, response.statusCode(), response.body());
             String jobId = JSON.readTree(response.body()).get("jobId").asText();
             Await.until("first attempt failed", Duration.ofSeconds(20), () -> probe(warren).count("FAIL", jobId) == 1);
+            // in back-off: its failure recorded (the handler's FAIL line comes a moment before that)
+            Await.until("failure recorded", Duration.ofSeconds(20), () -> "RETRYING".equals(
+                    JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body()).path("status").asText()));
             warren.kill9();
             java.nio.file.Files.delete(broken);
 

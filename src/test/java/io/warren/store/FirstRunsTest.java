@@ -75,6 +75,31 @@ class FirstRunsTest {
     }
 
     @Test
+    void aStartWhoseSuccessDoesNotComeIsWrittenAfterItsHold() throws Exception {
+        JobRecord job = stored(Instant.now());
+
+        var claim = firstRuns.startLater(job.id(), 1);
+
+        assertEquals(JobTransitions.Claim.RUN, claim.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(JobStatus.RUNNING, find(job.id()).status());
+        assertEquals(1, find(job.id()).attempts());
+    }
+
+    @Test
+    void aFailureRecordedWhileItsStartIsHeldComesAfterTheStart() throws Exception {
+        JobRecord job = stored(Instant.now());
+        JobTransitions transitions = new JobTransitions(dataSource, groupCommit);
+
+        firstRuns.startLater(job.id(), 1);
+        firstRuns.startNow(job.id());
+        transitions.attemptFailed(job.id(), 1, "java.lang.IllegalStateException", "boom");
+
+        JobRecord after = find(job.id());
+        assertEquals(JobStatus.RETRYING, after.status(), "the failure was not applied before the start");
+        assertEquals("boom", after.lastErrorMessage());
+    }
+
+    @Test
     void aConfirmedPublishNoWorkerTookIsRecordedQueued() throws Exception {
         JobRecord job = stored(Instant.now());
         Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
