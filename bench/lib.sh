@@ -104,6 +104,19 @@ ensure_wrk() {
   $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq wrk >/dev/null
 }
 
+# processed_at_least NAME N: the instance has processed N bench jobs
+processed_at_least() { [ "$(processed "$1")" -ge "$2" ]; }
+
+# ensure_pacer: bench/pacer.c (open-loop fixed-rate HTTP load, as cheap as wrk) built into $WORK/pacer
+ensure_pacer() {
+  [ -x "$WORK/pacer" ] && return 0
+  if ! command -v cc >/dev/null; then
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+    $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq gcc libc6-dev >/dev/null
+  fi
+  cc -O2 -o "$WORK/pacer" bench/pacer.c
+}
+
 # processed NAME...: bench jobs these instances have processed so far (their metrics, summed)
 processed() {
   local name total=0 count
