@@ -1,6 +1,5 @@
 package io.warren.publish;
 
-import io.warren.api.JobHeaders;
 import io.warren.api.JobProperties;
 import io.warren.broker.ConfirmedPublisher;
 import io.warren.broker.JobTopology;
@@ -10,11 +9,9 @@ import io.warren.store.FirstRuns;
 import io.warren.store.JobRecord;
 import io.warren.store.JobTransitions;
 import io.warren.store.NewJobs;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +24,14 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.MessageDeliveryMode;
 
 /**
  * The one way a job reaches the broker, for the intake, the batch endpoint, the outbox relay and
- * the dead-letter replay: the message is built from the stored job (its payload, warren's headers
- * and nothing else), published persistent to the jobs exchange with the type as routing key, each
- * with its own confirm and all of a call's jobs in flight at once ({@link ConfirmedPublisher}); confirmed jobs are
- * recorded QUEUED (a first publish a little later, see {@link FirstRuns}). A job the broker did not confirm stays stored (ACCEPTED) for the outbox relay.
+ * the dead-letter replay: the message is built from the stored job ({@link JobMessage}), published
+ * persistent to the jobs exchange with the type as routing key, each with its own confirm and all
+ * of a call's jobs in flight at once ({@link ConfirmedPublisher}); confirmed jobs are recorded
+ * QUEUED (a first publish a little later, see {@link FirstRuns}). A job the broker did not confirm
+ * stays stored (ACCEPTED) for the outbox relay.
  */
 public class JobPublisher {
 
@@ -86,10 +81,7 @@ public class JobPublisher {
         this.outbox = outbox;
     }
 
-    /**
-     * True: a new job is answered once it is stored, its publish still in flight (warren.intake.answer-after
-     * = commit); the outbox relay publishes it if the broker does not confirm it. Needs the outbox.
-     */
+    /** warren.intake.answer-after=commit: a new job is answered once stored, its publish in flight (needs the outbox). */
     public void setAnswerAfterCommit(boolean answerAfterCommit) {
         this.answerAfterCommit = answerAfterCommit;
     }
@@ -165,7 +157,6 @@ public class JobPublisher {
      * the rest stay leased and are tried again after the lease. Fails when any was not confirmed.
      */
     public void relay(List<JobRecord> jobs) throws TimeoutException {
-        // the first copy may be in a queue or running: the worker's claim tells them apart by the header
         List<JobRecord> confirmed = publish(jobs, true);
         confirmed.forEach(job -> LOG.info("Outbox relay published job {}", job.id()));
         requireAll(jobs, confirmed);
@@ -204,7 +195,7 @@ public class JobPublisher {
         List<CompletableFuture<Boolean>> confirms = new ArrayList<>(jobs.size());
         for (JobRecord job : jobs) {
             try {
-                confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), message(job, republished), deadline));
+                confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), JobMessage.of(job, republished), deadline));
             } catch (RuntimeException e) {
                 if (confirms.isEmpty()) {
                     firstRuns.published(List.of(), firstJobs.stream().map(JobRecord::id).toList(), sentAt);
@@ -265,25 +256,5 @@ public class JobPublisher {
             throw new TimeoutException("The broker did not confirm " + (jobs.size() - confirmed.size()) + " of " + jobs.size()
                     + " job(s) within " + confirmTimeoutMillis + " ms");
         }
-    }
-
-    /** The AMQP message of a stored job: the payload as body, warren's headers only, persistent. */
-    static Message message(JobRecord job, boolean republished) {
-        Message message = MessageBuilder.withBody(job.payload().getBytes(StandardCharsets.UTF_8))
-                .setMessageId(job.id())
-                .setTimestamp(Date.from(job.acceptedAt()))
-                .setContentType("application/json")
-                .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                .setCorrelationId(job.correlationId())
-                .setHeader(JobHeaders.TYPE, job.type())
-                .setHeader(JobHeaders.PRODUCER, job.producer())
-                .setHeader(JobHeaders.HOST, job.host())
-                .setHeader(JobHeaders.CORRELATION_ID, job.correlationId())
-                .setHeader(JobHeaders.ACCEPTED_AT, job.acceptedAt().toString())
-                .build();
-        if (republished) {
-            message.getMessageProperties().setHeader(JobHeaders.REPUBLISHED, "true");
-        }
-        return message;
     }
 }
