@@ -11,7 +11,9 @@ import jdk.jfr.consumer.RecordingFile;
  * Where a JFR recording's CPU samples went (bench/profile.sh): by thread (numbers stripped, so a
  * pool counts as one), by the code a sample was in (its top frame's package, cut to three parts),
  * the busiest top frames, and the nearest frame outside the JDK and of warren's own code (which
- * library, and which step of warren, the time was spent under).
+ * library, and which step of warren, the time was spent under); then where memory was allocated
+ * (jdk.ObjectAllocationSample, weighted by the bytes each sample stands for) and the garbage
+ * collector's pauses (count, total, longest, by collection type), the usual cause of a latency tail.
  *
  *   java bench/Profile.java RECORDING.jfr [TOP]
  */
@@ -24,9 +26,29 @@ public class Profile {
         Map<String, Integer> frames = new HashMap<>();
         Map<String, Integer> libraries = new HashMap<>();
         Map<String, Integer> warren = new HashMap<>();
+        Map<String, Long> allocatingFrames = new HashMap<>();
+        Map<String, Long> allocatingWarren = new HashMap<>();
+        Map<String, Long> allocatedTypes = new HashMap<>();
+        Map<String, long[]> pauses = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+            String name = event.getEventType().getName();
+            if (name.equals("jdk.GarbageCollection")) {
+                long[] p = pauses.computeIfAbsent(event.getString("name"), k -> new long[3]);
+                long micros = event.getDuration("sumOfPauses").toNanos() / 1000;
+                p[0]++;
+                p[1] += micros;
+                p[2] = Math.max(p[2], micros);
+                continue;
+            }
+            if (name.equals("jdk.ObjectAllocationSample") && event.getStackTrace() != null) {
+                long weight = event.getLong("weight");
+                allocatedTypes.merge(event.getClass("objectClass").getName(), weight, Long::sum);
+                allocatingFrames.merge(nearest(event.getStackTrace(), t -> !t.startsWith("java.") && !t.startsWith("jdk.") && !t.startsWith("sun.")), weight, Long::sum);
+                allocatingWarren.merge(nearest(event.getStackTrace(), t -> t.startsWith("io.warren.")), weight, Long::sum);
+                continue;
+            }
+            if (!name.equals("jdk.ExecutionSample")) {
                 continue;
             }
             samples++;
@@ -49,6 +71,20 @@ public class Profile {
         print("top frames", frames, samples, top);
         print("nearest frame outside the JDK", libraries, samples, top);
         print("nearest frame of warren's own code", warren, samples, top);
+        long allocated = allocatedTypes.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("allocated (sampled estimate) %d MB%n", allocated >> 20);
+        printBytes("allocated types", allocatedTypes, top);
+        printBytes("allocated under (nearest frame outside the JDK)", allocatingFrames, top);
+        printBytes("allocated under (nearest frame of warren's own code)", allocatingWarren, top);
+        System.out.println("-- garbage collector pauses");
+        pauses.forEach((type, p) -> System.out.printf("%s: %d, %.1f ms in all, longest %.1f ms%n", type, p[0], p[1] / 1000.0, p[2] / 1000.0));
+    }
+
+    private static void printBytes(String title, Map<String, Long> bytes, int top) {
+        long all = Math.max(1, bytes.values().stream().mapToLong(Long::longValue).sum());
+        System.out.println("-- " + title);
+        bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> System.out.printf("%5.1f%%  %6d MB  %s%n", 100.0 * e.getValue() / all, e.getValue() >> 20, e.getKey()));
     }
 
     /** The frame nearest the top of the stack whose class passes the test, as Class.method. */

@@ -3,19 +3,23 @@
 # every 20 ms; its "profile" settings cost this 2-core machine over half its throughput) of one
 # warren while wrk drives one endpoint, summed up by bench/Profile.java (samples by thread, by package, busiest
 # frames), with the wrk line (end to end, latency, CPU of warren, RabbitMQ and PostgreSQL per job).
-#   bench/profile.sh [single|batch] [top]      (defaults: single, 25 rows per table)
-# single: the single-job endpoint, 16 connections; batch: 100 jobs per request, 4 connections.
+#   bench/profile.sh [single|batch|paced RATE] [top]      (defaults: single, 25 rows per table)
+# single: the single-job endpoint, 16 connections; batch: 100 jobs per request, 4 connections;
+# paced RATE: the single-job endpoint at RATE requests/s by bench/pacer.c (open loop, 64
+# connections, 5 s not counted), for the accept-latency tail and the GC pauses behind it.
 # WRK_SECONDS (20) of load, after a warm-up until the JIT has gone quiet (jit_warm_up in lib.sh; not recorded). BENCH_DB=postgres
 # runs warren on a fresh PostgreSQL database. The recording is kept in the run folder (printed).
 # PROFILE_JFR=0: the same run without the recording (what the profiler itself costs).
 # Judges counts, never speed: exits 1 on a refused request or an accepted job not processed.
 source "$(dirname "$0")/lib.sh"
 MODE=${1:-single}
+[ "$MODE" = paced ] && { RATE=${2:?paced needs a rate}; shift; }
 TOP=${2:-25}
 case "$MODE" in
   single) conns=16 batch=0 ;;
   batch) conns=4 batch=100 ;;
-  *) echo "mode: single or batch"; exit 2 ;;
+  paced) ensure_pacer ;;
+  *) echo "mode: single, batch or paced RATE"; exit 2 ;;
 esac
 ensure_wrk
 DB_ENV=()
@@ -27,12 +31,23 @@ echo "job database: ${BENCH_DB:-h2}; machine: $(nproc) cores; broker, database, 
 start_warren main 18090 "${DB_ENV[@]}"
 jit_warm_up main || { echo "profile: FAIL in the warm-up (log: $WORK/main.log)"; exit 1; }
 status=0
+# run_load: the measured load, one result line
+run_load() {
+  if [ "$MODE" != paced ]; then wrk_load "$MODE" "$conns" "$batch" main; return; fi
+  printf '{"pad":"%s"}' "$(head -c 80 /dev/zero | tr '\0' x)" > "$WORK/job.json"
+  local before paced
+  before=$(processed main)
+  paced=$("$WORK/pacer" 127.0.0.1 "$(port_of main)" /api/v1/jobs/bench "$RATE" "${WRK_SECONDS:-20}" 5 64 "$WORK/job.json" \
+    "Authorization: Bearer $KEY") || { echo "FAIL: refused requests: $paced"; return 1; }
+  echo "warren $paced"
+  within 60 processed_at_least main $((before + $(field accepted "$paced"))) || { echo "FAIL: jobs not all processed"; return 1; }
+}
 if [ "${PROFILE_JFR:-1}" = 0 ]; then
-  wrk_load "$MODE" "$conns" "$batch" main || status=1
+  run_load || status=1
 else
   jcmd "$(pid_of main)" JFR.stop name=startup > /dev/null
   jcmd "$(pid_of main)" JFR.start name=profile settings=default > /dev/null
-  line=$(wrk_load "$MODE" "$conns" "$batch" main) || status=1
+  line=$(run_load) || status=1
   jcmd "$(pid_of main)" JFR.stop name=profile filename="$WORK/profile.jfr" > /dev/null
   echo "$line"
   java bench/Profile.java "$WORK/profile.jfr" "$TOP"
