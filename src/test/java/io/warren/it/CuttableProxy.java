@@ -22,6 +22,7 @@ public final class CuttableProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private volatile ServerSocket server;
+    private Thread acceptor;
     private volatile boolean stalled;
 
     public CuttableProxy(String targetHost, int targetPort) throws IOException {
@@ -78,6 +79,7 @@ public final class CuttableProxy implements AutoCloseable {
         }, "proxy-accept");
         accept.setDaemon(true);
         accept.start();
+        acceptor = accept;
     }
 
     /** Refuses new connections and drops the open ones, as a dead broker would. */
@@ -85,12 +87,29 @@ public final class CuttableProxy implements AutoCloseable {
         if (server != null) {
             server.close();
             server = null;
+            awaitAcceptorExit();
         }
         for (Socket socket : open) {
             socket.close();
         }
         open.clear();
         stalled = false; // after the close: what a stalled pump held is dropped, never sent
+    }
+
+    /**
+     * A close only signals the thread blocked in accept(); the listening socket lives until that
+     * call returns, and a restore() before then fails with "Address already in use".
+     */
+    private void awaitAcceptorExit() throws IOException {
+        try {
+            acceptor.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the proxy closed", e);
+        }
+        if (acceptor.isAlive()) {
+            throw new IOException("the proxy's accept thread did not stop");
+        }
     }
 
     /**
