@@ -107,6 +107,21 @@ ensure_wrk() {
 # processed_at_least NAME N: the instance has processed N bench jobs
 processed_at_least() { [ "$(processed "$1")" -ge "$2" ]; }
 
+# paced_load NAME RATE SECONDS: the single-job endpoint of instance NAME at RATE requests/s for
+# SECONDS after 5 s not counted (bench/pacer.c: each request sent when due, open loop, 64
+# connections, latency counted from then); prints the pacer's line after "warren ", then waits
+# for the accepted jobs to be processed. Exits 1 on a refused request or an unprocessed job.
+paced_load() {
+  local name=$1 rate=$2 seconds=$3 before line
+  ensure_pacer
+  printf '{"pad":"%s"}' "$(head -c 80 /dev/zero | tr '\0' x)" > "$WORK/job.json"
+  before=$(processed "$name")
+  line=$("$WORK/pacer" 127.0.0.1 "$(port_of "$name")" /api/v1/jobs/bench "$rate" "$seconds" 5 64 "$WORK/job.json" \
+    "Authorization: Bearer $KEY") || { echo "FAIL: the paced run refused jobs: $line"; return 1; }
+  echo "warren $line"
+  within 60 processed_at_least "$name" $((before + $(field accepted "$line"))) || { echo "FAIL: the paced run's jobs were not all processed"; return 1; }
+}
+
 # ensure_pacer: bench/pacer.c (open-loop fixed-rate HTTP load, as cheap as wrk) built into $WORK/pacer
 ensure_pacer() {
   [ -x "$WORK/pacer" ] && return 0

@@ -18,7 +18,7 @@ TOP=${2:-25}
 case "$MODE" in
   single) conns=16 batch=0 ;;
   batch) conns=4 batch=100 ;;
-  paced) ensure_pacer ;;
+  paced) ;;
   *) echo "mode: single, batch or paced RATE"; exit 2 ;;
 esac
 ensure_wrk
@@ -33,14 +33,7 @@ jit_warm_up main || { echo "profile: FAIL in the warm-up (log: $WORK/main.log)";
 status=0
 # run_load: the measured load, one result line
 run_load() {
-  if [ "$MODE" != paced ]; then wrk_load "$MODE" "$conns" "$batch" main; return; fi
-  printf '{"pad":"%s"}' "$(head -c 80 /dev/zero | tr '\0' x)" > "$WORK/job.json"
-  local before paced
-  before=$(processed main)
-  paced=$("$WORK/pacer" 127.0.0.1 "$(port_of main)" /api/v1/jobs/bench "$RATE" "${WRK_SECONDS:-20}" 5 64 "$WORK/job.json" \
-    "Authorization: Bearer $KEY") || { echo "FAIL: refused requests: $paced"; return 1; }
-  echo "warren $paced"
-  within 60 processed_at_least main $((before + $(field accepted "$paced"))) || { echo "FAIL: jobs not all processed"; return 1; }
+  if [ "$MODE" = paced ]; then paced_load main "$RATE" "${WRK_SECONDS:-20}"; else wrk_load "$MODE" "$conns" "$batch" main; fi
 }
 if [ "${PROFILE_JFR:-1}" = 0 ]; then
   run_load || status=1

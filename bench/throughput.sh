@@ -66,14 +66,7 @@ if $ok && [ "${THROUGHPUT_WRK:-1}" != 0 ]; then
   # 600 requests/s on these two cores and counted its own backlog.)
   half=$(( $(field end_to_end_per_s "${wrk_lines[0]}") / 2 ))
   if [ "$half" -gt 0 ]; then
-    ensure_pacer
-    printf '{"pad":"%s"}' "$(head -c 80 /dev/zero | tr '\0' x)" > "$WORK/job.json"
-    before=$(processed main)
-    paced=$("$WORK/pacer" 127.0.0.1 "$PORT" /api/v1/jobs/bench "$half" "${PACED_SECONDS:-15}" 5 64 "$WORK/job.json" \
-      "Authorization: Bearer $KEY") || { echo "FAIL: the paced single-job run refused jobs: $paced"; ok=false; }
-    echo "warren $paced"
-    sent=$(field accepted "$paced")
-    within 60 processed_at_least main $((before + sent)) || { echo "FAIL: the paced run's jobs were not all processed"; ok=false; }
+    paced_load main "$half" "${PACED_SECONDS:-15}" || ok=false
   fi
 fi
 echo "warren peak_rss_mb=$(peak_rss "$(pid_of main)")"
