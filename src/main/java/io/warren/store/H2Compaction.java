@@ -16,18 +16,22 @@ import org.slf4j.LoggerFactory;
  * Keeps the embedded H2 file from growing without end. With WRITE_DELAY=0 (each commit on disk
  * before the 202) H2 writes a chunk per commit and never starts the background writer that would
  * rewrite half-empty chunks, so under load the file grew by about 38 KB per job (8 GB after
- * 200,000 jobs in the stress run). Every second, once less than half of the chunks' space is live,
- * this rewrites live pages of chunks under 80% full, a bounded amount at a time, so the file stays
- * within a small multiple of the size of the data.
+ * 200,000 jobs in the stress run). Every quarter second, once less than half of the chunks' space
+ * is live, this rewrites live pages of chunks under 80% full, a bounded amount at a time, so the
+ * file stays within a small multiple of the size of the data.
  */
 public final class H2Compaction implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2Compaction.class);
     private static final int START_BELOW_FILL_PERCENT = 50;
     private static final int TARGET_FILL_PERCENT = 80;
-    // a round holds the store's lock against the commits: 16 MB rounds took a tenth of warren's CPU
-    // under load and stalled the writer; 4 MB a second kept the file within about twice its live data
-    private static final int MAX_BYTES_PER_ROUND = 4 << 20;
+    // a round holds the store's lock against the commits (H2 rewrites the chunks under it): 16 MB
+    // rounds took a tenth of warren's CPU under load and stalled the writer; 4 MB a second kept the
+    // file within about twice its live data. The same 4 MB a second in quarter-second rounds of 1 MB
+    // halved the accept latency's tail (p99 at 650 jobs/s: 40-51 ms against 52-96 ms; the longest
+    // stall 68-132 ms against 114-155 ms, docs/benchmarks.md); 256 KB rounds did no better.
+    private static final int MAX_BYTES_PER_ROUND = 1 << 20;
+    private static final long ROUND_EVERY_MILLIS = 250;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "warren-h2-compaction");
@@ -39,7 +43,7 @@ public final class H2Compaction implements AutoCloseable {
     public static H2Compaction startIfH2(String url, DataSource dataSource) {
         H2Compaction compaction = new H2Compaction();
         if (url.startsWith("jdbc:h2:file:")) {
-            compaction.timer.scheduleWithFixedDelay(() -> compaction.round(dataSource), 1, 1, TimeUnit.SECONDS);
+            compaction.timer.scheduleWithFixedDelay(() -> compaction.round(dataSource), 1000, ROUND_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         }
         return compaction;
     }
