@@ -3,7 +3,13 @@ package io.warren.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job database: a connection pool on warren.db.url and the schema migrations under
@@ -11,6 +17,8 @@ import org.flywaydb.core.Flyway;
  * the same SQL runs on both.
  */
 public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private Database() {
     }
@@ -60,6 +68,23 @@ public final class Database {
                 .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource.getJdbcUrl()))
                 .load()
                 .migrate();
+        if ("postgresql".equals(vendor(dataSource.getJdbcUrl()))) {
+            warnWithoutAutovacuum(dataSource);
+        }
+    }
+
+    /** Every job rewrites its row a few times: without autovacuum the dead rows pile up in the table and its indexes. */
+    private static void warnWithoutAutovacuum(HikariDataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet autovacuum = s.executeQuery("SHOW autovacuum")) {
+            if (autovacuum.next() && "off".equals(autovacuum.getString(1))) {
+                LOG.warn("PostgreSQL runs with autovacuum off: each job leaves dead row versions in the jobs table and its "
+                        + "indexes, which then grow without end and slow every write. Turn autovacuum on, or run "
+                        + "VACUUM ANALYZE jobs regularly");
+            }
+        } catch (SQLException e) {
+            LOG.debug("Could not read PostgreSQL's autovacuum setting: {}", e.getMessage());
+        }
     }
 
     /** An embedded H2 database: no other process writes it (unless it was opened as a server). */
