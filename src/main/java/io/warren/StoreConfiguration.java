@@ -1,6 +1,7 @@
 package io.warren;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.warren.observe.JobMetrics;
 import io.warren.observe.Redact;
 import io.warren.store.Database;
 import io.warren.store.FirstRuns;
@@ -55,8 +56,8 @@ public class StoreConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public GroupCommit groupCommit(HikariDataSource dataSource) {
-        return new GroupCommit(dataSource, Database.isEmbedded(dataSource.getJdbcUrl()));
+    public GroupCommit groupCommit(HikariDataSource dataSource, JobMetrics metrics) {
+        return new GroupCommit(dataSource, Database.isEmbedded(dataSource.getJdbcUrl()), metrics.registry());
     }
 
     /** Compacts an H2 file now and then (H2 does not give space back on its own); nothing for PostgreSQL. */

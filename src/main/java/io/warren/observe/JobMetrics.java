@@ -24,6 +24,11 @@ public class JobMetrics {
         this.admin = admin;
     }
 
+    /** For the parts that keep their own meters (the store's writer). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public void accepted(String type) {
         count("warren.jobs.accepted", type);
     }

@@ -173,7 +173,8 @@ public final class FirstRuns implements AutoCloseable {
      * in a shared commit. For a job whose status was just read as waiting. Its worker runs it
      * meanwhile; a failure it records later goes behind this ({@link #startNow}). The future says
      * whether the claim held (DUPLICATE: a copy of the job started or finished in between, so two
-     * ran; NOT_STORED: not a job of ours).
+     * ran; NOT_STORED: not a job of ours). A start that takes the job's mark is the job's first
+     * ever: marks are made only for a first publish, and the first delivery's start takes it.
      */
     public CompletableFuture<JobTransitions.Claim> startLater(String id, int attempt) {
         Sent sent = marks.remove(id);
@@ -200,17 +201,20 @@ public final class FirstRuns implements AutoCloseable {
         if (start == null) {
             return groupCommit.submit(List.of(id), finish);
         }
-        return groupCommit.submit(List.of(id), c -> {
-            try (Sql.Bound both = JOBS.prepare(c, "start-and-succeed")) {
-                if (both.set("attempt", attempt).set("started", start.at).set("published", start.published).set("now", Instant.now())
-                        .set("result", JobRows.cut(result, 4000)).set("id", id).update() == 1) {
-                    JobTransitions.startedAgain(c, id, start.at, attempt);
-                    return null;
-                }
-            }
-            LOG.warn("Job {} was started by another copy while this one ran: both ran", id);
-            return finish.run(c);
-        });
+        Instant now = Instant.now();
+        return groupCommit.submit(List.of(id), new SharedTransaction.Statement<>("start-and-succeed",
+                both -> both.set("attempt", attempt).set("started", start.at).set("published", start.published).set("now", now)
+                        .set("result", JobRows.cut(result, 4000)).set("id", id),
+                (c, changed) -> {
+                    if (changed == 1) {
+                        if (start.mayBeAgain()) {
+                            JobTransitions.startedAgain(c, id, start.at, attempt);
+                        }
+                        return null;
+                    }
+                    LOG.warn("Job {} was started by another copy while this one ran: both ran", id);
+                    return finish.run(c);
+                }, true));
     }
 
     /** Records the starts and marks still waiting; later ones are recorded at once. */

@@ -1,11 +1,11 @@
 package io.warren.store;
 
-import java.sql.Connection;
-import java.sql.SQLException;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,28 +22,15 @@ import javax.sql.DataSource;
  * by one they were most of warren's CPU (each H2 commit rewrites the changed pages) and made
  * concurrent requests queue on the commit lock. Coalesced, one commit serves every caller waiting.
  *
- * <p>If the shared transaction fails, it is rolled back and each work runs again in a transaction
- * of its own on the same connection (on a fresh one if that connection broke), so one caller's
- * error (a unique key, say) is that caller's alone. Without a connection, every caller in the
- * batch gets the failure at once.
- *
- * <p>On a shared database each instance's writer commits its own batches, which change rows other
- * instances' batches change too (one publishes a job while another claims it). Taken in queue
- * order, those row locks deadlocked (PostgreSQL breaks a deadlock after a second: 78 in one
- * two-instance benchmark, with the machine half idle). So there each transaction first locks the
- * job rows its works change, in id order, in one statement: two transactions then never wait for
- * each other in a circle.
+ * <p>{@link SharedTransaction} runs each batch: one statement's works in one JDBC batch, row
+ * locks in id order on a shared database, a failed batch retried work by work.
  */
 public final class GroupCommit implements AutoCloseable {
 
     private static final int MAX_BATCH = 256;
 
-    /** {@code rows}: the ids of the existing job rows the work changes (locked first, in id order, on a shared database). */
-    private record Pending<T>(Transactions.Work<T> work, CompletableFuture<T> done, Collection<String> rows) {
-    }
-
     private final DataSource dataSource;
-    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<SharedTransaction.Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     /** Where what callers chain on {@link #submit} runs (acks, metrics): never on the writer thread. */
     private final ExecutorService callbacks = Executors.newSingleThreadExecutor(task -> {
@@ -53,14 +40,26 @@ public final class GroupCommit implements AutoCloseable {
     });
     private volatile boolean open = true;
     private final boolean soleWriter;
+    private final Timer waited;
+    private final Timer transactions;
+    private final DistributionSummary works;
 
     /**
      * {@code soleWriter}: this process's writer thread is the only one that writes the jobs (an
      * embedded database), so work it runs in queue order is the order every reader sees.
+     * {@code meters}: where the writer's timings go (how long work waits for it, how long its
+     * transactions take, how many works each holds), to tell a slow database from a busy writer.
      */
-    public GroupCommit(DataSource dataSource, boolean soleWriter) {
+    public GroupCommit(DataSource dataSource, boolean soleWriter, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.soleWriter = soleWriter;
+        this.waited = Timer.builder("warren.store.queued").description("time a write waited for the writer's transaction to begin")
+                .publishPercentileHistogram().register(meters);
+        this.transactions = Timer.builder("warren.store.transaction")
+                .description("a shared write transaction, from taking its connection to its commit").publishPercentileHistogram()
+                .register(meters);
+        this.works = DistributionSummary.builder("warren.store.transaction.works").description("writes in one shared transaction")
+                .register(meters);
         this.writer = new Thread(this::writeLoop, "warren-db-writer");
         writer.setDaemon(true);
         writer.start();
@@ -73,10 +72,18 @@ public final class GroupCommit implements AutoCloseable {
      * held the writer, and every caller behind it, for 15 ms.
      */
     public <T> CompletableFuture<T> submit(Collection<String> rows, Transactions.Work<T> work) {
+        return submit(new SharedTransaction.Pending<>(work, null, rows));
+    }
+
+    /** {@link #submit}, for a work of one statement, which the writer may batch with the same statement of others. */
+    <T> CompletableFuture<T> submit(Collection<String> rows, SharedTransaction.Statement<T> statement) {
+        return submit(new SharedTransaction.Pending<>(statement.alone(), statement, rows));
+    }
+
+    private <T> CompletableFuture<T> submit(SharedTransaction.Pending<T> pending) {
         if (!open) {
-            return CompletableFuture.supplyAsync(() -> Transactions.run(dataSource, work), Runnable::run);
+            return CompletableFuture.supplyAsync(() -> Transactions.run(dataSource, pending.work()), Runnable::run);
         }
-        Pending<T> pending = new Pending<>(work, new CompletableFuture<>(), rows);
         queue.add(pending);
         return pending.done().whenCompleteAsync((result, failure) -> { }, callbacks);
     }
@@ -86,12 +93,21 @@ public final class GroupCommit implements AutoCloseable {
         return soleWriter;
     }
 
-    /** Runs the work in a committed transaction, shared with whatever else is waiting. {@code rows}: see {@link Pending}. */
+    /** Runs the work in a committed transaction, shared with whatever else is waiting. {@code rows}: see {@link SharedTransaction.Pending}. */
     public <T> T run(Collection<String> rows, Transactions.Work<T> work) {
+        return run(new SharedTransaction.Pending<>(work, null, rows));
+    }
+
+    /** {@link #run}, for a work of one statement, which the writer may batch with the same statement of others. */
+    <T> T run(Collection<String> rows, SharedTransaction.Statement<T> statement) {
+        return run(new SharedTransaction.Pending<>(statement.alone(), statement, rows));
+    }
+
+    private <T> T run(SharedTransaction.Pending<T> pending) {
+        Transactions.Work<T> work = pending.work();
         if (!open || Thread.currentThread() == writer) {
             return Transactions.run(dataSource, work);
         }
-        Pending<T> pending = new Pending<>(work, new CompletableFuture<>(), rows);
         queue.add(pending);
         boolean interrupted = false;
         try {
@@ -126,10 +142,10 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private void writeLoop() {
-        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        List<SharedTransaction.Pending<?>> batch = new ArrayList<>(MAX_BATCH);
         while (open || !queue.isEmpty()) {
             try {
-                Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                SharedTransaction.Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -147,93 +163,15 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private void commit(List<Pending<?>> batch) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            if (batch.size() > 1 && together(c, batch)) {
-                return;
-            }
-            if (batch.size() > 1 && !c.isValid(1)) {
-                // the connection broke under the batch: each work gets a fresh one from the pool
-                batch.forEach(this::freshConnection);
-                return;
-            }
-            for (Pending<?> pending : batch) {
-                alone(c, pending);
-            }
-        } catch (SQLException e) {
-            // no connection (or it broke): every caller still waiting gets the failure
-            StoreUnavailable failure = new StoreUnavailable("Job database: " + e.getMessage(), e);
-            batch.forEach(p -> p.done().completeExceptionally(failure));
-        }
-    }
-
-    private boolean together(Connection c, List<Pending<?>> batch) {
-        List<Object> results = new ArrayList<>(batch.size());
+    private void commit(List<SharedTransaction.Pending<?>> batch) {
+        long started = System.nanoTime();
+        batch.forEach(pending -> waited.record(started - pending.queuedAt(), TimeUnit.NANOSECONDS));
+        works.record(batch.size());
         try {
-            lockRows(c, batch);
-            for (Pending<?> pending : batch) {
-                results.add(pending.work().run(c));
-            }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            rollback(c);
-            return false;
+            SharedTransaction.commit(dataSource, soleWriter, batch);
+        } finally {
+            transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
-        for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results.get(i));
-        }
-        return true;
-    }
-
-    private <T> void alone(Connection c, Pending<T> pending) {
-        try {
-            lockRows(c, List.of(pending));
-            T result = pending.work().run(c);
-            c.commit();
-            pending.done().complete(result);
-        } catch (SQLException e) {
-            rollback(c);
-            pending.done().completeExceptionally(new StoreUnavailable("Job database: " + e.getMessage(), e));
-        } catch (RuntimeException e) {
-            rollback(c);
-            pending.done().completeExceptionally(e);
-        }
-    }
-
-    private void lockRows(Connection c, List<Pending<?>> batch) throws SQLException {
-        if (soleWriter) {
-            return;
-        }
-        TreeSet<String> rows = new TreeSet<>();
-        batch.forEach(pending -> rows.addAll(pending.rows()));
-        if (rows.size() < 2) {
-            return; // one row cannot close a circle
-        }
-        try (Sql.Bound lock = JobRows.JOBS.prepare(c, "lock-in-order")) {
-            lock.set("ids", c.createArrayOf("varchar", rows.toArray())).list(row -> null);
-        }
-    }
-
-    private <T> void freshConnection(Pending<T> pending) {
-        try {
-            pending.done().complete(Transactions.run(dataSource, pending.work()));
-        } catch (RuntimeException e) {
-            pending.done().completeExceptionally(e);
-        }
-    }
-
-    private static void rollback(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is gone; the next statement on it reports that
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> void complete(Pending<T> pending, Object result) {
-        pending.done().complete((T) result);
     }
 
     /** Commits what is queued, then lets callers run their transactions directly. */

@@ -61,6 +61,16 @@ final class HeldStarts {
         boolean queue() {
             return state.compareAndSet(HELD, QUEUED);
         }
+
+        /**
+         * Whether this start may be a job's second or later: not when it carries the job's first
+         * publish (this instance sent the job moments ago and this is the first delivery of its only
+         * copy, see FirstRuns#startLater). The first start needs no history row, so its statement,
+         * a fifth of the writer's time on PostgreSQL, is skipped.
+         */
+        boolean mayBeAgain() {
+            return published == null || attempt > 1;
+        }
     }
 
     private final GroupCommit groupCommit;
@@ -141,7 +151,9 @@ final class HeldStarts {
         try (Sql.Bound starting = JOBS.prepare(c, "start-attempt")) {
             if (starting.set("attempt", start.attempt).set("now", start.at).set("published", start.published).set("id", start.id)
                     .set("may_take_over", false).set("redelivered", false).update() == 1) {
-                JobTransitions.startedAgain(c, start.id, start.at, start.attempt);
+                if (start.mayBeAgain()) {
+                    JobTransitions.startedAgain(c, start.id, start.at, start.attempt);
+                }
                 return JobTransitions.Claim.RUN;
             }
         }

@@ -68,20 +68,21 @@ public class NewJobs {
             // the next shared commit, which runs it before any work queued after it (this
             // instance's claim of the job comes after its publish, so after this). With a shared
             // database another instance's worker could take the job first: there it is stored first.
-            return new Inserted(job, false, groupCommit.submit(List.of(), c -> {
-                insert(c, job, null, relayAfter);
-                return null;
-            }));
+            return new Inserted(job, false, groupCommit.submit(List.of(job.id()), insert(job)));
+        }
+        if (job.idempotencyKey() == null) {
+            groupCommit.run(List.of(job.id()), insert(job));
+            return Inserted.stored(job, false);
         }
         for (int tries = 0; ; tries++) {
             try {
                 groupCommit.run(List.of(), c -> {
-                    insert(c, job, job.idempotencyKey() == null ? null : scope, relayAfter);
+                    insert(c, job, scope, relayAfter);
                     return null;
                 });
                 return Inserted.stored(job, false);
             } catch (StoreUnavailable e) {
-                if (job.idempotencyKey() == null || !isUniqueViolation(e) || tries > 2) {
+                if (!isUniqueViolation(e) || tries > 2) {
                     throw e;
                 }
                 Optional<JobRecord> first = Transactions.run(dataSource, c -> {
@@ -125,6 +126,11 @@ public class NewJobs {
                 return delete.set("id", id).update();
             }
         });
+    }
+
+    /** A job without an Idempotency-Key, as a statement the writer batches with other jobs' inserts. */
+    private SharedTransaction.Statement<Void> insert(JobRecord job) {
+        return new SharedTransaction.Statement<>("insert", insert -> bind(insert, job, null, relayAfter), (c, inserted) -> null, false);
     }
 
     /** No history row: its acceptance is the row's accepted_at ({@link JobHistory}). */

@@ -149,8 +149,9 @@ final class Sql {
             prepared.addBatch();
         }
 
-        void executeBatch() throws SQLException {
-            prepared.executeBatch();
+        /** How many rows each statement of the batch changed. */
+        int[] executeBatch() throws SQLException {
+            return prepared.executeBatch();
         }
 
         <T> List<T> list(Row<T> row) throws SQLException {

@@ -39,6 +39,11 @@ class MetricsIT {
             assertEquals(1.0, value(metrics, "warren_jobs_dead_lettered_total{type=\"probe\"}"));
             assertTrue(metrics.contains("warren_job_processing_seconds_bucket{type=\"probe\""), "processing histogram");
             assertTrue(metrics.contains("warren_publish_confirm_seconds_bucket{type=\"probe\""), "confirm histogram");
+            // the store's writer: every job's writes went through it
+            assertTrue(value(metrics, "warren_store_queued_seconds_count") >= 4, "writes queued for the writer");
+            assertTrue(value(metrics, "warren_store_transaction_seconds_count") >= 1, "its transactions");
+            assertTrue(value(metrics, "warren_store_transaction_works_sum") >= value(metrics, "warren_store_transaction_seconds_count"),
+                    "at least one write per transaction");
             assertEquals(1.0, value(metrics, "warren_queue_messages{queue=\"" + warren.deadQueue("probe") + "\"}"));
             assertEquals(0.0, value(metrics, "warren_queue_messages{queue=\"" + warren.workQueue("probe") + "\"}"));
 

@@ -1,5 +1,6 @@
 package io.warren.it;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,8 +17,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Two instances' writers on one PostgreSQL database ({@link TestDatabase}), committing changes to
- * the same job rows in opposite orders, as one instance publishes jobs that another claims: every
- * change commits, and PostgreSQL counts no deadlock.
+ * the same job rows in opposite orders, as one instance publishes jobs that another claims (works
+ * of one row, and now and then of two): every change commits, and PostgreSQL counts no deadlock.
  */
 class SharedDatabaseIT {
 
@@ -41,12 +42,16 @@ class SharedDatabaseIT {
                 }
             }
             long before = deadlocks(dataSource);
-            try (GroupCommit a = new GroupCommit(dataSource, false); GroupCommit b = new GroupCommit(dataSource, false)) {
+            try (GroupCommit a = new GroupCommit(dataSource, false, new SimpleMeterRegistry()); GroupCommit b = new GroupCommit(dataSource, false, new SimpleMeterRegistry())) {
                 for (int round = 0; round < ROUNDS; round++) {
                     List<CompletableFuture<Integer>> changes = new ArrayList<>();
                     for (int i = 0; i < ROWS; i++) {
                         changes.add(increment(a, row(i)));
                         changes.add(increment(b, row(ROWS - 1 - i)));
+                        if (i % 5 == 0) { // now and then a work of two rows, changed in opposite orders
+                            changes.add(increment(a, row(i), row(ROWS - 1 - i)));
+                            changes.add(increment(b, row(ROWS - 1 - i), row(i)));
+                        }
                     }
                     changes.forEach(CompletableFuture::join);
                 }
@@ -54,7 +59,7 @@ class SharedDatabaseIT {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
                  ResultSet sum = s.executeQuery("SELECT sum(n) FROM jobs")) {
                 sum.next();
-                assertEquals(2 * ROWS * ROUNDS, sum.getInt(1), "every change committed once");
+                assertEquals((2 * ROWS + 2 * 2 * (ROWS / 5)) * ROUNDS, sum.getInt(1), "every change committed once");
             }
             Thread.sleep(1500); // a backend reports its counts when it ends, and at most every second
             assertEquals(before, deadlocks(dataSource), "deadlocks PostgreSQL had to break");
@@ -63,11 +68,16 @@ class SharedDatabaseIT {
         }
     }
 
-    private static CompletableFuture<Integer> increment(GroupCommit writer, String id) {
-        return writer.submit(List.of(id), c -> {
+    /** One work that adds one to each row, in the order given. */
+    private static CompletableFuture<Integer> increment(GroupCommit writer, String... ids) {
+        return writer.submit(List.of(ids), c -> {
+            int changed = 0;
             try (Statement s = c.createStatement()) {
-                return s.executeUpdate("UPDATE jobs SET n = n + 1 WHERE id = '" + id + "'");
+                for (String id : ids) {
+                    changed += s.executeUpdate("UPDATE jobs SET n = n + 1 WHERE id = '" + id + "'");
+                }
             }
+            return changed;
         });
     }
 

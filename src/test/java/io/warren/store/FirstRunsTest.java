@@ -1,5 +1,6 @@
 package io.warren.store;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static io.warren.store.JobRows.JOBS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,7 +41,7 @@ class FirstRunsTest {
     void store() {
         dataSource = Database.pool(Database.url(null, data.toString()), "", "", 2);
         Database.migrate(dataSource);
-        groupCommit = new GroupCommit(dataSource, true);
+        groupCommit = new GroupCommit(dataSource, true, new SimpleMeterRegistry());
         firstRuns = new FirstRuns(dataSource, groupCommit, new JobTransitions(dataSource, groupCommit), RELAY_AFTER);
     }
 

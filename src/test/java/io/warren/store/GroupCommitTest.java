@@ -1,5 +1,6 @@
 package io.warren.store;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class GroupCommitTest {
         dataSource.setURL("jdbc:h2:mem:group" + System.nanoTime());
         keepAlive = dataSource.getConnection();
         keepAlive.createStatement().execute("CREATE TABLE t (id INT PRIMARY KEY)");
-        groupCommit = new GroupCommit(dataSource, false);
+        groupCommit = new GroupCommit(dataSource, false, new SimpleMeterRegistry());
     }
 
     @AfterEach
@@ -88,7 +89,7 @@ class GroupCommitTest {
     void withoutADatabaseEveryCallerGetsStoreUnavailable() {
         JdbcDataSource missing = new JdbcDataSource();
         missing.setURL("jdbc:h2:mem:absent;IFEXISTS=TRUE");
-        try (GroupCommit broken = new GroupCommit(missing, false)) {
+        try (GroupCommit broken = new GroupCommit(missing, false, new SimpleMeterRegistry())) {
             assertThrows(StoreUnavailable.class, () -> broken.run(List.of(), c -> insert(c, 1)));
         }
     }
