@@ -3,7 +3,8 @@
 # warmed up until the JIT has gone quiet (jit_warm_up), then in a row: the pacer at 650 and at 1,000
 # single jobs/s, wrk single (16 clients), wrk batch (100 x 4); the variants alternate, ROUNDS times.
 #   bench/ab.sh ROUNDS 'LABEL|VAR=value VAR2=value|JVM options|path/to/warren.jar' ...
-# Empty fields: no settings, no options, target/warren.jar. One line per result, prefixed by the
+# Empty fields: no settings, no options, target/warren.jar. BENCH_DB=postgres: each variant on a fresh
+# PostgreSQL database. One line per result, prefixed by the
 # round, the label and the load. Judges counts, never speed: exits 1 on a refused or unprocessed job.
 source "$(dirname "$0")/lib.sh"
 ROUNDS=${1:?usage: bench/ab.sh ROUNDS "label|settings|jvm options|jar" ...}; shift
@@ -14,8 +15,10 @@ for round in $(seq 1 "$ROUNDS"); do
   for variant in "$@"; do
     IFS='|' read -r label settings options jar <<< "$variant"
     name="ab$port"
+    DB_ENV=()
+    [ "${BENCH_DB:-h2}" = postgres ] && postgres_db "$name"
     # shellcheck disable=SC2086 # settings are words on purpose
-    BENCH_JAR="${jar:-$ROOT/target/warren.jar}" BENCH_JAVA_OPTS="$options" start_warren "$name" "$port" $settings
+    BENCH_JAR="${jar:-$ROOT/target/warren.jar}" BENCH_JAVA_OPTS="$options" start_warren "$name" "$port" "${DB_ENV[@]}" $settings
     jit_warm_up "$name" > /dev/null || { echo "FAIL: $label's warm-up"; exit 1; }
     for load in paced650 single batch paced1000; do
       case $load in
