@@ -25,6 +25,9 @@ public class JobTransitions {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobTransitions.class);
 
+    /** How long a claim waits for a row another instance may still be inserting (see startAttemptOnceStored). */
+    private static final Duration ROW_WAIT = Duration.ofSeconds(2);
+
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
 
@@ -61,6 +64,42 @@ public class JobTransitions {
                 LOG.warn("{} job(s) are in the broker but their status could not be updated: {}", sent.size(), failure.getMessage());
             }
         }).thenApply(done -> null);
+    }
+
+    /**
+     * {@link #startAttempt}, for a delivery that can come before its job's row: an instance
+     * publishes a job while its insert commits ({@link NewJobs#insert}), and on a shared database
+     * another instance's worker can get the job first. There NOT_STORED waits a moment for the
+     * row ({@code ROW_WAIT}, reading every 10 ms), then claims again; a job whose row never comes
+     * (its insert failed) runs without one, as before.
+     */
+    public Claim startAttemptOnceStored(String id, int attempt, boolean redelivered) {
+        Claim claim = startAttempt(id, attempt, redelivered);
+        if (claim != Claim.NOT_STORED || groupCommit.isSoleWriter() || !awaitRow(id)) {
+            return claim;
+        }
+        return startAttempt(id, attempt, redelivered);
+    }
+
+    private boolean awaitRow(String id) {
+        long deadline = System.nanoTime() + ROW_WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            boolean stored = Transactions.run(dataSource, c -> {
+                try (Sql.Bound status = JOBS.prepare(c, "status")) {
+                    return status.set("id", id).one(row -> true).isPresent();
+                }
+            });
+            if (stored) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -63,16 +63,13 @@ public class NewJobs {
      */
     public Inserted insert(JobRecord job, String scope) {
         health.requireUp(); // a database known to be away: refuse now, not after the pool's timeout
-        if (job.idempotencyKey() == null && groupCommit.isSoleWriter()) {
-            // nothing to look up, and no other instance can see the job before its row: queued for
-            // the next shared commit, which runs it before any work queued after it (this
-            // instance's claim of the job comes after its publish, so after this). With a shared
-            // database another instance's worker could take the job first: there it is stored first.
-            return new Inserted(job, false, groupCommit.submit(List.of(job.id()), insert(job)));
-        }
         if (job.idempotencyKey() == null) {
-            groupCommit.run(List.of(job.id()), insert(job));
-            return Inserted.stored(job, false);
+            // nothing to look up: queued for the next shared commit (batched with other jobs'
+            // inserts), which runs it before any work queued after it, so this instance's claim
+            // of the job, which comes after its publish, finds it. Another instance's worker on a
+            // shared database may get the job before the row: its claim waits for the row
+            // (JobTransitions.startAttemptOnceStored).
+            return new Inserted(job, false, groupCommit.submit(List.of(job.id()), insert(job)));
         }
         for (int tries = 0; ; tries++) {
             try {

@@ -47,7 +47,7 @@ public class JobSteps {
         // queue (its only copy: RETRYING may not have been stored) may take a RUNNING job over; a
         // first delivery only if the relay never made a second copy (JobTransitions.startAttempt)
         boolean redelivered = delivery.redelivered() || delivery.firstAttempt() > 1;
-        JobTransitions.Claim claim = transitions.startAttempt(delivery.id(), delivery.firstAttempt(), redelivered);
+        JobTransitions.Claim claim = transitions.startAttemptOnceStored(delivery.id(), delivery.firstAttempt(), redelivered);
         if (claim == JobTransitions.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it",
                     delivery.id());
