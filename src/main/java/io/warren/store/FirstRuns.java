@@ -61,8 +61,11 @@ public final class FirstRuns implements AutoCloseable {
     private record Mark(String id, Instant sentAt, long dueNanos) {
     }
 
-    /** When a job's first publish was sent, and until when no outbox relay can have copied it. */
-    private record Sent(Instant at, Instant trustUntil) {
+    /**
+     * When a job's first publish was sent, until when no outbox relay can have copied it, and
+     * whether the job had never been started then (a dead job replayed had).
+     */
+    private record Sent(Instant at, Instant trustUntil, boolean neverStarted) {
     }
 
     /** {@code relayAfter}: how long after its acceptance the outbox relay may take a job (its mark is recorded within a fifth of that). */
@@ -93,7 +96,7 @@ public final class FirstRuns implements AutoCloseable {
         for (JobRecord job : jobs) {
             // the relay may take a job relay-after past its acceptance, however late it was sent
             Instant from = job.acceptedAt() != null && job.acceptedAt().isBefore(sentAt) ? job.acceptedAt() : sentAt;
-            marks.put(job.id(), new Sent(sentAt, from.plus(trustMarkFor)));
+            marks.put(job.id(), new Sent(sentAt, from.plus(trustMarkFor), job.attempts() == 0));
         }
     }
 
@@ -173,12 +176,13 @@ public final class FirstRuns implements AutoCloseable {
      * in a shared commit. For a job whose status was just read as waiting. Its worker runs it
      * meanwhile; a failure it records later goes behind this ({@link #startNow}). The future says
      * whether the claim held (DUPLICATE: a copy of the job started or finished in between, so two
-     * ran; NOT_STORED: not a job of ours). A start that takes the job's mark is the job's first
-     * ever: marks are made only for a first publish, and the first delivery's start takes it.
+     * ran; NOT_STORED: not a job of ours). A start that takes the mark of a job never started
+     * before is its first: a mark goes with the first delivery's start of its publish.
      */
     public CompletableFuture<JobTransitions.Claim> startLater(String id, int attempt) {
         Sent sent = marks.remove(id);
-        CompletableFuture<JobTransitions.Claim> claim = starts.hold(id, attempt, sent == null ? null : sent.at());
+        CompletableFuture<JobTransitions.Claim> claim = starts.hold(id, attempt, sent == null ? null : sent.at(),
+                sent != null && sent.neverStarted());
         if (!open) {
             starts.releaseDue(true); // closed: nothing releases it later
         }
@@ -202,7 +206,7 @@ public final class FirstRuns implements AutoCloseable {
             return groupCommit.submit(List.of(id), finish);
         }
         Instant now = Instant.now();
-        return groupCommit.submit(List.of(id), new SharedTransaction.Statement<>("start-and-succeed",
+        return groupCommit.submit(List.of(id), new StatementWork<>("start-and-succeed",
                 both -> both.set("attempt", attempt).set("started", start.at).set("published", start.published).set("now", now)
                         .set("result", JobRows.cut(result, 4000)).set("id", id),
                 (c, changed) -> {

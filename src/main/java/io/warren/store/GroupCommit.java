@@ -76,7 +76,7 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     /** {@link #submit}, for a work of one statement, which the writer may batch with the same statement of others. */
-    <T> CompletableFuture<T> submit(Collection<String> rows, SharedTransaction.Statement<T> statement) {
+    <T> CompletableFuture<T> submit(Collection<String> rows, StatementWork<T> statement) {
         return submit(new SharedTransaction.Pending<>(statement.alone(), statement, rows));
     }
 
@@ -99,7 +99,7 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     /** {@link #run}, for a work of one statement, which the writer may batch with the same statement of others. */
-    <T> T run(Collection<String> rows, SharedTransaction.Statement<T> statement) {
+    <T> T run(Collection<String> rows, StatementWork<T> statement) {
         return run(new SharedTransaction.Pending<>(statement.alone(), statement, rows));
     }
 

@@ -32,14 +32,16 @@ final class HeldStarts {
         final int attempt;
         final Instant at = Instant.now(); // the time it started, not the time of the commit
         final Instant published;
+        final boolean first;
         final long dueNanos;
         final CompletableFuture<JobTransitions.Claim> claim = new CompletableFuture<>();
         private final AtomicInteger state = new AtomicInteger(HELD);
 
-        Start(String id, int attempt, Instant published, long dueNanos) {
+        Start(String id, int attempt, Instant published, boolean first, long dueNanos) {
             this.id = id;
             this.attempt = attempt;
             this.published = published;
+            this.first = first;
             this.dueNanos = dueNanos;
         }
 
@@ -63,13 +65,12 @@ final class HeldStarts {
         }
 
         /**
-         * Whether this start may be a job's second or later: not when it carries the job's first
-         * publish (this instance sent the job moments ago and this is the first delivery of its only
-         * copy, see FirstRuns#startLater). The first start needs no history row, so its statement,
-         * a fifth of the writer's time on PostgreSQL, is skipped.
+         * Whether this start may be a job's second or later: not when it is the first delivery of
+         * a job never started before (FirstRuns#startLater). A first start needs no history row,
+         * so its statement, a fifth of the writer's time on PostgreSQL, is skipped.
          */
         boolean mayBeAgain() {
-            return published == null || attempt > 1;
+            return !first || attempt > 1;
         }
     }
 
@@ -83,9 +84,9 @@ final class HeldStarts {
         this.holdNanos = holdNanos;
     }
 
-    /** Holds the start; the future says whether its claim held once it was written. */
-    CompletableFuture<JobTransitions.Claim> hold(String id, int attempt, Instant published) {
-        Start start = new Start(id, attempt, published, System.nanoTime() + holdNanos);
+    /** Holds the start ({@code first}: of a job never started before); the future says whether its claim held once it was written. */
+    CompletableFuture<JobTransitions.Claim> hold(String id, int attempt, Instant published, boolean first) {
+        Start start = new Start(id, attempt, published, first, System.nanoTime() + holdNanos);
         starts.put(id, start);
         held.add(start);
         return start.claim;

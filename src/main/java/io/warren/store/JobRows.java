@@ -3,8 +3,10 @@ package io.warren.store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import javax.sql.DataSource;
 
 /** Rows of the jobs and job_events tables, by column name; the statements are in sql/jobs.sql. */
 final class JobRows {
@@ -48,5 +50,27 @@ final class JobRows {
     static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    /** Whether the job's row is there within {@code within}, reading every 10 ms; false if interrupted. */
+    static boolean awaitRow(DataSource dataSource, String id, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            boolean stored = Transactions.run(dataSource, c -> {
+                try (Sql.Bound status = JOBS.prepare(c, "status")) {
+                    return status.set("id", id).one(row -> true).isPresent();
+                }
+            });
+            if (stored) {
+                return true;
+            }
+        }
+        return false;
     }
 }

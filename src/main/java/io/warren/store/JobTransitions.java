@@ -25,8 +25,9 @@ public class JobTransitions {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobTransitions.class);
 
-    /** How long a claim waits for a row another instance may still be inserting (see startAttemptOnceStored). */
+    /** How long a claim waits for a row another instance may still be inserting, and for how long after acceptance it tries again (see startAttemptOnceStored). */
     private static final Duration ROW_WAIT = Duration.ofSeconds(2);
+    private static final Duration ROW_PATIENCE = Duration.ofSeconds(60);
 
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
@@ -70,36 +71,24 @@ public class JobTransitions {
      * {@link #startAttempt}, for a delivery that can come before its job's row: an instance
      * publishes a job while its insert commits ({@link NewJobs#insert}), and on a shared database
      * another instance's worker can get the job first. There NOT_STORED waits a moment for the
-     * row ({@code ROW_WAIT}, reading every 10 ms), then claims again; a job whose row never comes
-     * (its insert failed) runs without one, as before.
+     * row ({@code ROW_WAIT}) and claims again once it is there. A job
+     * accepted less than {@code ROW_PATIENCE} ago whose row is still missing throws
+     * StoreUnavailable: its instance may still be storing it (a slow or unreachable database
+     * holds its insert for up to the pool's 30 s connection timeout), and the caller tries again
+     * later, as for a database outage. An older one (its insert failed) runs without a row.
      */
-    public Claim startAttemptOnceStored(String id, int attempt, boolean redelivered) {
+    public Claim startAttemptOnceStored(String id, int attempt, boolean redelivered, Instant acceptedAt) {
         Claim claim = startAttempt(id, attempt, redelivered);
-        if (claim != Claim.NOT_STORED || groupCommit.isSoleWriter() || !awaitRow(id)) {
+        if (claim != Claim.NOT_STORED || groupCommit.isSoleWriter()) {
             return claim;
         }
-        return startAttempt(id, attempt, redelivered);
-    }
-
-    private boolean awaitRow(String id) {
-        long deadline = System.nanoTime() + ROW_WAIT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            boolean stored = Transactions.run(dataSource, c -> {
-                try (Sql.Bound status = JOBS.prepare(c, "status")) {
-                    return status.set("id", id).one(row -> true).isPresent();
-                }
-            });
-            if (stored) {
-                return true;
-            }
+        if (JobRows.awaitRow(dataSource, id, ROW_WAIT)) {
+            return startAttempt(id, attempt, redelivered);
         }
-        return false;
+        if (acceptedAt != null && acceptedAt.isAfter(Instant.now().minus(ROW_PATIENCE))) {
+            throw new StoreUnavailable("job " + id + " has no row yet; the instance that accepted it may still be storing it", null);
+        }
+        return claim;
     }
 
     /**

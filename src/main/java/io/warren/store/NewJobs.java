@@ -126,8 +126,8 @@ public class NewJobs {
     }
 
     /** A job without an Idempotency-Key, as a statement the writer batches with other jobs' inserts. */
-    private SharedTransaction.Statement<Void> insert(JobRecord job) {
-        return new SharedTransaction.Statement<>("insert", insert -> bind(insert, job, null, relayAfter), (c, inserted) -> null, false);
+    private StatementWork<Void> insert(JobRecord job) {
+        return new StatementWork<>("insert", insert -> bind(insert, job, null, relayAfter), (c, inserted) -> null, false);
     }
 
     /** No history row: its acceptance is the row's accepted_at ({@link JobHistory}). */

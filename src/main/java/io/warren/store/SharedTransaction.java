@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import javax.sql.DataSource;
  * One transaction of the {@link GroupCommit} writer: the works it took from the queue, committed
  * together, each caller's future completed after the commit.
  *
- * <p>Round trips: a work of one statement ({@link Statement}: a job's insert, its start and
+ * <p>Round trips: a work of one statement ({@link StatementWork}: a job's insert, its start and
  * success) joins the other works of the same statement in one JDBC batch, one round trip to the
  * database for them all. Run one by one, those statements were most of the writer's time on
  * PostgreSQL (each round trip waits for the database's process to be scheduled on this 2-core
@@ -39,46 +40,21 @@ import javax.sql.DataSource;
  * circle: works run in the id order of the one row each changes, so their statements take the
  * locks in that order. Where that order does not hold (a work of several rows, or batches that
  * change existing rows beside other works) every row is locked first, in one statement: it cost
- * a millisecond a transaction, so it runs only then.
+ * a millisecond a transaction, so it runs only then. A batched update that did not change its
+ * row (another copy of the job moved it on) did not lock it, and what follows it could: then the
+ * transaction is rolled back and its works run alone.
  */
 final class SharedTransaction {
-
-    /**
-     * A work of one named statement from sql/jobs.sql, which the writer may run in one batch with
-     * the same statement of other works: {@code binder} sets its parameters, {@code after} follows
-     * in the same transaction, given how many rows the statement changed; {@code changesExistingRow}
-     * is false for an insert.
-     */
-    record Statement<T>(String name, Binder binder, After<T> after, boolean changesExistingRow) {
-
-        interface Binder {
-            void bind(Sql.Bound statement) throws SQLException;
-        }
-
-        interface After<T> {
-            T run(Connection c, int changed) throws SQLException;
-        }
-
-        /** The statement as a work of its own. */
-        Transactions.Work<T> alone() {
-            return c -> {
-                try (Sql.Bound bound = JobRows.JOBS.prepare(c, name)) {
-                    binder.bind(bound);
-                    return after.run(c, bound.update());
-                }
-            };
-        }
-    }
 
     /**
      * A queued work: {@code rows}, the ids of the job rows it changes or inserts; {@code
      * statement}, the same work as one batchable statement, or null; {@code queuedAt},
      * System.nanoTime() when it was queued.
      */
-    record Pending<T>(Transactions.Work<T> work, Statement<T> statement, Collection<String> rows, CompletableFuture<T> done,
+    record Pending<T>(Transactions.Work<T> work, StatementWork<T> statement, Collection<String> rows, CompletableFuture<T> done,
                       long queuedAt) {
 
-        Pending(Transactions.Work<T> work, Statement<T> statement, Collection<String> rows) {
+        Pending(Transactions.Work<T> work, StatementWork<T> statement, Collection<String> rows) {
             this(work, statement, rows, new CompletableFuture<>(), System.nanoTime());
         }
 
@@ -89,19 +65,22 @@ final class SharedTransaction {
 
     private final DataSource dataSource;
     private final boolean soleWriter;
+    /** The works in queue order, and as the shared transaction runs them (in lock order on a shared database). */
+    private final List<Pending<?>> queued;
     private final List<Pending<?>> batch;
     private final Object[] results;
 
-    private SharedTransaction(DataSource dataSource, boolean soleWriter, List<Pending<?>> batch) {
+    private SharedTransaction(DataSource dataSource, boolean soleWriter, List<Pending<?>> queued) {
         this.dataSource = dataSource;
         this.soleWriter = soleWriter;
-        this.batch = batch;
+        this.queued = queued;
+        this.batch = inLockOrder(soleWriter, queued);
         this.results = new Object[batch.size()];
     }
 
     /** Commits the works and completes their futures. {@code soleWriter}: see {@link GroupCommit}. */
     static void commit(DataSource dataSource, boolean soleWriter, List<Pending<?>> queued) {
-        new SharedTransaction(dataSource, soleWriter, inLockOrder(soleWriter, queued)).commit();
+        new SharedTransaction(dataSource, soleWriter, queued).commit();
     }
 
     private void commit() {
@@ -110,12 +89,13 @@ final class SharedTransaction {
             if (batch.size() > 1 && together(c)) {
                 return;
             }
+            // each in a transaction of its own, in queue order (lock order does not matter for one work)
             if (batch.size() > 1 && !c.isValid(1)) {
                 // the connection broke under the batch: each work gets a fresh one from the pool
-                batch.forEach(this::freshConnection);
+                queued.forEach(this::freshConnection);
                 return;
             }
-            for (Pending<?> pending : batch) {
+            for (Pending<?> pending : queued) {
                 alone(c, pending);
             }
         } catch (SQLException e) {
@@ -126,15 +106,17 @@ final class SharedTransaction {
     }
 
     /**
-     * On a shared database, the works in the id order of the row each changes (works that change
-     * no existing row first; the works of one row keep their queue order).
+     * On a shared database, the works in the id order of the row each changes (of its lowest, for
+     * a work of several rows; works that change no existing row first). The works of one row keep
+     * their queue order; a work of several rows may move ahead of an earlier work on one of its
+     * other rows, which the statements allow: each names the statuses it may change.
      */
     private static List<Pending<?>> inLockOrder(boolean soleWriter, List<Pending<?>> batch) {
         if (soleWriter || batch.size() < 2) {
             return batch;
         }
         List<Pending<?>> sorted = new ArrayList<>(batch);
-        sorted.sort(Comparator.comparing(p -> p.changesExistingRows() ? p.rows().iterator().next() : ""));
+        sorted.sort(Comparator.comparing(p -> p.changesExistingRows() ? Collections.min(p.rows()) : ""));
         return sorted;
     }
 
@@ -181,7 +163,13 @@ final class SharedTransaction {
             }
             for (int k = 0; k < changed.length; k++) {
                 int i = named.getValue().get(k);
-                results[i] = batch.get(i).statement().after().run(c, changed[k]);
+                StatementWork<?> statement = batch.get(i).statement();
+                if (changed[k] < 0 || !soleWriter && statement.changesExistingRow() && changed[k] != 1) {
+                    // a count the driver did not give; or, on a shared database, a row this statement
+                    // did not lock, which what follows may change out of lock order: each work alone
+                    throw new SQLException(named.getKey() + " changed " + changed[k] + " rows in a batch; its works run alone");
+                }
+                results[i] = statement.after().run(c, changed[k]);
             }
         }
         batches.clear();

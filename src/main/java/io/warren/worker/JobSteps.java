@@ -1,5 +1,6 @@
 package io.warren.worker;
 
+import io.warren.api.JobHeaders;
 import io.warren.observe.JobMetrics;
 import io.warren.store.FirstRuns;
 import io.warren.store.JobTransitions;
@@ -47,7 +48,9 @@ public class JobSteps {
         // queue (its only copy: RETRYING may not have been stored) may take a RUNNING job over; a
         // first delivery only if the relay never made a second copy (JobTransitions.startAttempt)
         boolean redelivered = delivery.redelivered() || delivery.firstAttempt() > 1;
-        JobTransitions.Claim claim = transitions.startAttemptOnceStored(delivery.id(), delivery.firstAttempt(), redelivered);
+        Object acceptedAt = delivery.message().getMessageProperties().getHeader(JobHeaders.ACCEPTED_AT);
+        JobTransitions.Claim claim = transitions.startAttemptOnceStored(delivery.id(), delivery.firstAttempt(), redelivered,
+                acceptedAt == null ? null : JobExecution.instant(acceptedAt.toString()));
         if (claim == JobTransitions.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it",
                     delivery.id());

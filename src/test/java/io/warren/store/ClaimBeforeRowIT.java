@@ -1,6 +1,7 @@
 package io.warren.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two instances on one PostgreSQL database: one publishes a job while its insert is still
  * committing, and the other's worker claims the job before the row is there. The claim waits for
- * the row and holds (RUNNING), instead of running the job without a status record. Runs with
+ * the row and holds (RUNNING), instead of running the job without a status record; while a
+ * missing row may still come, the claim fails as in a database outage, to be tried again. Runs with
  * -Dwarren.test.db=postgres, on the database TestDatabase says.
  */
 class ClaimBeforeRowIT {
@@ -53,13 +55,19 @@ class ClaimBeforeRowIT {
             });
             NewJobs.Inserted inserted = newJobs.insert(job, null);
             CompletableFuture<JobTransitions.Claim> claim = CompletableFuture.supplyAsync(
-                    () -> otherInstance.startAttemptOnceStored(job.id(), 1, false));
+                    () -> otherInstance.startAttemptOnceStored(job.id(), 1, false, job.acceptedAt()));
             Thread.sleep(300); // the claim has found no row by now
             release.countDown();
             busy.join();
             inserted.awaitStored();
 
             assertEquals(JobTransitions.Claim.RUN, claim.get(10, TimeUnit.SECONDS));
+
+            // a row that does not come: tried again later while its insert may still commit, run without one after that
+            String missing = UUID.randomUUID().toString();
+            assertThrows(StoreUnavailable.class, () -> otherInstance.startAttemptOnceStored(missing, 1, false, Instant.now()));
+            assertEquals(JobTransitions.Claim.NOT_STORED,
+                    otherInstance.startAttemptOnceStored(missing, 1, false, Instant.now().minus(Duration.ofMinutes(5))));
             assertEquals(JobStatus.RUNNING, Transactions.run(dataSource, c -> {
                 try (Sql.Bound find = JobRows.JOBS.prepare(c, "find")) {
                     return find.set("id", job.id()).one(JobRows::job).orElseThrow().status();

@@ -76,6 +76,32 @@ class FirstRunsTest {
     }
 
     @Test
+    void aReplayedJobsFirstDeliveryStillGetsItsStartInTheHistory() throws Exception {
+        JobRecord job = stored(Instant.now());
+        try (Connection c = dataSource.getConnection(); var update = c.prepareStatement("UPDATE jobs SET attempts = 3 WHERE id = ?")) {
+            update.setString(1, job.id());
+            update.executeUpdate(); // ran three times and died; replayed with published_at never recorded
+        }
+        JobRecord replayed = find(job.id());
+        Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        firstRuns.publishing(List.of(replayed), sentAt);
+        firstRuns.published(List.of(job.id()), List.of(), sentAt);
+
+        firstRuns.startLater(job.id(), 1);
+        firstRuns.succeededLater(job.id(), 1, "done").get();
+
+        assertEquals(JobStatus.SUCCEEDED, find(job.id()).status());
+        try (Connection c = dataSource.getConnection();
+             var events = c.prepareStatement("SELECT COUNT(*) FROM job_events WHERE job_id = ? AND event = 'ATTEMPT_STARTED'")) {
+            events.setString(1, job.id());
+            try (var count = events.executeQuery()) {
+                count.next();
+                assertEquals(1, count.getInt(1), "the fourth start is in the history");
+            }
+        }
+    }
+
+    @Test
     void aStartWhoseSuccessDoesNotComeIsWrittenAfterItsHold() throws Exception {
         JobRecord job = stored(Instant.now());
 
