@@ -72,12 +72,12 @@ public final class GroupCommit implements AutoCloseable {
      * held the writer, and every caller behind it, for 15 ms.
      */
     public <T> CompletableFuture<T> submit(Collection<String> rows, Transactions.Work<T> work) {
-        return submit(new SharedTransaction.Pending<>(work, null, rows));
+        return submit(new SharedTransaction.Pending<>(work, rows));
     }
 
     /** {@link #submit}, for a work of one statement, which the writer may batch with the same statement of others. */
     <T> CompletableFuture<T> submit(Collection<String> rows, StatementWork<T> statement) {
-        return submit(new SharedTransaction.Pending<>(statement.alone(), statement, rows));
+        return submit(new SharedTransaction.Pending<>(statement, rows));
     }
 
     private <T> CompletableFuture<T> submit(SharedTransaction.Pending<T> pending) {
@@ -95,18 +95,17 @@ public final class GroupCommit implements AutoCloseable {
 
     /** Runs the work in a committed transaction, shared with whatever else is waiting. {@code rows}: see {@link SharedTransaction.Pending}. */
     public <T> T run(Collection<String> rows, Transactions.Work<T> work) {
-        return run(new SharedTransaction.Pending<>(work, null, rows));
+        return run(new SharedTransaction.Pending<>(work, rows));
     }
 
     /** {@link #run}, for a work of one statement, which the writer may batch with the same statement of others. */
     <T> T run(Collection<String> rows, StatementWork<T> statement) {
-        return run(new SharedTransaction.Pending<>(statement.alone(), statement, rows));
+        return run(new SharedTransaction.Pending<>(statement, rows));
     }
 
     private <T> T run(SharedTransaction.Pending<T> pending) {
-        Transactions.Work<T> work = pending.work();
         if (!open || Thread.currentThread() == writer) {
-            return Transactions.run(dataSource, work);
+            return Transactions.run(dataSource, pending.work());
         }
         queue.add(pending);
         boolean interrupted = false;
@@ -117,7 +116,7 @@ public final class GroupCommit implements AutoCloseable {
                 } catch (TimeoutException e) {
                     // closed between the check above and the add: the writer is gone, run it here
                     if (!writer.isAlive() && queue.remove(pending)) {
-                        return Transactions.run(dataSource, work);
+                        return Transactions.run(dataSource, pending.work());
                     }
                 } catch (InterruptedException e) {
                     // an interrupted caller may only give up on work that has not started: once

@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,9 +76,10 @@ public class JobTransitions {
      * accepted less than {@code ROW_PATIENCE} ago whose row is still missing throws
      * StoreUnavailable: its instance may still be storing it (a slow or unreachable database
      * holds its insert for up to the pool's 30 s connection timeout), and the caller tries again
-     * later, as for a database outage. An older one (its insert failed) runs without a row.
+     * later, as for a database outage. An older one (its insert failed), or one of unknown age
+     * ({@code acceptedAt} gives null), runs without a row.
      */
-    public Claim startAttemptOnceStored(String id, int attempt, boolean redelivered, Instant acceptedAt) {
+    public Claim startAttemptOnceStored(String id, int attempt, boolean redelivered, Supplier<Instant> acceptedAt) {
         Claim claim = startAttempt(id, attempt, redelivered);
         if (claim != Claim.NOT_STORED || groupCommit.isSoleWriter()) {
             return claim;
@@ -85,7 +87,8 @@ public class JobTransitions {
         if (JobRows.awaitRow(dataSource, id, ROW_WAIT)) {
             return startAttempt(id, attempt, redelivered);
         }
-        if (acceptedAt != null && acceptedAt.isAfter(Instant.now().minus(ROW_PATIENCE))) {
+        Instant accepted = acceptedAt.get();
+        if (accepted != null && accepted.isAfter(Instant.now().minus(ROW_PATIENCE))) {
             throw new StoreUnavailable("job " + id + " has no row yet; the instance that accepted it may still be storing it", null);
         }
         return claim;

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +48,24 @@ import javax.sql.DataSource;
 final class SharedTransaction {
 
     /**
-     * A queued work: {@code rows}, the ids of the job rows it changes or inserts; {@code
-     * statement}, the same work as one batchable statement, or null; {@code queuedAt},
-     * System.nanoTime() when it was queued.
+     * A queued work: {@code plain}, a work of any statements, or {@code statement}, a work of one
+     * batchable statement (the other is null); {@code rows}, the ids of the job rows it changes or
+     * inserts; {@code queuedAt}, System.nanoTime() when it was queued.
      */
-    record Pending<T>(Transactions.Work<T> work, StatementWork<T> statement, Collection<String> rows, CompletableFuture<T> done,
+    record Pending<T>(Transactions.Work<T> plain, StatementWork<T> statement, Collection<String> rows, CompletableFuture<T> done,
                       long queuedAt) {
 
-        Pending(Transactions.Work<T> work, StatementWork<T> statement, Collection<String> rows) {
-            this(work, statement, rows, new CompletableFuture<>(), System.nanoTime());
+        Pending(Transactions.Work<T> plain, Collection<String> rows) {
+            this(plain, null, rows, new CompletableFuture<>(), System.nanoTime());
+        }
+
+        Pending(StatementWork<T> statement, Collection<String> rows) {
+            this(null, statement, rows, new CompletableFuture<>(), System.nanoTime());
+        }
+
+        /** The work to run in a transaction of its own, or beside the batches. */
+        Transactions.Work<T> work() {
+            return statement == null ? plain : statement.alone();
         }
 
         boolean changesExistingRows() {
@@ -115,8 +125,10 @@ final class SharedTransaction {
         if (soleWriter || batch.size() < 2) {
             return batch;
         }
+        Map<Pending<?>, String> lowestRow = new IdentityHashMap<>();
+        batch.forEach(p -> lowestRow.put(p, p.changesExistingRows() ? Collections.min(p.rows()) : ""));
         List<Pending<?>> sorted = new ArrayList<>(batch);
-        sorted.sort(Comparator.comparing(p -> p.changesExistingRows() ? Collections.min(p.rows()) : ""));
+        sorted.sort(Comparator.comparing(lowestRow::get));
         return sorted;
     }
 
@@ -132,7 +144,7 @@ final class SharedTransaction {
                     rowsInBatches.clear();
                 }
                 if (pending.statement() == null) {
-                    results[i] = pending.work().run(c);
+                    results[i] = pending.plain().run(c);
                 } else {
                     batches.computeIfAbsent(pending.statement().name(), name -> new ArrayList<>()).add(i);
                     rowsInBatches.addAll(pending.rows());

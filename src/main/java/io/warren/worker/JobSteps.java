@@ -6,6 +6,7 @@ import io.warren.store.FirstRuns;
 import io.warren.store.JobTransitions;
 import io.warren.store.StoreUnavailable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,8 @@ public class JobSteps {
         // queue (its only copy: RETRYING may not have been stored) may take a RUNNING job over; a
         // first delivery only if the relay never made a second copy (JobTransitions.startAttempt)
         boolean redelivered = delivery.redelivered() || delivery.firstAttempt() > 1;
-        Object acceptedAt = delivery.message().getMessageProperties().getHeader(JobHeaders.ACCEPTED_AT);
         JobTransitions.Claim claim = transitions.startAttemptOnceStored(delivery.id(), delivery.firstAttempt(), redelivered,
-                acceptedAt == null ? null : JobExecution.instant(acceptedAt.toString()));
+                () -> acceptedAt(delivery));
         if (claim == JobTransitions.Claim.DUPLICATE) {
             LOG.info("Job {} was delivered again after it finished or while another copy runs; acknowledged without running it",
                     delivery.id());
@@ -63,6 +63,11 @@ public class JobSteps {
                     delivery.id());
         }
         return true;
+    }
+
+    private static Instant acceptedAt(Delivery delivery) {
+        Object header = delivery.message().getMessageProperties().getHeader(JobHeaders.ACCEPTED_AT);
+        return header == null ? null : JobExecution.instant(header.toString());
     }
 
     /**

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -30,14 +29,11 @@ class ClaimBeforeRowIT {
     @Test
     void aClaimThatComesBeforeTheJobsRowWaitsForIt() throws Exception {
         assumeTrue(TestDatabase.isPostgres(), "a shared database: run with warren.test.db=postgres");
-        String name = "warren_claim_" + System.nanoTime();
-        Map<String, String> settings = TestDatabase.settingsFor(name);
-        try (HikariDataSource dataSource = Database.pool(settings.get("warren.db.url"), settings.get("warren.db.user"),
-                settings.get("warren.db.password"), 4);
-             GroupCommit publishing = new GroupCommit(dataSource, false, new SimpleMeterRegistry());
-             GroupCommit claiming = new GroupCommit(dataSource, false, new SimpleMeterRegistry());
-             StoreHealth health = StoreHealth.start(dataSource, Duration.ofSeconds(1))) {
-            Database.migrate(dataSource);
+        try (FreshPostgres database = new FreshPostgres("warren_claim", 4);
+             GroupCommit publishing = new GroupCommit(database.dataSource(), false, new SimpleMeterRegistry());
+             GroupCommit claiming = new GroupCommit(database.dataSource(), false, new SimpleMeterRegistry());
+             StoreHealth health = StoreHealth.start(database.dataSource(), Duration.ofSeconds(1))) {
+            HikariDataSource dataSource = database.dataSource();
             NewJobs newJobs = new NewJobs(dataSource, publishing, Duration.ofHours(1), Duration.ofSeconds(10), health);
             JobTransitions otherInstance = new JobTransitions(dataSource, claiming);
             JobRecord job = JobRecord.accepted(UUID.randomUUID().toString(), "echo", "{}", "c", "p", "h", null, null,
@@ -55,7 +51,7 @@ class ClaimBeforeRowIT {
             });
             NewJobs.Inserted inserted = newJobs.insert(job, null);
             CompletableFuture<JobTransitions.Claim> claim = CompletableFuture.supplyAsync(
-                    () -> otherInstance.startAttemptOnceStored(job.id(), 1, false, job.acceptedAt()));
+                    () -> otherInstance.startAttemptOnceStored(job.id(), 1, false, job::acceptedAt));
             Thread.sleep(300); // the claim has found no row by now
             release.countDown();
             busy.join();
@@ -65,16 +61,14 @@ class ClaimBeforeRowIT {
 
             // a row that does not come: tried again later while its insert may still commit, run without one after that
             String missing = UUID.randomUUID().toString();
-            assertThrows(StoreUnavailable.class, () -> otherInstance.startAttemptOnceStored(missing, 1, false, Instant.now()));
+            assertThrows(StoreUnavailable.class, () -> otherInstance.startAttemptOnceStored(missing, 1, false, Instant::now));
             assertEquals(JobTransitions.Claim.NOT_STORED,
-                    otherInstance.startAttemptOnceStored(missing, 1, false, Instant.now().minus(Duration.ofMinutes(5))));
+                    otherInstance.startAttemptOnceStored(missing, 1, false, () -> Instant.now().minus(Duration.ofMinutes(5))));
             assertEquals(JobStatus.RUNNING, Transactions.run(dataSource, c -> {
                 try (Sql.Bound find = JobRows.JOBS.prepare(c, "find")) {
                     return find.set("id", job.id()).one(JobRows::job).orElseThrow().status();
                 }
             }));
-        } finally {
-            TestDatabase.drop(name);
         }
     }
 }
