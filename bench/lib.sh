@@ -345,7 +345,8 @@ received_rate() {
 # (bench/throughput.sh's yardstick): one producer (persistent, confirms, at most IN_FLIGHT
 # unconfirmed, default 100; 100-byte bodies) into a direct exchange routing each message to two
 # durable queues, one consumer on each (qos PREFETCH, default 500; one ack per MULTI_ACK messages,
-# default 100). Prints both queues' receive rates and jobs_per_s, the smaller. Needs perftest_classpath.
+# default 100). Prints both queues' receive rates, jobs_per_s (the smaller) and the broker's CPU while
+# the producer ran (cpu_rabbitmq, % of one core; cpu_rabbitmq_ms_per_job at that rate). Needs perftest_classpath.
 topology_limit() {
   local in_flight=${1:-100} multi_ack=${2:-100} prefetch=${3:-500}
   local seconds=${PERFTEST_SECONDS:-20} exchange="$RUN.limit" q pids=()
@@ -355,12 +356,22 @@ topology_limit() {
     pids+=($!)
   done
   sleep 4 # both queues declared and bound before the first message
+  local broker_pids b0 b1 hz started
+  broker_pids=$(pgrep -f 'beam.smp.*rabbit' | tr '\n' ' ' || true); hz=$(getconf CLK_TCK)
+  b0=$(ticks $broker_pids); started=$(date +%s.%N)
   java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 0 -e "$exchange" -t direct \
     -k job -p -u "$RUN.limit.work" -f persistent -c "$in_flight" -s 100 -z "$seconds" > "$WORK/limit-producer.txt" 2>&1 || true
+  b1=$(ticks $broker_pids)
+  local elapsed; elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
   wait "${pids[@]}" || true
-  local work audit
+  local work audit jobs
   work=$(received_rate "$WORK/limit-work.txt"); audit=$(received_rate "$WORK/limit-audit.txt")
-  echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$(( work < audit ? work : audit ))"
+  jobs=$(( work < audit ? work : audit ))
+  # the broker's CPU while the producer ran (% of one core), and per job at the measured rate: to
+  # compare with what it costs per job under warren (wrk_load's cpu_rabbitmq)
+  echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$jobs" \
+    "cpu_rabbitmq=$(awk -v d="$((b1 - b0))" -v hz="$hz" -v s="$elapsed" 'BEGIN { printf "%d", d / hz / s * 100 }')%" \
+    "cpu_rabbitmq_ms_per_job=$(awk -v d="$((b1 - b0))" -v hz="$hz" -v s="$elapsed" -v j="$jobs" 'BEGIN { printf "%.3f", j ? d / hz * 1000 / (j * s) : 0 }')"
   # its queues go now, so that another call in the same run starts from empty ones
   for q in work audit; do rmqctl -q delete_queue "$RUN.limit.$q" >/dev/null 2>&1 || true; done
 }
