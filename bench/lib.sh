@@ -133,11 +133,15 @@ ensure_pacer() {
 }
 
 # processed NAME...: bench jobs these instances have processed so far (their metrics, summed)
-processed() {
-  local name total=0 count
+processed() { metric_sum '^warren_jobs_succeeded_total\{type="bench"\}' "$@"; }
+# commits NAME...: the store's shared transactions so far (the group commit's writer), summed
+commits() { metric_sum '^warren_store_transaction_seconds_count' "$@"; }
+# metric_sum REGEX NAME...: a counter at /observe/metrics (the first line REGEX matches), summed over the instances
+metric_sum() {
+  local pattern=$1 name total=0 count; shift
   for name in "$@"; do
     count=$(curl -fs "http://127.0.0.1:$(port_of "$name")/observe/metrics" \
-      | awk '/^warren_jobs_succeeded_total\{type="bench"\}/ { printf "%d", $2; found = 1 } END { if (!found) print 0 }')
+      | awk -v p="$pattern" '$0 ~ p && !found { printf "%d", $2; found = 1 } END { if (!found) print 0 }')
     total=$((total + count))
   done
   echo "$total"
@@ -180,7 +184,8 @@ jit_warm_up() {
 # accepted job was processed. One line: what wrk counted (summed; the worst p50 and p99), end to
 # end = processed jobs / (load start .. last one processed), and the CPU that warren, RabbitMQ and
 # PostgreSQL used while the load ran, in % of one core (the machine has nproc x 100 %), with
-# cpu_ms_per_job (all three, per accepted job). Fails on a refused request or an accepted job not processed.
+# cpu_ms_per_job (all three, per accepted job) and commits_per_job (the store's shared transactions per processed
+# job). Fails on a refused request or an accepted job not processed.
 wrk_load() {
   local mode=$1 conns=$2 batch=$3; shift 3
   local names=("$@") path="" name before after start end accepted=0 refused=0 errors=0 p50=0 p99=0
@@ -190,8 +195,8 @@ wrk_load() {
   for name in "${names[@]}"; do warren_pids+=("$(pid_of "$name")"); done
   broker_pids=$(pgrep -f 'beam.smp.*rabbit' | tr '\n' ' ' || true)
   postgres_pids=$(pgrep -x postgres | tr '\n' ' ' || true)
-  local w0 b0 p0 i0 w1 b1 p1 i1
-  before=$(processed "${names[@]}")
+  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1
+  before=$(processed "${names[@]}"); c0=$(commits "${names[@]}")
   w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker_pids); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
   start=$(date +%s.%N)
   local wrks=()
@@ -216,6 +221,7 @@ wrk_load() {
   after=$before
   for _ in $(seq 1 3000); do after=$(processed "${names[@]}"); [ "$((after - before))" -ge "$accepted" ] && break; sleep 0.1; done
   end=$(date +%s.%N)
+  c1=$(commits "${names[@]}")
   pct() { awk -v d="$1" -v s="$load_seconds" -v hz="$hz" 'BEGIN { printf "%d", d / hz / s * 100 }'; }
   # processed may exceed accepted_jobs: wrk does not count the requests still in flight when it
   # stops, though warren answered them 202; the rate counts every job warren processed
@@ -224,7 +230,8 @@ wrk_load() {
     "end_to_end_per_s=$(awk -v a="$((after - before))" -v s="$start" -v e="$end" 'BEGIN { printf "%d", a / (e - s) }')" \
     "p50_ms=$p50 p99_ms=$p99 cpu_warren=$(pct $((w1 - w0)))% cpu_rabbitmq=$(pct $((b1 - b0)))% cpu_postgres=$(pct $((p1 - p0)))%" \
     "cpu_idle=$(pct $((i1 - i0)))%" \
-    "cpu_ms_per_job=$(awk -v d="$((w1 - w0 + b1 - b0 + p1 - p0))" -v hz="$hz" -v a="$accepted" 'BEGIN { printf "%.2f", a ? d / hz * 1000 / a : 0 }')"
+    "cpu_ms_per_job=$(awk -v d="$((w1 - w0 + b1 - b0 + p1 - p0))" -v hz="$hz" -v a="$accepted" 'BEGIN { printf "%.2f", a ? d / hz * 1000 / a : 0 }')" \
+    "commits_per_job=$(awk -v c="$((c1 - c0))" -v a="$((after - before))" 'BEGIN { printf "%.3f", a ? c / a : 0 }')"
   [ "$refused" = 0 ] && [ "$errors" = 0 ] && [ "$((after - before))" -ge "$accepted" ] && [ "$accepted" -gt 0 ]
 }
 
