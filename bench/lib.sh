@@ -141,7 +141,7 @@ metric_sum() {
   local pattern=$1 name total=0 count; shift
   for name in "$@"; do
     count=$(curl -fs "http://127.0.0.1:$(port_of "$name")/observe/metrics" \
-      | awk -v p="$pattern" '$0 ~ p && !found { printf "%d", $2; found = 1 } END { if (!found) print 0 }')
+      | P="$pattern" awk '$0 ~ ENVIRON["P"] && !found { printf "%d", $2; found = 1 } END { if (!found) print 0 }')
     total=$((total + count))
   done
   echo "$total"

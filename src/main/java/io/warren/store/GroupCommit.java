@@ -28,17 +28,6 @@ import javax.sql.DataSource;
 public final class GroupCommit implements AutoCloseable {
 
     private static final int MAX_BATCH = 256;
-    /**
-     * While writes keep coming (the first of a transaction was queued before the last one ended, or
-     * less than this after), the writer waits this long before it begins a transaction that would
-     * hold fewer than {@link #FULL_ENOUGH} works, and takes what came meanwhile too. A transaction
-     * costs much the same whatever it holds: H2 writes every changed page at each commit (its
-     * MVStore.store was a sixth of warren's CPU under wrk single, for about six works each). One
-     * sleep, not a wake-up per arriving work: handing work between threads was a fifth of warren's
-     * CPU already. A writer that was idle begins at once.
-     */
-    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final int FULL_ENOUGH = 32;
 
     private final DataSource dataSource;
     private final LinkedBlockingQueue<SharedTransaction.Pending<?>> queue = new LinkedBlockingQueue<>();
@@ -153,7 +142,6 @@ public final class GroupCommit implements AutoCloseable {
 
     private void writeLoop() {
         List<SharedTransaction.Pending<?>> batch = new ArrayList<>(MAX_BATCH);
-        long lastEnded = System.nanoTime() - LINGER_NANOS;
         while (open || !queue.isEmpty()) {
             try {
                 SharedTransaction.Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -162,12 +150,7 @@ public final class GroupCommit implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                if (batch.size() < FULL_ENOUGH && first.queuedAt() - lastEnded < LINGER_NANOS && open) {
-                    linger();
-                    queue.drainTo(batch, MAX_BATCH - batch.size());
-                }
                 commit(batch);
-                lastEnded = System.nanoTime();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -176,15 +159,6 @@ public final class GroupCommit implements AutoCloseable {
             } finally {
                 batch.clear();
             }
-        }
-    }
-
-    /** Interrupted, the works already taken are committed first; the next poll ends the loop. */
-    private static void linger() {
-        try {
-            TimeUnit.NANOSECONDS.sleep(LINGER_NANOS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
