@@ -348,14 +348,16 @@ received_rate() {
     | awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else print 0 }'
 }
 
-# topology_limit [IN_FLIGHT] [MULTI_ACK] [PREFETCH]: the broker's limit for warren's topology
+# topology_limit [IN_FLIGHT] [MULTI_ACK] [PREFETCH] [PRODUCERS RATE]: the broker's limit for warren's topology
 # (bench/throughput.sh's yardstick): one producer (persistent, confirms, at most IN_FLIGHT
 # unconfirmed, default 100; 100-byte bodies) into a direct exchange routing each message to two
 # durable queues, one consumer on each (qos PREFETCH, default 500; one ack per MULTI_ACK messages,
 # default 100). Prints both queues' receive rates, jobs_per_s (the smaller) and the broker's CPU while
-# the producer ran (cpu_rabbitmq, % of one core; cpu_rabbitmq_ms_per_job at that rate). Needs perftest_classpath.
+# the producer ran (cpu_rabbitmq, % of one core; cpu_rabbitmq_ms_per_job at that rate). PRODUCERS
+# RATE: that many producers (IN_FLIGHT each), each paced to RATE messages/s: not a limit then, but
+# what the broker's CPU per job is at a rate like warren's. Needs perftest_classpath.
 topology_limit() {
-  local in_flight=${1:-100} multi_ack=${2:-100} prefetch=${3:-500}
+  local in_flight=${1:-100} multi_ack=${2:-100} prefetch=${3:-500} producers=${4:-1} rate=${5:-}
   local seconds=${PERFTEST_SECONDS:-20} exchange="$RUN.limit" q pids=()
   for q in work audit; do
     java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 0 -y 1 -e "$exchange" -t direct \
@@ -366,8 +368,9 @@ topology_limit() {
   local broker_pids b0 b1 hz started
   broker_pids=$(pgrep -f 'beam.smp.*rabbit' | tr '\n' ' ' || true); hz=$(getconf CLK_TCK)
   b0=$(ticks $broker_pids); started=$(date +%s.%N)
-  java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 0 -e "$exchange" -t direct \
-    -k job -p -u "$RUN.limit.work" -f persistent -c "$in_flight" -s 100 -z "$seconds" > "$WORK/limit-producer.txt" 2>&1 || true
+  java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x "$producers" -y 0 -e "$exchange" -t direct \
+    -k job -p -u "$RUN.limit.work" -f persistent -c "$in_flight" -s 100 ${rate:+-r "$rate"} -z "$seconds" \
+    > "$WORK/limit-producer.txt" 2>&1 || true
   b1=$(ticks $broker_pids)
   local elapsed; elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
   wait "${pids[@]}" || true

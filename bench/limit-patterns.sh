@@ -6,15 +6,17 @@
 #   batch        100 in flight (one batch request), one ack per message, prefetch 250 (warren's worker)
 #   single-16    16 in flight (16 clients, one job each), one ack per message, prefetch 250
 #   single-16-multi-ack   the same with one ack per 100 messages (what batched acks would give)
+#   paced-1200   16 producers of one in flight, each paced to 75/s: 1,200 jobs/s, about warren's
+#                single-job rate here, for the broker's CPU per job at that rate (not a limit)
 # PERFTEST_SECONDS (20) each. Reports jobs/s per row; exits 1 when a run gave no rate.
 source "$(dirname "$0")/lib.sh"
 echo "machine: $(nproc) cores; the broker and PerfTest share them (no warren)"
 perftest_classpath
 ok=true
-for row in "yardstick 100 100 500" "batch 100 1 250" "single-16 16 1 250" "single-16-multi-ack 16 100 250"; do
+for row in "yardstick 100 100 500" "batch 100 1 250" "single-16 16 1 250" "single-16-multi-ack 16 100 250" "paced-1200 1 1 250 16 75"; do
   set -- $row
-  line=$(topology_limit "$2" "$3" "$4")
-  echo "pattern=$1 in_flight=$2 multi_ack=$3 prefetch=$4 $line"
+  line=$(topology_limit "$2" "$3" "$4" "${5:-1}" "${6:-}")
+  echo "pattern=$1 in_flight=$2 multi_ack=$3 prefetch=$4${5:+ producers=$5 rate_each=$6} $line"
   [ "$(field jobs_per_s "$line")" -gt 0 ] 2>/dev/null || ok=false
 done
 $ok || { echo "limit-patterns: FAIL (a run gave no rate; outputs in $WORK)"; exit 1; }

@@ -16,7 +16,12 @@ final class FreshPostgres implements AutoCloseable {
         Map<String, String> settings = TestDatabase.settingsFor(name);
         this.dataSource = Database.pool(settings.get("warren.db.url"), settings.get("warren.db.user"), settings.get("warren.db.password"),
                 poolSize);
-        Database.migrate(dataSource);
+        try {
+            Database.migrate(dataSource);
+        } catch (RuntimeException e) {
+            close(); // no database left behind by a failed migration
+            throw e;
+        }
     }
 
     HikariDataSource dataSource() {
