@@ -6,9 +6,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -29,6 +31,7 @@ public class JobTransitions {
     /** How long a claim waits for a row another instance may still be inserting, and for how long after acceptance it tries again (see startAttemptOnceStored). */
     private static final Duration ROW_WAIT = Duration.ofSeconds(2);
     private static final Duration ROW_PATIENCE = Duration.ofSeconds(60);
+    private static final Set<JobStatus> CLAIMABLE = EnumSet.of(JobStatus.ACCEPTED, JobStatus.QUEUED, JobStatus.RETRYING);
 
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
@@ -95,29 +98,33 @@ public class JobTransitions {
     }
 
     /**
-     * Marks the job RUNNING for this attempt, unless it already finished or another copy of it is
-     * running (a duplicate delivery). A RUNNING job is taken over by a {@code redelivered} delivery
-     * (the broker's redelivery of a dead worker's job, or its copy back from a retry queue), and by
-     * any delivery of a job the outbox relay never took (its only copy: a redelivery whose flag a
-     * broker restart lost); not by a first delivery of a relayed job while another copy runs.
+     * Marks the job RUNNING for this attempt, unless it finished or another copy runs (a duplicate).
+     * A RUNNING job is taken over by a {@code redelivered} delivery (a dead worker's job, or its copy
+     * back from a retry queue), and by any delivery of a job the relay never took (its only copy).
      */
     public Claim startAttempt(String id, int attempt, boolean redelivered) {
         return groupCommit.run(List.of(id), c -> {
-            try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
-                Instant now = Instant.now();
-                start.set("attempt", attempt).set("now", now).set("published", null).set("id", id).set("redelivered", redelivered);
-                if (start.set("may_take_over", false).update() == 1) {
-                    startedAgain(c, id, now, attempt);
-                    return Claim.RUN;
+            Optional<JobRecord> stored; // on a shared database the row may commit between the updates
+            // (not seen) and the read (seen): a job read as waiting is claimed again, not acked unrun
+            for (int tries = 0; ; tries++) {
+                try (Sql.Bound start = JOBS.prepare(c, "start-attempt")) {
+                    Instant now = Instant.now();
+                    start.set("attempt", attempt).set("now", now).set("published", null).set("id", id).set("redelivered", redelivered);
+                    if (start.set("may_take_over", false).update() == 1) {
+                        startedAgain(c, id, now, attempt);
+                        return Claim.RUN;
+                    }
+                    if (start.set("may_take_over", true).update() == 1) {
+                        JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_STARTED, attempt, "took over a RUNNING job: its worker is taken to have died");
+                        return Claim.TAKEN_OVER;
+                    }
                 }
-                if (start.set("may_take_over", true).update() == 1) {
-                    JobRows.appendEvent(c, id, JobEventKind.ATTEMPT_STARTED, attempt, "took over a RUNNING job: its worker is taken to have died");
-                    return Claim.TAKEN_OVER;
+                try (Sql.Bound find = JOBS.prepare(c, "find")) {
+                    stored = find.set("id", id).one(JobRows::job);
                 }
-            }
-            Optional<JobRecord> stored;
-            try (Sql.Bound find = JOBS.prepare(c, "find")) {
-                stored = find.set("id", id).one(JobRows::job);
+                if (stored.isEmpty() || tries > 0 || !CLAIMABLE.contains(stored.get().status())) {
+                    break;
+                }
             }
             if (stored.isEmpty()) {
                 return Claim.NOT_STORED;
