@@ -157,6 +157,11 @@ ticks() {
   echo "$sum"
 }
 idle_ticks() { awk '/^cpu / { print $5 + $6 }' /proc/stat; }
+broker_pids() { pgrep -f 'beam.smp.*rabbit' | tr '\n' ' ' || true; }
+# cpu_pct TICKS SECONDS: those clock ticks over that time, in % of one core (the machine has nproc x 100 %)
+cpu_pct() { awk -v d="$1" -v s="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%d", d / hz / s * 100 }'; }
+# cpu_ms_per TICKS JOBS: those clock ticks in ms of CPU per job
+cpu_ms_per() { awk -v d="$1" -v j="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", j ? d / hz * 1000 / j : 0 }'; }
 
 # jit_warm_up NAME: wrk on both endpoints (15 s single-job, 16 connections; 15 s batches of 100,
 # 4) in rounds until the JIT compiler has gone quiet (under 3 s of compile time in a round, from
@@ -190,14 +195,13 @@ wrk_load() {
   local mode=$1 conns=$2 batch=$3; shift 3
   local names=("$@") path="" name before after start end accepted=0 refused=0 errors=0 p50=0 p99=0
   [ "$batch" -gt 0 ] && path=/batch
-  local warren_pids=() broker_pids postgres_pids hz
-  hz=$(getconf CLK_TCK)
+  local warren_pids=() broker postgres_pids
   for name in "${names[@]}"; do warren_pids+=("$(pid_of "$name")"); done
-  broker_pids=$(pgrep -f 'beam.smp.*rabbit' | tr '\n' ' ' || true)
+  broker=$(broker_pids)
   postgres_pids=$(pgrep -x postgres | tr '\n' ' ' || true)
   local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1
   before=$(processed "${names[@]}"); c0=$(commits "${names[@]}")
-  w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker_pids); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
+  w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
   start=$(date +%s.%N)
   local wrks=()
   for name in "${names[@]}"; do
@@ -206,7 +210,7 @@ wrk_load() {
     wrks+=($!)
   done
   wait "${wrks[@]}" # not a bare wait: that would also wait for the results file's tee
-  w1=$(ticks "${warren_pids[@]}"); b1=$(ticks $broker_pids); p1=$(ticks $postgres_pids); i1=$(idle_ticks)
+  w1=$(ticks "${warren_pids[@]}"); b1=$(ticks $broker); p1=$(ticks $postgres_pids); i1=$(idle_ticks)
   local load_seconds line
   load_seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
   for name in "${names[@]}"; do
@@ -222,15 +226,15 @@ wrk_load() {
   for _ in $(seq 1 3000); do after=$(processed "${names[@]}"); [ "$((after - before))" -ge "$accepted" ] && break; sleep 0.1; done
   end=$(date +%s.%N)
   c1=$(commits "${names[@]}")
-  pct() { awk -v d="$1" -v s="$load_seconds" -v hz="$hz" 'BEGIN { printf "%d", d / hz / s * 100 }'; }
   # processed may exceed accepted_jobs: wrk does not count the requests still in flight when it
   # stops, though warren answered them 202; the rate counts every job warren processed
   echo "wrk mode=$mode instances=${#names[@]} clients=$((conns * ${#names[@]})) accepted_jobs=$accepted" \
     "processed=$((after - before)) refused=$refused socket_errors=$errors" \
     "end_to_end_per_s=$(awk -v a="$((after - before))" -v s="$start" -v e="$end" 'BEGIN { printf "%d", a / (e - s) }')" \
-    "p50_ms=$p50 p99_ms=$p99 cpu_warren=$(pct $((w1 - w0)))% cpu_rabbitmq=$(pct $((b1 - b0)))% cpu_postgres=$(pct $((p1 - p0)))%" \
-    "cpu_idle=$(pct $((i1 - i0)))%" \
-    "cpu_ms_per_job=$(awk -v d="$((w1 - w0 + b1 - b0 + p1 - p0))" -v hz="$hz" -v a="$accepted" 'BEGIN { printf "%.2f", a ? d / hz * 1000 / a : 0 }')" \
+    "p50_ms=$p50 p99_ms=$p99 cpu_warren=$(cpu_pct $((w1 - w0)) "$load_seconds")%" \
+    "cpu_rabbitmq=$(cpu_pct $((b1 - b0)) "$load_seconds")% cpu_postgres=$(cpu_pct $((p1 - p0)) "$load_seconds")%" \
+    "cpu_idle=$(cpu_pct $((i1 - i0)) "$load_seconds")%" \
+    "cpu_ms_per_job=$(cpu_ms_per $((w1 - w0 + b1 - b0 + p1 - p0)) "$accepted")" \
     "commits_per_job=$(awk -v c="$((c1 - c0))" -v a="$((after - before))" 'BEGIN { printf "%.3f", a ? c / a : 0 }')"
   [ "$refused" = 0 ] && [ "$errors" = 0 ] && [ "$((after - before))" -ge "$accepted" ] && [ "$accepted" -gt 0 ]
 }
@@ -355,23 +359,25 @@ received_rate() {
 # default 100). Prints both queues' receive rates, jobs_per_s (the smaller) and the broker's CPU while
 # the producer ran (cpu_rabbitmq, % of one core; cpu_rabbitmq_ms_per_job at that rate). PRODUCERS
 # RATE: that many producers (IN_FLIGHT each), each paced to RATE messages/s: not a limit then, but
-# what the broker's CPU per job is at a rate like warren's. Needs perftest_classpath.
+# what the broker's CPU per job is at a rate like warren's. QUEUE_ARGS (PerfTest's --queue-args, e.g.
+# x-queue-version=2): the queues' arguments. Needs perftest_classpath.
 topology_limit() {
   local in_flight=${1:-100} multi_ack=${2:-100} prefetch=${3:-500} producers=${4:-1} rate=${5:-}
   local seconds=${PERFTEST_SECONDS:-20} exchange="$RUN.limit" q pids=()
   for q in work audit; do
     java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 0 -y 1 -e "$exchange" -t direct \
-      -k job -u "$RUN.limit.$q" -ad false -q "$prefetch" -A "$multi_ack" -z $((seconds + 8)) > "$WORK/limit-$q.txt" 2>&1 &
+      -k job -u "$RUN.limit.$q" -ad false -q "$prefetch" -A "$multi_ack" -z $((seconds + 8)) ${QUEUE_ARGS:+--queue-args "$QUEUE_ARGS"} \
+      > "$WORK/limit-$q.txt" 2>&1 &
     pids+=($!)
   done
   sleep 4 # both queues declared and bound before the first message
-  local broker_pids b0 b1 hz started
-  broker_pids=$(pgrep -f 'beam.smp.*rabbit' | tr '\n' ' ' || true); hz=$(getconf CLK_TCK)
-  b0=$(ticks $broker_pids); started=$(date +%s.%N)
+  local broker b0 b1 started
+  broker=$(broker_pids)
+  b0=$(ticks $broker); started=$(date +%s.%N)
   java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x "$producers" -y 0 -e "$exchange" -t direct \
     -k job -p -u "$RUN.limit.work" -f persistent -c "$in_flight" -s 100 ${rate:+-r "$rate"} -z "$seconds" \
     > "$WORK/limit-producer.txt" 2>&1 || true
-  b1=$(ticks $broker_pids)
+  b1=$(ticks $broker)
   local elapsed; elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
   wait "${pids[@]}" || true
   local work audit jobs
@@ -380,8 +386,8 @@ topology_limit() {
   # the broker's CPU while the producer ran (% of one core), and per job at the measured rate: to
   # compare with what it costs per job under warren (wrk_load's cpu_rabbitmq)
   echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$jobs" \
-    "cpu_rabbitmq=$(awk -v d="$((b1 - b0))" -v hz="$hz" -v s="$elapsed" 'BEGIN { printf "%d", d / hz / s * 100 }')%" \
-    "cpu_rabbitmq_ms_per_job=$(awk -v d="$((b1 - b0))" -v hz="$hz" -v s="$elapsed" -v j="$jobs" 'BEGIN { printf "%.3f", j ? d / hz * 1000 / (j * s) : 0 }')"
+    "cpu_rabbitmq=$(cpu_pct $((b1 - b0)) "$elapsed")%" \
+    "cpu_rabbitmq_ms_per_job=$(cpu_ms_per $((b1 - b0)) "$(awk -v j="$jobs" -v s="$elapsed" 'BEGIN { print j * s }')")"
   # its queues go now, so that another call in the same run starts from empty ones
   for q in work audit; do rmqctl -q delete_queue "$RUN.limit.$q" >/dev/null 2>&1 || true; done
 }

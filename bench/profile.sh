@@ -18,8 +18,9 @@ source "$(dirname "$0")/lib.sh"
 
 # async_profiler_library: sets AGENT to async-profiler's native library (Maven Central, cached in bench/lib)
 async_profiler_library() {
-  local jar=bench/lib/async-profiler-4.5-linux-x64.jar
-  [ -f "$jar" ] || ./mvnw -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.5:jar:linux-x64 -DoutputDirectory=bench/lib
+  local version=4.5
+  local jar=bench/lib/async-profiler-$version-linux-x64.jar
+  [ -f "$jar" ] || ./mvnw -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:$version:jar:linux-x64 -DoutputDirectory=bench/lib
   (cd "$WORK" && jar xf "$ROOT/$jar" linux-x64/libasyncProfiler.so)
   AGENT="$WORK/linux-x64/libasyncProfiler.so"
 }
