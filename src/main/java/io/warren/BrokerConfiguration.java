@@ -104,12 +104,17 @@ public class BrokerConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public JobTopology jobTopology(RabbitAdmin admin, Names names, BrokerInUse broker,
-                                   @PropertyInject("warren.queue.type") String queueType) {
+                                   @PropertyInject("warren.queue.type") String queueType,
+                                   @PropertyInject(value = "warren.queue.version", defaultValue = "") String queueVersion) {
         boolean quorum = QueueOptions.isQuorum("warren.queue.type", queueType);
         if (quorum && broker.isEmbedded()) {
             throw new IllegalArgumentException("warren.queue.type=quorum needs RabbitMQ; the embedded development broker has no quorum queues");
         }
-        return new JobTopology(admin, names, broker.isEmbedded(), quorum);
+        Integer version = QueueOptions.version("warren.queue.version", queueVersion);
+        if (version != null && broker.isEmbedded()) {
+            throw new IllegalArgumentException("warren.queue.version needs RabbitMQ; the embedded development broker has one queue storage");
+        }
+        return new JobTopology(admin, names, broker.isEmbedded(), quorum, quorum ? null : version);
     }
 
     /** At start: wait for the broker, declare the exchanges and the audit queue. */

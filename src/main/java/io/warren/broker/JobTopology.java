@@ -26,22 +26,28 @@ public class JobTopology {
     private final Names names;
     private final boolean embedded;
     private final boolean quorum;
+    private final Integer version;
     private final Map<String, TypeQueues> declared = new ConcurrentHashMap<>();
 
     /**
      * @param embedded the embedded Qpid broker, which dead-letters by alternate exchange, not x-dead-letter-*
      * @param quorum warren's own queues are quorum queues (warren.queue.type)
+     * @param version their classic queue version (warren.queue.version), null for the broker's default
      */
-    public JobTopology(RabbitAdmin admin, Names names, boolean embedded, boolean quorum) {
+    public JobTopology(RabbitAdmin admin, Names names, boolean embedded, boolean quorum, Integer version) {
         this.admin = admin;
         this.names = names;
         this.embedded = embedded;
         this.quorum = quorum;
+        this.version = version;
     }
 
-    /** One of warren's own durable queues, of warren.queue.type. */
+    /** One of warren's own durable queues, of warren.queue.type (and warren.queue.version). */
     private Queue ownQueue(String name) {
-        return quorum ? QueueBuilder.durable(name).quorum().build() : QueueBuilder.durable(name).build();
+        if (quorum) {
+            return QueueBuilder.durable(name).quorum().build();
+        }
+        return version == null ? QueueBuilder.durable(name).build() : QueueBuilder.durable(name).withArgument("x-queue-version", version).build();
     }
 
     public Names names() {
@@ -137,6 +143,9 @@ public class JobTopology {
                 Map<String, Object> retry = new LinkedHashMap<>();
                 if (queues.options().quorum()) {
                     retry.put("x-queue-type", "quorum");
+                }
+                if (queues.options().queueVersion() != null) {
+                    retry.put("x-queue-version", queues.options().queueVersion());
                 }
                 retry.put("x-message-ttl", delay);
                 retry.put("x-dead-letter-exchange", "");

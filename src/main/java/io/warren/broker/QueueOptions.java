@@ -8,13 +8,14 @@ import java.util.Map;
 /**
  * The work queue options a job type's route may choose ({@code from: warren:work:<type>?...}),
  * checked before anything is declared, and turned into RabbitMQ queue arguments. Null means the
- * broker's default. Options that do not fit together, or that the broker in use lacks, are errors
+ * broker's default. {@code queueVersion} 2 is RabbitMQ's newer classic queue storage (3.10+; the
+ * default from 3.13). Options that do not fit together, or that the broker in use lacks, are errors
  * that name the option.
  */
 public record QueueOptions(String queueType, Long messageTtl, Long maxLength, Long maxLengthBytes, String overflow,
-                           boolean lazy, boolean singleActiveConsumer, Integer deliveryLimit) {
+                           boolean lazy, boolean singleActiveConsumer, Integer deliveryLimit, Integer queueVersion) {
 
-    public static final QueueOptions DEFAULTS = new QueueOptions("classic", null, null, null, null, false, false, null);
+    public static final QueueOptions DEFAULTS = new QueueOptions("classic", null, null, null, null, false, false, null, null);
 
     private static final List<String> TYPES = List.of("classic", "quorum");
     private static final List<String> OVERFLOWS = List.of("drop-head", "reject-publish", "reject-publish-dlx");
@@ -25,6 +26,18 @@ public record QueueOptions(String queueType, Long messageTtl, Long maxLength, Lo
             throw new IllegalArgumentException(setting + " must be classic or quorum, not '" + queueType + "'");
         }
         return "quorum".equals(queueType);
+    }
+
+    /** A queue version setting: null when blank (the broker's default), else 1 or 2; anything else is refused, naming the setting. */
+    public static Integer version(String setting, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.strip()) {
+            case "1" -> 1;
+            case "2" -> 2;
+            default -> throw new IllegalArgumentException(setting + " must be 1, 2 or empty, not '" + value + "'");
+        };
     }
 
     public boolean quorum() {
@@ -51,6 +64,12 @@ public record QueueOptions(String queueType, Long messageTtl, Long maxLength, Lo
         }
         if (deliveryLimit != null && !quorum()) {
             problems.add("deliveryLimit needs queueType=quorum (classic queues do not count deliveries)");
+        }
+        if (queueVersion != null && quorum()) {
+            problems.add("queueVersion is for classic queues; quorum queues have one storage");
+        }
+        if (queueVersion != null && queueVersion != 1 && queueVersion != 2) {
+            problems.add("queueVersion must be 1 or 2, not " + queueVersion);
         }
         if (deliveryLimit != null && deliveryLimit < 1) {
             problems.add("deliveryLimit must be 1 or more, not " + deliveryLimit);
@@ -79,6 +98,7 @@ public record QueueOptions(String queueType, Long messageTtl, Long maxLength, Lo
             arguments.put("x-single-active-consumer", true);
         }
         put(arguments, "x-delivery-limit", deliveryLimit);
+        put(arguments, "x-queue-version", queueVersion);
         return arguments;
     }
 

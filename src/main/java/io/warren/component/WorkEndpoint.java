@@ -15,7 +15,7 @@ import org.apache.camel.support.DefaultEndpoint;
 
 /**
  * {@code from: warren:work:<type>?options}: a job type's worker. Its options are the work queue's
- * (queueType, messageTtl, maxLength, maxLengthBytes, overflow, lazy, singleActiveConsumer,
+ * (queueType, queueVersion, messageTtl, maxLength, maxLengthBytes, overflow, lazy, singleActiveConsumer,
  * deliveryLimit), the consumers' (prefetch, concurrency) and the retries' (retries,
  * initialDelayMillis, multiplier, maxDelayMillis, retryMode {@code queue} or {@code in-place}), and
  * other names than warren's for the work queue ({@code queue}) and the direct exchange its jobs are
@@ -35,6 +35,7 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
     private long maxDelayMillis;
     private String retryMode;
     private String queueType;
+    private Integer queueVersion;
     private Long messageTtl;
     private Long maxLength;
     private Long maxLengthBytes;
@@ -104,9 +105,11 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
                 + "to submit a job use warren:submit:" + type);
     }
 
+    /** warren.queue.version is the default for classic queues only: a quorum route that names no version has none. */
     QueueOptions queueOptions() {
+        Integer version = queueVersion != null || "quorum".equals(queueType) ? queueVersion : parts.defaults().queueVersion();
         return new QueueOptions(queueType, messageTtl, maxLength, maxLengthBytes, overflow, lazy, singleActiveConsumer,
-                deliveryLimit);
+                deliveryLimit, version);
     }
 
     String type() {
@@ -167,6 +170,10 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
 
     public void setQueueType(String queueType) {
         this.queueType = queueType;
+    }
+
+    public void setQueueVersion(Integer queueVersion) {
+        this.queueVersion = queueVersion;
     }
 
     public void setMessageTtl(Long messageTtl) {

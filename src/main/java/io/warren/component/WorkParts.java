@@ -11,7 +11,8 @@ import io.warren.worker.Republisher;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * What every warren:work endpoint shares, and the defaults of its options (warren.worker.* settings).
+ * What every warren:work endpoint shares, and the defaults of its options (warren.worker.* settings,
+ * warren.queue.type and warren.queue.version; the version only for classic queues).
  * {@code embedded}: the embedded development broker, which has no queue options and no TTL
  * dead-lettering, so its retries wait in place.
  */
@@ -20,6 +21,6 @@ public record WorkParts(ConnectionFactory connections, JobTopology topology, Job
                         boolean embedded, long drainMillis, Defaults defaults) {
 
     public record Defaults(int prefetch, int concurrency, int retries, long initialDelayMillis, double multiplier,
-                           long maxDelayMillis, String queueType) {
+                           long maxDelayMillis, String queueType, Integer queueVersion) {
     }
 }

@@ -50,4 +50,21 @@ class AuditIT {
             assertTrue(warren.log().contains("Audit copy of job " + jobId + " could not be written"));
         }
     }
+
+    /** warren.queue.version: the audit queue and a classic type's queues declared as classic queues of that version. */
+    @Test
+    void theQueueVersionSettingReachesWarrensClassicQueues() throws Exception {
+        try (InProcessWarren warren = InProcessWarren.start(List.of("echo.yaml"), Map.of("warren.queue.version", "2"));
+             Amqp amqp = new Amqp(TestBroker.url())) {
+            Map<String, Object> v2 = Map.of("x-queue-version", 2);
+            assertEquals(null, amqp.declare(warren.auditQueue(), true, v2), "the audit queue is of version 2");
+            assertEquals(null, amqp.declare(warren.deadQueue("echo"), true, v2), "and the type's dead-letter queue");
+            assertEquals(null, amqp.declare(warren.workQueue("echo"), true, Map.of("x-queue-version", 2,
+                    "x-dead-letter-exchange", warren.deadExchange(), "x-dead-letter-routing-key", "echo")), "and its work queue");
+            String jobId = JSON.readTree(warren.post("echo", "{\"n\": 2}").body()).get("jobId").asText();
+            Path audit = warren.data().resolve("audit.jsonl");
+            Await.until("job " + jobId + " audited", Duration.ofSeconds(20),
+                    () -> Files.exists(audit) && Files.readString(audit).contains(jobId));
+        }
+    }
 }

@@ -261,13 +261,14 @@ class RouteFilesIT {
         String quorumJob = jobId(warren.post("quorate", "{}"));
         Await.until("runs on the quorum queue", Duration.ofSeconds(20), () -> probe().count("DONE", quorumJob) == 1);
 
-        // other names than warren's: the intake publishes to the type's exchange, the worker consumes its queue
+        // other names than warren's: the intake publishes to the type's exchange, the worker consumes its
+        // queue (a classic queue of version 2, RabbitMQ 3.10+)
         String queue = warren.prefix() + ".shop.orders";
-        live("named", workRoute("named", "queue=" + queue + "&exchange=" + warren.prefix() + ".shop"));
+        live("named", workRoute("named", "queue=" + queue + "&exchange=" + warren.prefix() + ".shop&queueVersion=2"));
         String namedJob = jobId(warren.post("named", "{}"));
         Await.until("runs from its own queue", Duration.ofSeconds(20), () -> probe().count("DONE", namedJob) == 1);
         assertNull(amqp.declare(queue, true, Map.of("x-dead-letter-exchange", warren.deadExchange(),
-                "x-dead-letter-routing-key", "named")));
+                "x-dead-letter-routing-key", "named", "x-queue-version", 2)));
         assertTrue(warren.get("/api/v1/queues").body().contains("{\"name\":\"" + queue + "\",\"kind\":\"work\""));
 
         String typo = refused("typo.yaml", "warren:work:typo?queueTyp=quorum");
