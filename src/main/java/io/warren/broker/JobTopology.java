@@ -119,7 +119,7 @@ public class JobTopology {
 
     /** Declares the type's queues as planned (with the defaults for a type not planned). */
     public void declareType(String type) {
-        TypeQueues queues = declared.getOrDefault(type, new TypeQueues(null, null, QueueOptions.DEFAULTS, List.of()));
+        TypeQueues queues = declared.getOrDefault(type, new TypeQueues(null, null, QueueOptions.defaults(quorum, version), List.of()));
         declare(() -> {
             DirectExchange jobs = new DirectExchange(exchangeOf(type), true, false);
             admin.declareExchange(jobs);
@@ -208,7 +208,9 @@ public class JobTopology {
                 throw new TopologyConflict("The broker refused warren's topology: " + refusal
                         + ". A queue keeps the arguments it was declared with: put the option back as it was, or drain "
                         + "and delete the queue (DELETE /api/v1/queues/{name} refuses a work queue while its type is "
-                        + "live), or move the type to new queues with warren.queue.work-prefix.", e);
+                        + "live), or move the type to new queues with warren.queue.work-prefix."
+                        + (refusal.contains("x-queue-version") ? " A queue's version alone can change in place: declare it "
+                        + "without one and set a queue-version policy (docs/routes.md)." : ""), e);
             }
             throw e;
         }

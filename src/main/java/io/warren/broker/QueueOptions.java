@@ -40,6 +40,16 @@ public record QueueOptions(String queueType, Long messageTtl, Long maxLength, Lo
         };
     }
 
+    /** The version a route's queue gets: its own, else the setting's, which is for classic queues only. */
+    public static Integer versionFor(String queueType, Integer routeVersion, Integer settingVersion) {
+        return routeVersion != null || "quorum".equals(queueType) ? routeVersion : settingVersion;
+    }
+
+    /** The options of a type whose route chose none: warren.queue.type and warren.queue.version. */
+    public static QueueOptions defaults(boolean quorum, Integer version) {
+        return new QueueOptions(quorum ? "quorum" : "classic", null, null, null, null, false, false, null, quorum ? null : version);
+    }
+
     public boolean quorum() {
         return "quorum".equals(queueType);
     }

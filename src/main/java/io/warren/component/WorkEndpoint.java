@@ -105,11 +105,9 @@ public class WorkEndpoint extends DefaultEndpoint implements MultipleConsumersSu
                 + "to submit a job use warren:submit:" + type);
     }
 
-    /** warren.queue.version is the default for classic queues only: a quorum route that names no version has none. */
     QueueOptions queueOptions() {
-        Integer version = queueVersion != null || "quorum".equals(queueType) ? queueVersion : parts.defaults().queueVersion();
         return new QueueOptions(queueType, messageTtl, maxLength, maxLengthBytes, overflow, lazy, singleActiveConsumer,
-                deliveryLimit, version);
+                deliveryLimit, QueueOptions.versionFor(queueType, queueVersion, parts.defaults().queueVersion()));
     }
 
     String type() {

@@ -1,6 +1,7 @@
 package io.warren.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,8 +46,18 @@ class QueueOptionsTest {
     }
 
     @Test
+    void theVersionSettingIsTheDefaultOfClassicRoutesOnly() {
+        assertEquals(2, QueueOptions.versionFor("classic", null, 2), "a classic route that names none takes the setting's");
+        assertEquals(1, QueueOptions.versionFor("classic", 1, 2), "its own wins");
+        assertNull(QueueOptions.versionFor("quorum", null, 2), "a quorum route takes none from the setting");
+        assertEquals(2, QueueOptions.versionFor("quorum", 2, null), "but keeps its own, which problems() then refuses");
+        assertEquals(Map.of("x-queue-version", 2), QueueOptions.defaults(false, 2).arguments());
+        assertEquals(Map.of("x-queue-type", "quorum"), QueueOptions.defaults(true, 2).arguments());
+    }
+
+    @Test
     void aQueueVersionSettingIsOneTwoOrEmpty() {
-        assertEquals(null, QueueOptions.version("warren.queue.version", " "));
+        assertNull(QueueOptions.version("warren.queue.version", " "));
         assertEquals(2, QueueOptions.version("warren.queue.version", "2"));
         IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> QueueOptions.version("warren.queue.version", "v2"));
         assertTrue(wrong.getMessage().contains("warren.queue.version must be 1, 2 or empty, not 'v2'"), wrong.getMessage());

@@ -1,6 +1,7 @@
 package io.warren.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,10 +58,14 @@ class AuditIT {
         try (InProcessWarren warren = InProcessWarren.start(List.of("echo.yaml"), Map.of("warren.queue.version", "2"));
              Amqp amqp = new Amqp(TestBroker.url())) {
             Map<String, Object> v2 = Map.of("x-queue-version", 2);
-            assertEquals(null, amqp.declare(warren.auditQueue(), true, v2), "the audit queue is of version 2");
-            assertEquals(null, amqp.declare(warren.deadQueue("echo"), true, v2), "and the type's dead-letter queue");
-            assertEquals(null, amqp.declare(warren.workQueue("echo"), true, Map.of("x-queue-version", 2,
+            assertNull(amqp.declare(warren.auditQueue(), true, v2), "the audit queue is of version 2");
+            assertNull(amqp.declare(warren.auditQueue() + ".dead", true, v2), "and its dead queue");
+            assertNull(amqp.declare(warren.deadQueue("echo"), true, v2), "and the type's dead-letter queue");
+            assertNull(amqp.declare(warren.workQueue("echo"), true, Map.of("x-queue-version", 2,
                     "x-dead-letter-exchange", warren.deadExchange(), "x-dead-letter-routing-key", "echo")), "and its work queue");
+            assertNull(amqp.declare(warren.workQueue("echo") + ".retry.1000ms", true, Map.of("x-queue-version", 2,
+                    "x-message-ttl", 1000L, "x-dead-letter-exchange", "", "x-dead-letter-routing-key", warren.workQueue("echo"))),
+                    "and its first retry queue");
             String jobId = JSON.readTree(warren.post("echo", "{\"n\": 2}").body()).get("jobId").asText();
             Path audit = warren.data().resolve("audit.jsonl");
             Await.until("job " + jobId + " audited", Duration.ofSeconds(20),
