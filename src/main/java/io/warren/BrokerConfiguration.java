@@ -114,7 +114,7 @@ public class BrokerConfiguration implements CamelConfiguration {
         if (version != null && broker.isEmbedded()) {
             throw new IllegalArgumentException("warren.queue.version needs RabbitMQ; the embedded development broker has one queue storage");
         }
-        return new JobTopology(admin, names, broker.isEmbedded(), quorum, quorum ? null : version);
+        return new JobTopology(admin, names, broker.isEmbedded(), quorum, version);
     }
 
     /** At start: wait for the broker, declare the exchanges and the audit queue. */

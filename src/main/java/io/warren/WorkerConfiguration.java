@@ -4,7 +4,6 @@ import io.warren.audit.AuditLine;
 import io.warren.broker.BrokerInUse;
 import io.warren.broker.ConfirmedPublisher;
 import io.warren.broker.JobTopology;
-import io.warren.broker.QueueOptions;
 import io.warren.component.HttpParts;
 import io.warren.component.SubmitParts;
 import io.warren.component.WarrenComponent;
@@ -50,8 +49,6 @@ public class WorkerConfiguration implements CamelConfiguration {
     private long maxDelayMillis;
     @PropertyInject("warren.queue.type")
     private String queueType;
-    @PropertyInject(value = "warren.queue.version", defaultValue = "")
-    private String queueVersion;
     @PropertyInject("warren.worker.drain-timeout-seconds")
     private long drainTimeoutSeconds;
     @PropertyInject("warren.rabbitmq.confirm-timeout-millis")
@@ -65,7 +62,7 @@ public class WorkerConfiguration implements CamelConfiguration {
                                            ConfirmedPublisher confirmed, BrokerInUse broker, JobIntake intake, JobPublisher publisher,
                                            UserEndpoints endpoints, ErrorResponse errors) {
         WorkParts.Defaults defaults = new WorkParts.Defaults(prefetch, concurrency, retries, initialDelayMillis, multiplier,
-                maxDelayMillis, queueType, QueueOptions.version("warren.queue.version", queueVersion));
+                maxDelayMillis, queueType, topology.version());
         WorkParts work = new WorkParts(connections, topology, types, pauses, metrics, watch, steps, reasons,
                 new Republisher(confirmed, confirmTimeoutMillis), broker.isEmbedded(), drainTimeoutSeconds * 1000, defaults);
         return new WarrenComponent(work, new SubmitParts(intake, publisher, metrics), new HttpParts(endpoints, errors));

@@ -32,7 +32,8 @@ public class JobTopology {
     /**
      * @param embedded the embedded Qpid broker, which dead-letters by alternate exchange, not x-dead-letter-*
      * @param quorum warren's own queues are quorum queues (warren.queue.type)
-     * @param version their classic queue version (warren.queue.version), null for the broker's default
+     * @param version the classic queue version (warren.queue.version), null for the broker's default; also the
+     *                default of classic types' work queues
      */
     public JobTopology(RabbitAdmin admin, Names names, boolean embedded, boolean quorum, Integer version) {
         this.admin = admin;
@@ -44,10 +45,12 @@ public class JobTopology {
 
     /** One of warren's own durable queues, of warren.queue.type (and warren.queue.version). */
     private Queue ownQueue(String name) {
-        if (quorum) {
-            return QueueBuilder.durable(name).quorum().build();
-        }
-        return version == null ? QueueBuilder.durable(name).build() : QueueBuilder.durable(name).withArgument("x-queue-version", version).build();
+        return QueueBuilder.durable(name).withArguments(QueueOptions.defaults(quorum, version).arguments()).build();
+    }
+
+    /** warren.queue.version, null for the broker's default. */
+    public Integer version() {
+        return version;
     }
 
     public Names names() {
