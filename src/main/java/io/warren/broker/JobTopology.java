@@ -143,13 +143,9 @@ public class JobTopology {
             admin.declareBinding(BindingBuilder.bind(audit).to(jobs).with(type));
             admin.declareBinding(BindingBuilder.bind(deadLetters).to(dead).with(type));
             for (long delay : queues.retryDelays()) {
-                Map<String, Object> retry = new LinkedHashMap<>();
-                if (queues.options().quorum()) {
-                    retry.put("x-queue-type", "quorum");
-                }
-                if (queues.options().queueVersion() != null) {
-                    retry.put("x-queue-version", queues.options().queueVersion());
-                }
+                // the work queue's type and storage, none of its limits
+                QueueOptions storage = QueueOptions.defaults(queues.options().quorum(), queues.options().queueVersion());
+                Map<String, Object> retry = new LinkedHashMap<>(storage.arguments());
                 retry.put("x-message-ttl", delay);
                 retry.put("x-dead-letter-exchange", "");
                 retry.put("x-dead-letter-routing-key", workQueue(type));
