@@ -3,6 +3,7 @@ package io.warren;
 import io.warren.observe.Monitor;
 import io.warren.security.CredentialsCommand;
 import io.warren.types.JobTypeFolder;
+import java.util.Objects;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,10 @@ public final class Warren {
             code = main.run(args);
         } catch (Throwable failure) {
             // Exit instead of hanging on the broker client's non-daemon threads.
-            LoggerFactory.getLogger(Warren.class).error("warren failed to start: {}", failure.getMessage(), failure);
+            String why = main.getMainListeners().stream().filter(JobTypeFolder.class::isInstance)
+                    .map(folder -> ((JobTypeFolder) folder).startFailure(failure)).filter(Objects::nonNull)
+                    .findFirst().orElse(failure.getMessage());
+            LoggerFactory.getLogger(Warren.class).error("warren failed to start: {}", why, failure);
             code = 1;
         }
         System.exit(code);

@@ -129,13 +129,15 @@ public class JobTypeFolder extends MainListenerSupport {
             types.fileInvalid(name, null);
             LOG.info("Job type file {} loaded: routes {}", name, ids);
         } catch (Exception e) {
-            String why = RouteFileError.describe(e, routesByFile);
+            String why = RouteFileError.describe(e, routesByFile, this::definition);
+            removeRoutes(file);
             boolean previousRuns = false;
             if (previous != null) {
                 try {
                     routesByFile.put(file, load(file, previous));
                     previousRuns = true;
                 } catch (Exception again) {
+                    removeRoutes(file);
                     LOG.error("The previous version of {} failed to load too", name, again);
                 }
             }
@@ -175,10 +177,10 @@ public class JobTypeFolder extends MainListenerSupport {
         try {
             PluginHelper.getRoutesLoader(context).loadRoutes(resource);
         } catch (Exception e) {
+            // what it defined before failing stays until the failure is described (its lines); the caller removes it
             Set<String> leftovers = new TreeSet<>(routeIds());
             leftovers.removeAll(before);
             routesByFile.put(file, leftovers);
-            removeRoutes(file);
             throw e;
         }
         Set<String> added = new TreeSet<>(routeIds());
@@ -202,6 +204,26 @@ public class JobTypeFolder extends MainListenerSupport {
             }
         }
         return null;
+    }
+
+    /**
+     * A failure to start warren, said with the file and line of the route it names ("Job type file
+     * x.yaml is invalid: line 4: ..."): the files are read before Camel starts, so a route that
+     * cannot be created or started fails the start. Null when it names no route of a file.
+     */
+    public String startFailure(Throwable failure) {
+        String route = RouteFileError.routeOf(failure);
+        for (Map.Entry<Path, Set<String>> file : routesByFile.entrySet()) {
+            if (file.getValue().contains(route)) {
+                return "Job type file " + file.getKey().getFileName() + " is invalid: "
+                        + RouteFileError.describe(failure, routesByFile, this::definition);
+            }
+        }
+        return null;
+    }
+
+    private RouteDefinition definition(String routeId) {
+        return context == null ? null : model().getRouteDefinition(routeId);
     }
 
     private void removeRoutes(Path file) {

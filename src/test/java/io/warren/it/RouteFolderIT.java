@@ -124,4 +124,63 @@ class RouteFolderIT {
             assertEquals(202, warren.post("echo", "{}").statusCode(), "echo untouched");
         }
     }
+
+    /** A route that was read but cannot be created or started says the line of what is wrong, while warren runs and at its start. */
+    @Test
+    void routeErrorsNameTheLineOfTheOptionOrStepAtFault() throws Exception {
+        String misspelt = """
+                # line 1
+                - route:
+                    id: work-misspelt
+                    from:
+                      uri: warren:work:misspelt
+                      parameters:
+                        prefetchh: 3
+                      steps:
+                        - log: "never"
+                """;
+        String unknownStep = """
+                - route:
+                    id: work-unknown-step
+                    from:
+                      uri: warren:work:unknown-step
+                      steps:
+                        - log: "before"
+                        - to: warren:nosuch:thing
+                """;
+        String badOption = """
+                - route:
+                    id: work-bad-option
+                    from:
+                      uri: warren:work:bad-option?queueVersion=3
+                      steps:
+                        - log: "never"
+                """;
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
+            Files.writeString(warren.routes().resolve("misspelt.yaml"), misspelt);
+            Files.writeString(warren.routes().resolve("unknown-step.yaml"), unknownStep);
+            Files.writeString(warren.routes().resolve("bad-option.yaml"), badOption);
+            Await.until("all three reported", Duration.ofSeconds(20),
+                    () -> JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").size() == 3);
+            JsonNode invalid = JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles");
+            // sorted by file name
+            assertError(invalid.get(0), "bad-option.yaml", "line 4: ", "queueVersion must be 1 or 2");
+            assertError(invalid.get(1), "misspelt.yaml", "line 5: ", "prefetchh");
+            assertError(invalid.get(2), "unknown-step.yaml", "line 7: ", "Unknown warren: endpoint 'nosuch'");
+            assertEquals(202, warren.post("probe", "{}").statusCode(), "the other types run");
+        }
+        try (WarrenProcess warren = WarrenProcess.create(List.of("probe.yaml"), Map.of())) {
+            Files.writeString(warren.routes().resolve("misspelt.yaml"), misspelt);
+            warren.launch();
+            assertTrue(warren.awaitExit(Duration.ofSeconds(60)) != 0, "exit status");
+            String log = warren.log();
+            assertTrue(log.contains("warren failed to start: Job type file misspelt.yaml is invalid: line 5: "), log);
+        }
+    }
+
+    private static void assertError(JsonNode invalid, String file, String line, String why) {
+        assertEquals(file, invalid.get("file").asText());
+        String error = invalid.get("error").asText();
+        assertTrue(error.startsWith(line) && error.contains(why), error);
+    }
 }
