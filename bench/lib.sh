@@ -136,12 +136,17 @@ ensure_pacer() {
 processed() { metric_sum '^warren_jobs_succeeded_total\{type="bench"\}' "$@"; }
 # commits NAME...: the store's shared transactions so far (the group commit's writer), summed
 commits() { metric_sum '^warren_store_transaction_seconds_count' "$@"; }
-# metric_sum REGEX NAME...: a counter at /observe/metrics (the first line REGEX matches), summed over the instances
+# confirm_us NAME...: the time bench jobs waited for their publish's confirms so far, in µs (each
+# job counts the wait of its request's whole publish: a batch's jobs wait for the batch's last confirm)
+confirm_us() { METRIC_SCALE=1000000 metric_sum '^warren_publish_confirm_seconds_sum\{type="bench"\}' "$@"; }
+confirms() { metric_sum '^warren_publish_confirm_seconds_count\{type="bench"\}' "$@"; }
+# metric_sum REGEX NAME...: a counter at /observe/metrics (the first line REGEX matches; times
+# METRIC_SCALE, default 1, as a whole number), summed over the instances
 metric_sum() {
   local pattern=$1 name total=0 count; shift
   for name in "$@"; do
     count=$(curl -fs "http://127.0.0.1:$(port_of "$name")/observe/metrics" \
-      | P="$pattern" awk '$0 ~ ENVIRON["P"] && !found { printf "%d", $2; found = 1 } END { if (!found) print 0 }')
+      | P="$pattern" S="${METRIC_SCALE:-1}" awk '$0 ~ ENVIRON["P"] && !found { printf "%d", $2 * ENVIRON["S"]; found = 1 } END { if (!found) print 0 }')
     total=$((total + count))
   done
   echo "$total"
@@ -189,8 +194,9 @@ jit_warm_up() {
 # accepted job was processed. One line: what wrk counted (summed; the worst p50 and p99), end to
 # end = processed jobs / (load start .. last one processed), and the CPU that warren, RabbitMQ and
 # PostgreSQL used while the load ran, in % of one core (the machine has nproc x 100 %), with
-# cpu_ms_per_job (all three, per accepted job) and commits_per_job (the store's shared transactions per processed
-# job). Fails on a refused request or an accepted job not processed.
+# cpu_ms_per_job (all three, per accepted job), commits_per_job (the store's shared transactions per
+# processed job) and confirm_ms (the mean wait of a job for its request's publish confirms). Fails on
+# a refused request or an accepted job not processed.
 wrk_load() {
   local mode=$1 conns=$2 batch=$3; shift 3
   local names=("$@") path="" name before after start end accepted=0 refused=0 errors=0 p50=0 p99=0
@@ -199,8 +205,8 @@ wrk_load() {
   for name in "${names[@]}"; do warren_pids+=("$(pid_of "$name")"); done
   broker=$(broker_pids)
   postgres_pids=$(pgrep -x postgres | tr '\n' ' ' || true)
-  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1
-  before=$(processed "${names[@]}"); c0=$(commits "${names[@]}")
+  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1 q0 q1 n0 n1
+  before=$(processed "${names[@]}"); c0=$(commits "${names[@]}"); q0=$(confirm_us "${names[@]}"); n0=$(confirms "${names[@]}")
   w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
   start=$(date +%s.%N)
   local wrks=()
@@ -225,7 +231,7 @@ wrk_load() {
   after=$before
   for _ in $(seq 1 3000); do after=$(processed "${names[@]}"); [ "$((after - before))" -ge "$accepted" ] && break; sleep 0.1; done
   end=$(date +%s.%N)
-  c1=$(commits "${names[@]}")
+  c1=$(commits "${names[@]}"); q1=$(confirm_us "${names[@]}"); n1=$(confirms "${names[@]}")
   # processed may exceed accepted_jobs: wrk does not count the requests still in flight when it
   # stops, though warren answered them 202; the rate counts every job warren processed
   echo "wrk mode=$mode instances=${#names[@]} clients=$((conns * ${#names[@]})) accepted_jobs=$accepted" \
@@ -235,7 +241,8 @@ wrk_load() {
     "cpu_rabbitmq=$(cpu_pct $((b1 - b0)) "$load_seconds")% cpu_postgres=$(cpu_pct $((p1 - p0)) "$load_seconds")%" \
     "cpu_idle=$(cpu_pct $((i1 - i0)) "$load_seconds")%" \
     "cpu_ms_per_job=$(cpu_ms_per $((w1 - w0 + b1 - b0 + p1 - p0)) "$accepted")" \
-    "commits_per_job=$(awk -v c="$((c1 - c0))" -v a="$((after - before))" 'BEGIN { printf "%.3f", a ? c / a : 0 }')"
+    "commits_per_job=$(awk -v c="$((c1 - c0))" -v a="$((after - before))" 'BEGIN { printf "%.3f", a ? c / a : 0 }')" \
+    "confirm_ms=$(awk -v q="$((q1 - q0))" -v n="$((n1 - n0))" 'BEGIN { printf "%.1f", n ? q / n / 1000 : 0 }')"
   [ "$refused" = 0 ] && [ "$errors" = 0 ] && [ "$((after - before))" -ge "$accepted" ] && [ "$accepted" -gt 0 ]
 }
 
@@ -385,7 +392,10 @@ topology_limit() {
   jobs=$(( work < audit ? work : audit ))
   # the broker's CPU while the producer ran (% of one core), and per job at the measured rate: to
   # compare with what it costs per job under warren (wrk_load's cpu_rabbitmq)
-  echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$jobs" \
+  # PerfTest's last line: "... confirm latency min/median/75th/95th/99th 87/347/588/7630/40627 µs"
+  local confirm_p50
+  confirm_p50=$(grep 'confirm latency' "$WORK/limit-producer.txt" | tail -1 | awk '{ split($(NF-1), v, "/"); printf "%.1f", v[2] / 1000 }')
+  echo "work_queue_per_s=$work audit_queue_per_s=$audit jobs_per_s=$jobs confirm_p50_ms=${confirm_p50:-n/a}" \
     "cpu_rabbitmq=$(cpu_pct $((b1 - b0)) "$elapsed")%" \
     "cpu_rabbitmq_ms_per_job=$(cpu_ms_per $((b1 - b0)) "$(awk -v j="$jobs" -v s="$elapsed" 'BEGIN { print j * s }')")"
   # its queues go now, so that another call in the same run starts from empty ones

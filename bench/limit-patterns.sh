@@ -8,15 +8,18 @@
 #   single-16-multi-ack   the same with one ack per 100 messages (what batched acks would give)
 #   paced-1200   16 producers of one in flight, each paced to 75/s: 1,200 jobs/s, about warren's
 #                single-job rate here, for the broker's CPU per job at that rate (not a limit)
+#   paced-4000   4 producers of up to 100 in flight, each paced to 1,000/s: about warren's batch rate
+#                here (4 clients of 100), for the broker's CPU and confirm latency at that rate
 #   yardstick-cqv2, paced-1200-cqv2   the same on classic queues of version 2 (x-queue-version=2,
 #                RabbitMQ 3.10+: its newer message store and queue index)
-# PERFTEST_SECONDS (20) each. Reports jobs/s per row; exits 1 when a run gave no rate.
+# PERFTEST_SECONDS (20) each. Reports jobs/s per row, the producer's median confirm latency and the
+# broker's CPU; exits 1 when a run gave no rate.
 source "$(dirname "$0")/lib.sh"
 echo "machine: $(nproc) cores; the broker and PerfTest share them (no warren)"
 perftest_classpath
 ok=true
 for row in "yardstick 100 100 500" "batch 100 1 250" "single-16 16 1 250" "single-16-multi-ack 16 100 250" "paced-1200 1 1 250 16 75" \
-  "yardstick-cqv2 100 100 500" "paced-1200-cqv2 1 1 250 16 75"; do
+  "paced-4000 100 100 500 4 1000" "yardstick-cqv2 100 100 500" "paced-1200-cqv2 1 1 250 16 75"; do
   set -- $row
   args=""
   [[ $1 == *-cqv2 ]] && args=x-queue-version=2
