@@ -4,20 +4,25 @@
 #   broker   rabbitmqctl stop_app, 10 s later start_app
 #   kill9    kill -9 of instance b (restarted when the load is over, as an orchestrator would)
 #   sigterm  SIGTERM to instance b (it drains; restarted when the load is over)
+#   alarm    a memory alarm (rabbitmqctl set_vm_memory_high_watermark 0.000001): the broker blocks
+#            the connections that publish; lifted 10 s later
 # Each drill reports accepted (202 answers), processed, lost and duplicated, from the ledger, and
 # PASS or FAIL with the reasons. A drill fails on a lost job; on a duplicate, except in kill9 where
 # the killed instance had run that job (it died before the ack; RabbitMQ redelivered it); when the
-# jobs did not all run in time; when a request was refused in the broker drill (the outbox answers
-# 202 meanwhile); or when its fault did not happen: the broker still took connections, instance b
-# outlived its kill -9 or its SIGTERM, or the load was over before the fault. Exits 1 if any failed.
-#   bench/drills.sh [jobs] [drill ...]      (default: all three)
+# jobs did not all run in time; when a request was refused in the broker or alarm drill (the outbox
+# answers 202 meanwhile); when, in the alarm drill, a connection warren consumes on was blocked (the
+# broker blocks only connections that publish: consumers must keep their own) or warren's publishing
+# connection never was; or when its fault did not happen: the broker still took connections, no
+# memory alarm was raised, instance b outlived its kill -9 or its SIGTERM, or the load was over
+# before the fault. Exits 1 if any failed.
+#   bench/drills.sh [jobs] [drill ...]      (default: all four)
 source "$(dirname "$0")/lib.sh"
 JOBS=${1:-6000}
 shift || true
-DRILLS=("${@:-broker kill9 sigterm}")
+DRILLS=("${@:-broker kill9 sigterm alarm}")
 read -r -a DRILLS <<< "${DRILLS[*]}"
 for drill in "${DRILLS[@]}"; do # before anything starts, not half-way through
-  case $drill in broker|kill9|sigterm) ;; *) echo "unknown drill $drill (broker, kill9, sigterm)"; exit 2 ;; esac
+  case $drill in broker|kill9|sigterm|alarm) ;; *) echo "unknown drill $drill (broker, kill9, sigterm, alarm)"; exit 2 ;; esac
 done
 
 postgres_db warren_drill
@@ -29,6 +34,13 @@ ledger_of() { cat "$WORK/$1/data/ledger.txt" 2>/dev/null || true; }
 
 # broker_down: a connection to 5672 is refused (stop_app closes the AMQP listener)
 broker_down() { ! amqp_answers; }
+# memory_alarm: the broker has raised its memory alarm
+memory_alarm() { rmqctl -q eval 'rabbit_alarm:get_alarms().' | grep -q memory; }
+no_memory_alarm() { ! memory_alarm; }
+# blocked_connections NAME: how many of warren's connections of that name the broker blocks now
+blocked_connections() {
+  rmqctl -q list_connections state client_properties | grep -F "{\"connection_name\",\"$1\"}" | grep -c '^blocked' || true
+}
 
 FAILED=() # "drill: reason" for each failure, repeated at the end
 for drill in "${DRILLS[@]}"; do
@@ -38,8 +50,8 @@ for drill in "${DRILLS[@]}"; do
   opts=(--url "http://127.0.0.1:18101,http://127.0.0.1:18102" --type ledger --jobs "$JOBS" --concurrency 8
     --ids "$ids" --wait false)
   # requests to b while it is dead or draining are refused, and that is the point; during a broker
-  # outage the outbox answers 202, so there a refused request fails the drill
-  [ "$drill" = broker ] || opts+=(--allow-errors)
+  # outage or alarm the outbox answers 202, so there a refused request fails the drill
+  case $drill in broker|alarm) ;; *) opts+=(--allow-errors) ;; esac
   load "${opts[@]}" > "$WORK/$drill.load" 2>&1 &
   loader=$!
   PIDS+=("$loader")
@@ -56,6 +68,20 @@ for drill in "${DRILLS[@]}"; do
             rmqctl -q start_app || why+=("rabbitmqctl start_app failed")
             # the next drills need it back (and the outbox can only publish then)
             within 60 amqp_answers || { echo "drill broker: FAIL: RabbitMQ did not come back on 5672 within 60 s"; exit 1; } ;;
+    alarm) watermark=$(rmqctl -q eval 'vm_memory_monitor:get_vm_memory_high_watermark().')
+           AT_EXIT+=("rmqctl -q eval 'vm_memory_monitor:set_vm_memory_high_watermark($watermark).' >/dev/null")
+           rmqctl -q set_vm_memory_high_watermark 0.000001 >/dev/null || why+=("rabbitmqctl set_vm_memory_high_watermark failed")
+           within 10 memory_alarm || why+=("the broker raised no memory alarm")
+           sleep 10
+           consumers_blocked=$(blocked_connections warren) publisher_blocked=$(blocked_connections warren.publisher)
+           echo "drill alarm: after 10 s of alarm the broker blocked $publisher_blocked publishing and" \
+             "$consumers_blocked consuming connection(s) of warren"
+           [ "$consumers_blocked" = 0 ] || why+=("the broker blocked $consumers_blocked connection(s) warren consumes on")
+           [ "$publisher_blocked" -gt 0 ] || why+=("no publishing connection of warren was blocked: the alarm did not reach it")
+           rmqctl -q eval "vm_memory_monitor:set_vm_memory_high_watermark($watermark)." >/dev/null ||
+             { echo "drill alarm: FAIL: the memory watermark could not be set back to $watermark"; exit 1; }
+           within 30 no_memory_alarm ||
+             why+=("the memory alarm was still raised 30 s after the watermark was set back") ;;
     kill9) victim=$(pid_of b)
            gone "$victim" && why+=("instance b (pid $victim) had died before the fault")
            kill -9 "$victim" 2>/dev/null || true
@@ -72,7 +98,7 @@ for drill in "${DRILLS[@]}"; do
   wait "$loader" || load_status=$?
   [ "$load_status" -eq 0 ] ||
     why+=("the load program exited $load_status: $(grep -v '^mode=' "$WORK/$drill.load" | tail -1)")
-  if [ "$drill" != broker ]; then
+  if [ "$drill" = kill9 ] || [ "$drill" = sigterm ]; then
     # it drains for up to 30 s (warren.worker.drain-timeout-seconds) and must then exit on its own
     if ! within 50 gone "$(pid_of b)" && [ "$drill" = sigterm ]; then
       why+=("instance b (pid $victim) had not exited $(( $(date +%s) - sigterm_at )) s after SIGTERM")

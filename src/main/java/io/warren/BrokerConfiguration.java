@@ -83,11 +83,17 @@ public class BrokerConfiguration implements CamelConfiguration {
         return BrokerConnection.factory(address, tls, channelCacheSize, consumerThreads);
     }
 
-    /** Jobs and their copies (retries, dead letters) go out through it: confirms pipelined on long-lived channels. */
+    /**
+     * Jobs and their copies (retries, dead letters) go out through it: confirms pipelined on
+     * long-lived channels, on a connection of their own (Spring's publisher connection, same
+     * settings). A broker that blocks publishers (a memory or disk alarm) stops reading from
+     * their connection; consumers sharing it could then not ack either, and the queues that would
+     * relieve the alarm would not drain. RabbitMQ's guides advise the two apart for this reason.
+     */
     @BindToRegistry(lazy = true)
     public ConfirmedPublisher confirmedPublisher(CachingConnectionFactory factory,
                                                  @PropertyInject("warren.rabbitmq.max-in-flight") int maxInFlight) {
-        return new ConfirmedPublisher(factory, maxInFlight);
+        return new ConfirmedPublisher(factory.getPublisherConnectionFactory(), maxInFlight);
     }
 
     @BindToRegistry(lazy = true)
