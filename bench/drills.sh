@@ -39,7 +39,9 @@ memory_alarm() { rmqctl -q eval 'rabbit_alarm:get_alarms().' | grep -q memory; }
 no_memory_alarm() { ! memory_alarm; }
 # blocked_connections NAME: how many of warren's connections of that name the broker blocks now
 blocked_connections() {
-  rmqctl -q list_connections state client_properties | grep -F "{\"connection_name\",\"$1\"}" | grep -c '^blocked' || true
+  local listed
+  listed=$(rmqctl -q list_connections state client_properties) || { echo "rabbitmqctl list_connections failed"; return 1; }
+  grep -F "{\"connection_name\",\"$1\"}" <<< "$listed" | grep -c '^blocked' || true
 }
 
 FAILED=() # "drill: reason" for each failure, repeated at the end
@@ -68,12 +70,14 @@ for drill in "${DRILLS[@]}"; do
             rmqctl -q start_app || why+=("rabbitmqctl start_app failed")
             # the next drills need it back (and the outbox can only publish then)
             within 60 amqp_answers || { echo "drill broker: FAIL: RabbitMQ did not come back on 5672 within 60 s"; exit 1; } ;;
-    alarm) watermark=$(rmqctl -q eval 'vm_memory_monitor:get_vm_memory_high_watermark().')
+    alarm) watermark=$(rmqctl -q eval 'vm_memory_monitor:get_vm_memory_high_watermark().') ||
+             { echo "drill alarm: FAIL: rabbitmqctl could not read the memory watermark"; exit 1; }
            AT_EXIT+=("rmqctl -q eval 'vm_memory_monitor:set_vm_memory_high_watermark($watermark).' >/dev/null")
            rmqctl -q set_vm_memory_high_watermark 0.000001 >/dev/null || why+=("rabbitmqctl set_vm_memory_high_watermark failed")
            within 10 memory_alarm || why+=("the broker raised no memory alarm")
            sleep 10
-           consumers_blocked=$(blocked_connections warren) publisher_blocked=$(blocked_connections warren.publisher)
+           consumers_blocked=$(blocked_connections warren) || why+=("$consumers_blocked")
+           publisher_blocked=$(blocked_connections warren.publisher) || why+=("$publisher_blocked")
            echo "drill alarm: after 10 s of alarm the broker blocked $publisher_blocked publishing and" \
              "$consumers_blocked consuming connection(s) of warren"
            [ "$consumers_blocked" = 0 ] || why+=("the broker blocked $consumers_blocked connection(s) warren consumes on")

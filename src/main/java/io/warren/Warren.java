@@ -30,13 +30,21 @@ public final class Warren {
             code = main.run(args);
         } catch (Throwable failure) {
             // Exit instead of hanging on the broker client's non-daemon threads.
-            String why = main.getMainListeners().stream().filter(JobTypeFolder.class::isInstance)
-                    .map(folder -> ((JobTypeFolder) folder).startFailure(failure)).filter(Objects::nonNull)
-                    .findFirst().orElse(failure.getMessage());
-            LoggerFactory.getLogger(Warren.class).error("warren failed to start: {}", why, failure);
+            LoggerFactory.getLogger(Warren.class).error("warren failed to start: {}", startFailure(main, failure), failure);
             code = 1;
         }
         System.exit(code);
+    }
+
+    /** Why the start failed: with the file and line when a route file's route is at fault (JobTypeFolder). */
+    private static String startFailure(Main main, Throwable failure) {
+        try {
+            return main.getMainListeners().stream().filter(JobTypeFolder.class::isInstance)
+                    .map(folder -> ((JobTypeFolder) folder).startFailure(failure)).filter(Objects::nonNull)
+                    .findFirst().orElse(failure.getMessage());
+        } catch (RuntimeException unexpected) {
+            return failure.getMessage(); // the exit below must happen whatever went wrong here
+        }
     }
 
     /** warren as a camel-main application, not started: its settings, its wiring, its routes folder. */

@@ -10,8 +10,10 @@ import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory.Addr
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
- * The one connection factory warren publishes and consumes through, with publisher confirms
- * (CORRELATED: the only type Camel's producer waits on with confirm=enabled).
+ * The connection factory warren consumes through, with publisher confirms (CORRELATED: the only
+ * type Camel's producer waits on with confirm=enabled). Publishing goes through its publisher
+ * connection factory (same settings, a connection of its own): a broker alarm blocks only the
+ * connections that publish, so the consumers keep acking.
  *
  * <p>Camel's consumers use Spring's DirectMessageListenerContainer, which runs every listener on
  * the connection's consumer threads. Left to the RabbitMQ client, that is a fixed pool of two

@@ -13,11 +13,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpIOException;
-import org.springframework.amqp.AmqpResourceNotAvailableException;
 import org.springframework.amqp.AmqpTimeoutException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -57,16 +54,13 @@ public final class ConfirmedPublisher {
     // a channel is one process in the broker: a few let concurrent publishers run side by side
     private static final int LANES = 4;
     private static final MessagePropertiesConverter PROPERTIES = new DefaultMessagePropertiesConverter();
-    private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
 
     private final ConnectionFactory connections;
     private final Lane[] lanes = new Lane[LANES];
     private final AtomicInteger next = new AtomicInteger();
     private final Semaphore inFlight;
     private final int maxInFlight;
-    /** The connection whose blocked notices are watched, and why the broker blocks it (null: it does not). */
-    private volatile com.rabbitmq.client.Connection watched;
-    private volatile String blockedBecause;
+    private final BlockedPublishing blocked = new BlockedPublishing();
 
     public ConfirmedPublisher(ConnectionFactory connections, int maxInFlight) {
         if (maxInFlight < 1) {
@@ -87,10 +81,7 @@ public final class ConfirmedPublisher {
      * cannot be reached, the channel closed under the publish, or no place came free by the deadline.
      */
     public CompletableFuture<Boolean> publish(String exchange, String routingKey, Message message, long deadline) {
-        String blocked = blockedBecause;
-        if (blocked != null) {
-            throw new AmqpResourceNotAvailableException("the broker blocks publishing until its resource alarm clears (" + blocked + ")");
-        }
+        blocked.require();
         AMQP.BasicProperties properties = PROPERTIES.fromMessageProperties(message.getMessageProperties(),
                 StandardCharsets.UTF_8.name());
         awaitPlace(deadline);
@@ -140,6 +131,7 @@ public final class ConfirmedPublisher {
             if (current == null || !current.channel.isOpen()) {
                 current = new Confirms(freshChannel());
             }
+            blocked.require(); // again: a caller may have waited for a place or for this lane while the notice came
             return current.publish(exchange, routingKey, properties, body);
         }
 
@@ -155,36 +147,9 @@ public final class ConfirmedPublisher {
                 connection = connections.createConnection();
             }
             com.rabbitmq.client.Connection delegate = connection.getDelegate();
-            watchBlocked(delegate);
+            blocked.watch(delegate);
             return delegate.createChannel();
         }
-    }
-
-    /** Follows the broker's connection.blocked and connection.unblocked notices on a (new) connection. */
-    private synchronized void watchBlocked(com.rabbitmq.client.Connection connection) {
-        if (connection == watched) {
-            return;
-        }
-        watched = connection;
-        blockedBecause = null;
-        connection.addBlockedListener(reason -> {
-            if (connection == watched) {
-                blockedBecause = reason == null || reason.isBlank() ? "a resource alarm" : reason;
-                LOG.warn("RabbitMQ blocks warren's publishing connection ({}): publishes fail at once until it is lifted "
-                        + "(new jobs wait in the outbox)", blockedBecause);
-            }
-        }, () -> {
-            if (connection == watched) {
-                blockedBecause = null;
-                LOG.info("RabbitMQ unblocked warren's publishing connection: publishing again (the outbox relay takes the jobs that waited)");
-            }
-        });
-        // a connection that closes while blocked sends no unblocked notice: its successor starts unblocked
-        connection.addShutdownListener(closed -> {
-            if (connection == watched) {
-                blockedBecause = null;
-            }
-        });
     }
 
     /** A channel in confirm mode and its messages waiting for a confirm, by sequence number. */

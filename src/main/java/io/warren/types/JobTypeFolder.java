@@ -129,8 +129,12 @@ public class JobTypeFolder extends MainListenerSupport {
             types.fileInvalid(name, null);
             LOG.info("Job type file {} loaded: routes {}", name, ids);
         } catch (Exception e) {
-            String why = RouteFileError.describe(e, routesByFile, this::definition);
-            removeRoutes(file);
+            String why;
+            try {
+                why = RouteFileError.describe(e, routesByFile, this::definition);
+            } finally {
+                removeRoutes(file); // what the broken version defined before it failed
+            }
             boolean previousRuns = false;
             if (previous != null) {
                 try {
@@ -170,7 +174,10 @@ public class JobTypeFolder extends MainListenerSupport {
         }
     }
 
-    /** Loads the file's routes; on failure, what it added is removed again, so nothing half-loaded stays. */
+    /**
+     * Loads the file's routes. On failure, what it added is left defined and recorded as the
+     * file's, for the caller to describe (its lines) and then remove, so nothing half-loaded stays.
+     */
     private Set<String> load(Path file, String content) throws Exception {
         Set<String> before = routeIds();
         Resource resource = ResourceHelper.fromString("file:" + file, content);
@@ -206,13 +213,12 @@ public class JobTypeFolder extends MainListenerSupport {
         return null;
     }
 
-    /**
-     * A failure to start warren, said with the file and line of the route it names ("Job type file
-     * x.yaml is invalid: line 4: ..."): the files are read before Camel starts, so a route that
-     * cannot be created or started fails the start. Null when it names no route of a file.
-     */
+    /** A failed start (a route of a file that cannot be created or started) said with its file and line; else null. */
     public String startFailure(Throwable failure) {
         String route = RouteFileError.routeOf(failure);
+        if (route == null) {
+            return null; // (TreeSet.contains(null) would throw)
+        }
         for (Map.Entry<Path, Set<String>> file : routesByFile.entrySet()) {
             if (file.getValue().contains(route)) {
                 return "Job type file " + file.getKey().getFileName() + " is invalid: "

@@ -155,6 +155,7 @@ class LifecycleIT {
             assertNotEquals(0, exit);
             String log = warren.log();
             assertTrue(log.contains("PRECONDITION_FAILED"), log);
+            assertTrue(log.contains("warren failed to start: "), "said once, whatever failed");
             assertTrue(log.contains("'" + warren.workQueue("probe") + "'"), "names the queue");
             assertTrue(log.contains("x-dead-letter-exchange"), "names the argument");
         }

@@ -48,6 +48,11 @@ class OutboxRaceIT {
                     Await.until(id + " SUCCEEDED", Duration.ofSeconds(90), () -> "SUCCEEDED".equals(
                             JSON.readTree(a.get("/api/v1/jobs/" + id).body()).path("status").asText()));
                 }
+                // a relay logs its publish once the confirm came, on its publishing connection: maybe after the job ran
+                Await.until("every relay publish logged", Duration.ofSeconds(20), () -> {
+                    String both = a.log() + b.log();
+                    return ids.stream().allMatch(id -> both.contains("Outbox relay published job " + id));
+                });
                 String logs = a.log() + b.log();
                 ProbeLog ranOnA = ProbeLog.read(a.data());
                 ProbeLog ranOnB = ProbeLog.read(b.data());
