@@ -184,7 +184,6 @@ public class JobTypeFolder extends MainListenerSupport {
         try {
             PluginHelper.getRoutesLoader(context).loadRoutes(resource);
         } catch (Exception e) {
-            // what it defined before failing stays until the failure is described (its lines); the caller removes it
             Set<String> leftovers = new TreeSet<>(routeIds());
             leftovers.removeAll(before);
             routesByFile.put(file, leftovers);
