@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;
@@ -62,6 +63,7 @@ public class AppendEndpoint extends DefaultEndpoint {
     private static final class Appender extends DefaultAsyncProducer {
 
         private static final int MOST_PER_WRITE = 1_000;
+        private static final long STOP_WAIT_SECONDS = 10;
 
         private record Line(ByteBuffer data, Exchange exchange, AsyncCallback callback) {
         }
@@ -88,7 +90,10 @@ public class AppendEndpoint extends DefaultEndpoint {
             writer.start();
         }
 
-        /** Lets the lines already handed over be written and their exchanges completed first. */
+        /**
+         * Lets the lines already handed over be written and their exchanges completed first, for up
+         * to {@value #STOP_WAIT_SECONDS} s (the route after a line may be waiting on a broker).
+         */
         @Override
         protected void doStop() throws Exception {
             Thread stopping;
@@ -99,11 +104,17 @@ public class AppendEndpoint extends DefaultEndpoint {
                     waiting.add(END); // not an interrupt: that would close the file under a write
                 }
             }
-            if (stopping != null) {
-                stopping.join();
+            try {
+                if (stopping != null) {
+                    stopping.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
+                    if (stopping.isAlive()) {
+                        LOG.warn("warren:append:{} stops with a write or its route still running; the lines waiting fail", file);
+                        failWaiting();
+                    }
+                }
+            } finally {
+                super.doStop();
             }
-            closeFile();
-            super.doStop();
         }
 
         @Override
@@ -127,22 +138,52 @@ public class AppendEndpoint extends DefaultEndpoint {
             return true;
         }
 
+        /** Until END; the file is closed and anything left fails when it ends, however it ends. */
         private void writeLoop() {
             List<Line> lines = new ArrayList<>();
-            boolean ended = false;
-            while (!ended) {
-                try {
+            try {
+                boolean ended = false;
+                while (!ended) {
                     lines.add(waiting.take());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    waiting.drainTo(lines, MOST_PER_WRITE - lines.size());
+                    ended = lines.remove(END);
+                    if (!lines.isEmpty()) {
+                        write(lines);
+                        lines.clear();
+                    }
                 }
-                waiting.drainTo(lines, MOST_PER_WRITE - lines.size());
-                ended = lines.remove(END);
-                if (!lines.isEmpty()) {
-                    write(lines);
-                    lines.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                synchronized (this) {
+                    writer = null; // later lines are refused, not queued for nobody
                 }
+                lines.forEach(this::fail);
+                failWaiting();
+                try {
+                    closeFile();
+                } catch (IOException e) {
+                    LOG.warn("warren:append:{} could not be closed: {}", file, e.getMessage());
+                }
+            }
+        }
+
+        private void failWaiting() {
+            List<Line> left = new ArrayList<>();
+            waiting.drainTo(left);
+            left.stream().filter(line -> line != END).forEach(this::fail);
+        }
+
+        private void fail(Line line) {
+            line.exchange().setException(new IllegalStateException("warren:append:" + file + " stopped before this line was written"));
+            done(line);
+        }
+
+        private void done(Line line) {
+            try {
+                line.callback().done(false); // the rest of the route runs here
+            } catch (Throwable e) {
+                LOG.error("The route after warren:append:{} failed", file, e); // this thread must go on writing
             }
         }
 
@@ -165,18 +206,16 @@ public class AppendEndpoint extends DefaultEndpoint {
                 while (left > 0) {
                     left -= out.write(data);
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception e) {
                 failure = e;
+            } catch (Error e) {
+                failure = new IOException("the write failed: " + e, e);
             }
             for (Line line : lines) {
                 if (line.data().hasRemaining()) {
                     line.exchange().setException(failure);
                 }
-                try {
-                    line.callback().done(false); // the rest of the route runs here
-                } catch (RuntimeException e) {
-                    LOG.error("The route after warren:append:{} failed", file, e); // this thread must go on writing
-                }
+                done(line);
             }
         }
 

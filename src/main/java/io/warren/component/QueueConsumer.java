@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -33,7 +34,24 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
     private final QueueEndpoint endpoint;
     private AckedListener listening;
     /** Messages the route has not finished with: each settles its future once its ack or requeue is queued. */
-    private final Set<CompletableFuture<Void>> inHand = ConcurrentHashMap.newKeySet();
+    private final Set<InHand> inHand = ConcurrentHashMap.newKeySet();
+    /** After a route failed on another thread: the consumer takes no message before then (System.nanoTime). */
+    private volatile long backOffUntil = System.nanoTime();
+
+    /** A message the route has, and how it ends: settled once, by whichever thread finishes it. */
+    private static final class InHand {
+        final long tag;
+        final String id;
+        final ChannelAcks acks;
+        final CompletableFuture<Void> settled = new CompletableFuture<>();
+        final AtomicBoolean finished = new AtomicBoolean();
+
+        InHand(long tag, String id, ChannelAcks acks) {
+            this.tag = tag;
+            this.id = id;
+            this.acks = acks;
+        }
+    }
 
     QueueConsumer(QueueEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -53,7 +71,7 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
     protected void doStop() throws Exception {
         if (listening != null) {
             try {
-                CompletableFuture.allOf(inHand.toArray(CompletableFuture[]::new))
+                CompletableFuture.allOf(inHand.stream().map(held -> held.settled).toArray(CompletableFuture[]::new))
                         .get(endpoint.parts().drainMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 LOG.warn("Route {} stops with {} message(s) of {} still in hand; the broker delivers them again", getRouteId(),
@@ -68,24 +86,22 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
     @Override
     public void onMessage(org.springframework.amqp.core.Message message, Channel channel) {
         MessageProperties properties = message.getMessageProperties();
-        long tag = properties.getDeliveryTag();
-        String id = properties.getMessageId();
-        ChannelAcks channelAcks = listening.acksOf(channel);
-        channelAcks.delivered(tag, id);
-        CompletableFuture<Void> settled = new CompletableFuture<>();
-        inHand.add(settled);
+        waitOutBackOff();
+        InHand held = new InHand(properties.getDeliveryTag(), properties.getMessageId(), listening.acksOf(channel));
+        held.acks.delivered(held.tag, held.id);
+        inHand.add(held);
         try {
-            Exchange exchange = exchange(message, properties, tag, id);
-            getAsyncProcessor().process(exchange, onThisThread -> settle(exchange, channelAcks, tag, id, onThisThread, settled));
+            Exchange exchange = exchange(message, properties, held.tag, held.id);
+            getAsyncProcessor().process(exchange, onThisThread -> settle(exchange, held, onThisThread));
         } catch (Throwable e) {
-            LOG.error("Message {} from {} failed in route {}; it goes back to the queue", id, endpoint.queue(), getRouteId(), e);
-            if (!settled.isDone()) {
+            LOG.error("Message {} from {} failed in route {}; it goes back to the queue", held.id, endpoint.queue(), getRouteId(), e);
+            if (!held.settled.isDone()) {
                 pause();
-                requeue(channelAcks, tag, id, settled); // also after an Error: its tag must not hold back the acks after it
+                finish(held, JobWorker.Ack.REQUEUE); // also after an Error: its tag must not hold back the acks after it
             }
         }
         if (isStoppingOrStopped()) {
-            settled.join(); // its ack goes out before the container closes the channel
+            held.settled.join(); // its ack goes out before the container closes the channel
         }
     }
 
@@ -105,31 +121,48 @@ class QueueConsumer extends DefaultConsumer implements ChannelAwareMessageListen
     /**
      * The route is done with the message: acked, or back to its queue after a second's pause (it
      * comes straight back: once a second, not in a loop). The pause holds the consumer's thread
-     * when the route ended on it, and no thread when it ended on another (an asynchronous step's).
+     * when the route ended on it; when it ended on another (an asynchronous step's), that thread
+     * goes on, the requeue follows a second later, and the consumer waits out that second before
+     * its next message.
      */
-    private void settle(Exchange exchange, ChannelAcks channelAcks, long tag, String id, boolean onThisThread,
-                        CompletableFuture<Void> settled) {
+    private void settle(Exchange exchange, InHand held, boolean onThisThread) {
         Exception failure = exchange.getException();
         releaseExchange(exchange, false);
         if (failure == null) {
-            channelAcks.settle(tag, id, JobWorker.Ack.ACK);
-            inHand.remove(settled);
-            settled.complete(null);
+            finish(held, JobWorker.Ack.ACK);
             return;
         }
-        LOG.error("Message {} from {} failed in route {}; it goes back to the queue", id, endpoint.queue(), getRouteId(), failure);
+        LOG.error("Message {} from {} failed in route {}; it goes back to the queue", held.id, endpoint.queue(), getRouteId(), failure);
         if (onThisThread || isStoppingOrStopped()) {
             pause();
-            requeue(channelAcks, tag, id, settled);
+            finish(held, JobWorker.Ack.REQUEUE);
         } else {
-            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> requeue(channelAcks, tag, id, settled));
+            backOffUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> finish(held, JobWorker.Ack.REQUEUE));
         }
     }
 
-    private void requeue(ChannelAcks channelAcks, long tag, String id, CompletableFuture<Void> settled) {
-        channelAcks.settle(tag, id, JobWorker.Ack.REQUEUE);
-        inHand.remove(settled);
-        settled.complete(null);
+    /** Acks or requeues the message, once, whatever calls it; its future completes in any case. */
+    private void finish(InHand held, JobWorker.Ack how) {
+        if (!held.finished.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            held.acks.settle(held.tag, held.id, how);
+        } finally {
+            inHand.remove(held);
+            held.settled.complete(null);
+        }
+    }
+
+    private void waitOutBackOff() {
+        try {
+            while (System.nanoTime() - backOffUntil < 0 && !isStoppingOrStopped()) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void pause() {
