@@ -5,15 +5,21 @@
 
 -- name: insert
 INSERT INTO jobs (id, type, status, attempts, payload, correlation_id, producer, host, idempotency_key,
-                  idempotency_scope, request_hash, accepted_at, relay_at, waiting_type)
+                  request_hash, accepted_at, relay_at, waiting_type)
 VALUES (:id, :type, :ACCEPTED, 0, :payload, :correlation_id, :producer, :host, :idempotency_key,
-        :idempotency_scope, :request_hash, :accepted_at, :relay_at, :type)
+        :request_hash, :accepted_at, :relay_at, :type)
+
+-- name: insert-idempotency-key
+-- after the job's insert, in its transaction: a key already held fails it (unique violation)
+INSERT INTO idempotency_keys (idempotency_scope, idempotency_key, job_id) VALUES (:scope, :key, :job_id)
 
 -- name: find-by-idempotency-key
-SELECT * FROM jobs WHERE idempotency_scope = :scope AND idempotency_key = :key
+SELECT j.* FROM idempotency_keys k JOIN jobs j ON j.id = k.job_id
+WHERE k.idempotency_scope = :scope AND k.idempotency_key = :key
 
 -- name: forget-idempotency-key
-UPDATE jobs SET idempotency_key = NULL, idempotency_scope = NULL WHERE id = :id
+-- the job keeps showing the key it came with; the key is free for a new job
+DELETE FROM idempotency_keys WHERE job_id = :id
 
 -- name: delete
 DELETE FROM jobs WHERE id = :id
@@ -79,11 +85,11 @@ WHERE id = :id AND status = :DEAD
 UPDATE jobs SET status = :DISCARDED WHERE id = :id AND status = :DEAD
 
 -- name: queued-of-type
--- through waiting_type's index: only jobs that wait for their first run
-SELECT id FROM jobs WHERE waiting_type = :type AND status = :QUEUED
+-- through jobs_waiting: only jobs that wait for their first run; a QUEUED job's relay_at is NULL
+SELECT id FROM jobs WHERE relay_at IS NULL AND waiting_type = :type AND status = :QUEUED
 
 -- name: queued-of-type-before
-SELECT id FROM jobs WHERE waiting_type = :type AND status = :QUEUED AND published_at < :published_before
+SELECT id FROM jobs WHERE relay_at IS NULL AND waiting_type = :type AND status = :QUEUED AND published_at < :published_before
 
 -- name: requeue
 UPDATE jobs SET status = :ACCEPTED, relay_at = :now WHERE id = :id AND status = :QUEUED

@@ -108,7 +108,7 @@ public class NewJobs {
         groupCommit.run(List.of(), c -> {
             try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
                 for (JobRecord job : jobs) {
-                    bind(insert, job, null, relayAfter).addBatch();
+                    bind(insert, job, relayAfter).addBatch();
                 }
                 insert.executeBatch();
             }
@@ -127,21 +127,26 @@ public class NewJobs {
 
     /** A job without an Idempotency-Key, as a statement the writer batches with other jobs' inserts. */
     private StatementWork<Void> insert(JobRecord job) {
-        return new StatementWork<>("insert", insert -> bind(insert, job, null, relayAfter), (c, inserted) -> null, false);
+        return new StatementWork<>("insert", insert -> bind(insert, job, relayAfter), (c, inserted) -> null, false);
     }
 
-    /** No history row: its acceptance is the row's accepted_at ({@link JobHistory}). */
+    /**
+     * A keyed job and its key's row, in one transaction: a key the scope already holds fails both
+     * (unique violation). No history row: its acceptance is the row's accepted_at ({@link JobHistory}).
+     */
     private static void insert(Connection c, JobRecord job, String scope, Duration relayAfter) throws SQLException {
         try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
-            bind(insert, job, scope, relayAfter).update();
+            bind(insert, job, relayAfter).update();
+        }
+        try (Sql.Bound key = JOBS.prepare(c, "insert-idempotency-key")) {
+            key.set("scope", scope).set("key", job.idempotencyKey()).set("job_id", job.id()).update();
         }
     }
 
-    private static Sql.Bound bind(Sql.Bound insert, JobRecord job, String scope, Duration relayAfter) throws SQLException {
+    private static Sql.Bound bind(Sql.Bound insert, JobRecord job, Duration relayAfter) throws SQLException {
         return insert.set("relay_at", job.acceptedAt().plus(relayAfter)).set("id", job.id()).set("type", job.type()).set("payload", job.payload())
                 .set("correlation_id", job.correlationId()).set("producer", job.producer()).set("host", job.host())
-                .set("idempotency_key", job.idempotencyKey()).set("idempotency_scope", scope)
-                .set("request_hash", job.requestHash()).set("accepted_at", job.acceptedAt());
+                .set("idempotency_key", job.idempotencyKey()).set("request_hash", job.requestHash()).set("accepted_at", job.acceptedAt());
     }
 
     private void forgetIdempotencyKey(String id) {

@@ -173,7 +173,7 @@ class FirstRunsTest {
             try (Sql.Bound insert = JOBS.prepare(c, "insert")) {
                 insert.set("relay_at", acceptedAt.plus(RELAY_AFTER)).set("id", job.id()).set("type", job.type())
                         .set("payload", job.payload()).set("correlation_id", job.correlationId()).set("producer", job.producer())
-                        .set("host", job.host()).set("idempotency_key", null).set("idempotency_scope", null)
+                        .set("host", job.host()).set("idempotency_key", null)
                         .set("request_hash", null).set("accepted_at", acceptedAt).update();
             }
             return null;

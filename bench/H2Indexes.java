@@ -1,0 +1,107 @@
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * H2 alone, no warren (bench/h2-indexes.sh): what a job costs the store's writer with the jobs
+ * table's indexes before V12 (five) and after (three), on a file database opened as warren opens
+ * it. Each job is warren's keyless insert and its start-and-succeed update, committed 50 at a
+ * time as the group commit does; prints the committing thread's CPU per job, a first pass (JIT
+ * warming) and a second.
+ *   java -cp h2.jar bench/H2Indexes.java v11|v12 JOBS
+ */
+public class H2Indexes {
+
+    private static final int PER_COMMIT = 50;
+
+    public static void main(String[] args) throws Exception {
+        String schema = args[0];
+        int jobs = Integer.parseInt(args[1]);
+        Path dir = Files.createTempDirectory("h2-indexes");
+        String url = "jdbc:h2:file:" + dir + "/jobs;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + ";WRITE_DELAY=0;RETENTION_TIME=1000";
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            create(c, schema);
+            c.setAutoCommit(false);
+            PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (id, type, status, attempts, payload, correlation_id,"
+                    + " producer, host, accepted_at, relay_at, waiting_type) VALUES (?, 'noop', 'ACCEPTED', 0, ?, ?, 'bench', 'host', ?, ?, 'noop')");
+            PreparedStatement succeed = c.prepareStatement("UPDATE jobs SET status = 'SUCCEEDED', attempts = GREATEST(attempts + 1, 1),"
+                    + " started_at = COALESCE(started_at, ?), published_at = COALESCE(published_at, ?), finished_at = ?, relay_at = NULL,"
+                    + " waiting_type = NULL, last_error_stack = NULL, result = NULL WHERE id = ? AND status IN ('ACCEPTED', 'QUEUED', 'RETRYING')");
+            String payload = "x".repeat(100);
+            for (int pass = 1; pass <= 2; pass++) {
+                long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                long started = System.nanoTime();
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < jobs; i++) {
+                    // ordered like warren's UUIDv7 ids
+                    String id = String.format("%012x", System.nanoTime()) + UUID.randomUUID().toString().substring(12);
+                    OffsetDateTime now = OffsetDateTime.now();
+                    insert.setString(1, id);
+                    insert.setString(2, payload);
+                    insert.setString(3, id);
+                    insert.setObject(4, now);
+                    insert.setObject(5, now.plusSeconds(5));
+                    insert.addBatch();
+                    ids.add(id);
+                    if (ids.size() == PER_COMMIT) {
+                        insert.executeBatch();
+                        c.commit();
+                        for (String done : ids) {
+                            succeed.setObject(1, now);
+                            succeed.setObject(2, now);
+                            succeed.setObject(3, now);
+                            succeed.setString(4, done);
+                            succeed.addBatch();
+                        }
+                        succeed.executeBatch();
+                        c.commit();
+                        ids.clear();
+                    }
+                }
+                cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu;
+                System.out.printf("schema=%s pass=%d jobs=%d seconds=%.2f cpu_us_per_job=%.1f%n", schema, pass, jobs,
+                        (System.nanoTime() - started) / 1e9, cpu / 1e3 / jobs);
+            }
+        }
+    }
+
+    /** The jobs table as V1..V11 leave it; v11 with its five indexes, v12 with V12's three. */
+    private static void create(Connection c, String schema) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE jobs (id VARCHAR(36) PRIMARY KEY, type VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL,"
+                    + " attempts INTEGER NOT NULL DEFAULT 0, payload TEXT NOT NULL, correlation_id VARCHAR(128), producer VARCHAR(255),"
+                    + " host VARCHAR(255), idempotency_key VARCHAR(255), idempotency_scope VARCHAR(255), request_hash VARCHAR(64),"
+                    + " accepted_at TIMESTAMP WITH TIME ZONE NOT NULL, published_at TIMESTAMP WITH TIME ZONE, started_at TIMESTAMP WITH TIME ZONE,"
+                    + " finished_at TIMESTAMP WITH TIME ZONE, last_error_class VARCHAR(255), last_error_message VARCHAR(1000),"
+                    + " result VARCHAR(4000), last_error_stack VARCHAR(4000), relayed BOOLEAN NOT NULL DEFAULT FALSE,"
+                    + " relay_at TIMESTAMP WITH TIME ZONE, waiting_type VARCHAR(64))");
+            s.execute("CREATE INDEX jobs_type_id ON jobs (type, id)");
+            s.execute("CREATE TABLE job_events (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
+                    + " job_id VARCHAR(36) NOT NULL REFERENCES jobs (id) ON DELETE CASCADE, at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                    + " event VARCHAR(32) NOT NULL, attempt INTEGER, detail VARCHAR(2000))");
+            switch (schema) {
+                case "v11" -> {
+                    s.execute("CREATE UNIQUE INDEX jobs_idempotency_scope_key ON jobs (idempotency_scope, idempotency_key)");
+                    s.execute("CREATE INDEX jobs_relay_at ON jobs (relay_at)");
+                    s.execute("CREATE INDEX jobs_waiting_type ON jobs (waiting_type)");
+                }
+                case "v12" -> {
+                    s.execute("CREATE INDEX jobs_waiting ON jobs (relay_at, waiting_type)");
+                    s.execute("CREATE TABLE idempotency_keys (idempotency_scope VARCHAR(255) NOT NULL, idempotency_key VARCHAR(255) NOT NULL,"
+                            + " job_id VARCHAR(36) NOT NULL REFERENCES jobs (id) ON DELETE CASCADE, PRIMARY KEY (idempotency_scope, idempotency_key))");
+                    s.execute("CREATE INDEX idempotency_keys_job ON idempotency_keys (job_id)");
+                }
+                default -> throw new IllegalArgumentException("schema: v11 or v12, not " + schema);
+            }
+        }
+    }
+}
