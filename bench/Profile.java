@@ -14,13 +14,18 @@ import jdk.jfr.consumer.RecordingFile;
  * library, and which step of warren, the time was spent under); then where memory was allocated
  * (jdk.ObjectAllocationSample, weighted by the bytes each sample stands for) and the garbage
  * collector's pauses (count, total, longest, by collection type), the usual cause of a latency tail.
+ * Last, one thread's samples (the store's writer unless named) by every method on their stacks,
+ * each counted once a sample: how much of that thread a call and all it called took.
  *
- *   java bench/Profile.java RECORDING.jfr [TOP]
+ *   java bench/Profile.java RECORDING.jfr [TOP] [THREAD]
  */
 public class Profile {
 
     public static void main(String[] args) throws Exception {
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        String inside = args.length > 2 ? args[2] : "warren-db-writer";
+        Map<String, Integer> under = new HashMap<>();
+        int insideSamples = 0;
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> packages = new HashMap<>();
         Map<String, Integer> frames = new HashMap<>();
@@ -64,6 +69,11 @@ public class Profile {
             packages.merge(packageOf(type), 1, Integer::sum);
             libraries.merge(nearest(stack, t -> !t.startsWith("java.") && !t.startsWith("jdk.") && !t.startsWith("sun.")), 1, Integer::sum);
             warren.merge(nearest(stack, t -> t.startsWith("io.warren.")), 1, Integer::sum);
+            if (inside.equals(thread)) {
+                insideSamples++;
+                stack.getFrames().stream().map(f -> f.getMethod().getType().getName().replaceAll(".*\\.", "") + "." + f.getMethod().getName())
+                        .distinct().forEach(method -> under.merge(method, 1, Integer::sum));
+            }
         }
         System.out.println("samples " + samples);
         print("threads", threads, samples, top);
@@ -71,6 +81,8 @@ public class Profile {
         print("top frames", frames, samples, top);
         print("nearest frame outside the JDK", libraries, samples, top);
         print("nearest frame of warren's own code", warren, samples, top);
+        System.out.println(inside + ": " + insideSamples + " samples");
+        print(inside + ", by method on the stack (counted once a sample)", under, insideSamples, top * 2);
         long allocated = allocatedTypes.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("allocated (sampled estimate) %d MB%n", allocated >> 20);
         printBytes("allocated types", allocatedTypes, top);
