@@ -8,10 +8,13 @@
 CREATE TABLE idempotency_keys (
     idempotency_scope VARCHAR(255) NOT NULL,   -- the credential that sent the key (V4)
     idempotency_key   VARCHAR(255) NOT NULL,
-    job_id            VARCHAR(36)  NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+    job_id            VARCHAR(36)  NOT NULL,
     PRIMARY KEY (idempotency_scope, idempotency_key)
 );
+-- the index first, then the foreign key: declared inline, H2 gives a foreign key an index of its
+-- own, and this one would be a second index on job_id
 CREATE INDEX idempotency_keys_job ON idempotency_keys (job_id);
+ALTER TABLE idempotency_keys ADD CONSTRAINT idempotency_keys_job_fk FOREIGN KEY (job_id) REFERENCES jobs (id) ON DELETE CASCADE;
 INSERT INTO idempotency_keys (idempotency_scope, idempotency_key, job_id)
 SELECT idempotency_scope, idempotency_key, id FROM jobs WHERE idempotency_scope IS NOT NULL AND idempotency_key IS NOT NULL;
 DROP INDEX jobs_idempotency_scope_key;

@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +95,24 @@ class IdempotencyKeysTest {
         NewJobs.Inserted retried = newJobs.insert(keyed("order-7", "hash-a", Instant.now()), "client-1");
         assertFalse(retried.existing());
         assertNotEquals(refused.job().id(), retried.job().id());
+    }
+
+    @Test
+    void theKeysTableHasAnIndexForEachLookupAndNoOther() {
+        List<String> indexes = Transactions.run(dataSource, c -> {
+            List<String> names = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rows = s.executeQuery("SELECT index_type_name, index_name FROM information_schema.indexes"
+                         + " WHERE table_name = 'idempotency_keys' ORDER BY index_type_name")) {
+                while (rows.next()) {
+                    names.add(rows.getString(1) + " " + rows.getString(2));
+                }
+            }
+            return names;
+        });
+        // the key's lookup and the cascade's; a foreign key declared inline would add its own on job_id
+        assertEquals(2, indexes.size(), indexes.toString());
+        assertTrue(indexes.contains("INDEX idempotency_keys_job"), indexes.toString());
     }
 
     private static JobRecord keyed(String key, String requestHash, Instant acceptedAt) {
