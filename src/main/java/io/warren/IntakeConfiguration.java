@@ -40,13 +40,12 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public JobIntake jobIntake(JobTypes types, NewJobs newJobs, JobSchemas schemas, JobMetrics metrics,
+    public JobIntake jobIntake(JobTypes types, NewJobs newJobs, JobSchemas schemas,
                                @PropertyInject(value = "warren.producer", defaultValue = "") String producer) {
         JobIntake intake = new JobIntake();
         intake.setJobTypes(types);
         intake.setNewJobs(newJobs);
         intake.setSchemas(schemas);
-        intake.setMetrics(metrics);
         intake.setProducer(producer);
         return intake;
     }

@@ -99,13 +99,13 @@ public class BatchIntake implements Processor {
         }
         if (!jobs.isEmpty()) {
             newJobs.insertAll(jobs);
-            jobs.forEach(job -> metrics.accepted(type));
             Set<JobRecord> confirmed = publish(jobs);
             for (int j = 0; j < jobs.size(); j++) {
                 JobRecord job = jobs.get(j);
                 int i = positions.get(j);
                 if (confirmed.contains(job) || outbox) {
                     results[i] = new Item(i, job.id(), "ACCEPTED", null);
+                    metrics.accepted(type);
                 } else {
                     newJobs.delete(job.id());
                     results[i] = Item.failed(i, "broker_unavailable", "The broker did not take the job; it was not accepted");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.warren.api.JobProperties;
 import io.warren.http.ApiError;
-import io.warren.observe.JobMetrics;
 import io.warren.security.ApiGuard;
 import io.warren.store.IdempotencyConflict;
 import io.warren.store.JobRecord;
@@ -42,7 +41,6 @@ public class JobIntake implements Processor {
 
     private JobTypes jobTypes;
     private NewJobs newJobs;
-    private JobMetrics metrics;
     private JobSchemas schemas = new JobSchemas();
     private String producer = defaultProducer();
     private final String host = hostName();
@@ -53,10 +51,6 @@ public class JobIntake implements Processor {
 
     public void setSchemas(JobSchemas schemas) {
         this.schemas = schemas;
-    }
-
-    public void setMetrics(JobMetrics metrics) {
-        this.metrics = metrics;
     }
 
     public void setNewJobs(NewJobs newJobs) {
@@ -97,17 +91,12 @@ public class JobIntake implements Processor {
         String key = idempotencyKey(idempotencyKey);
         JobRecord job = newJob(type, new String(body, StandardCharsets.UTF_8), correlationId, key,
                 key == null ? null : requestHash(type, payload));
-        NewJobs.Inserted stored;
         try {
-            stored = newJobs.insert(job, principal);
+            return newJobs.insert(job, principal);
         } catch (IdempotencyConflict e) {
             throw new ApiError(409, "idempotency_conflict", "Idempotency-Key '" + printable(key)
                     + "' was already used for job " + e.jobId() + " with a different request");
         }
-        if (!stored.existing()) {
-            stored.commit().thenRun(() -> metrics.accepted(type));
-        }
-        return stored;
     }
 
     /** The type a request names, if it is valid, live and open; otherwise the 400, 404 or 503 to answer. */

@@ -135,14 +135,14 @@ public class JobPublisher {
             }
             throw notStored;
         }
-        if (failure == null) {
-            return;
+        if (failure != null) {
+            refused(job, failure);
+            if (!outbox) {
+                newJobs.delete(job.id());
+                throw failure;
+            }
         }
-        refused(job, failure);
-        if (!outbox) {
-            newJobs.delete(job.id());
-            throw failure;
-        }
+        metrics.accepted(job.type());
     }
 
     private void refused(JobRecord job, Exception why) {
