@@ -14,7 +14,8 @@ import jdk.jfr.consumer.RecordingFile;
  * library, and which step of warren, the time was spent under); then where memory was allocated
  * (jdk.ObjectAllocationSample, weighted by the bytes each sample stands for) and the garbage
  * collector's pauses (count, total, longest, by collection type), the usual cause of a latency tail.
- * Last, one thread's samples (the store's writer unless named) by every method on their stacks,
+ * Last, one thread's samples (the store's writer unless named; a pool by its name with numbers as #,
+ * e.g. vert.x-worker-thread-#) by every method on their stacks,
  * each counted once a sample: how much of that thread a call and all it called took.
  *
  *   java bench/Profile.java RECORDING.jfr [TOP] [THREAD]
@@ -58,7 +59,8 @@ public class Profile {
             }
             samples++;
             String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
-            threads.merge(thread == null ? "?" : thread.replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            String pool = thread == null ? "?" : thread.replaceAll("[0-9]+", "#");
+            threads.merge(pool, 1, Integer::sum);
             RecordedStackTrace stack = event.getStackTrace();
             if (stack == null || stack.getFrames().isEmpty()) {
                 continue;
@@ -69,7 +71,7 @@ public class Profile {
             packages.merge(packageOf(type), 1, Integer::sum);
             libraries.merge(nearest(stack, t -> !t.startsWith("java.") && !t.startsWith("jdk.") && !t.startsWith("sun.")), 1, Integer::sum);
             warren.merge(nearest(stack, t -> t.startsWith("io.warren.")), 1, Integer::sum);
-            if (inside.equals(thread)) {
+            if (inside.equals(thread) || inside.equals(pool)) {
                 insideSamples++;
                 stack.getFrames().stream().map(f -> f.getMethod().getType().getName().replaceAll(".*\\.", "") + "." + f.getMethod().getName())
                         .distinct().forEach(method -> under.merge(method, 1, Integer::sum));

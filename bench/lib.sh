@@ -162,6 +162,13 @@ ticks() {
   echo "$sum"
 }
 idle_ticks() { awk '/^cpu / { print $5 + $6 }' /proc/stat; }
+# switches PID...: context switches (voluntary: the thread waited; involuntary: it was preempted) of
+# every thread of these processes so far; a thread that ended meanwhile is not counted
+switches() {
+  local pid
+  for pid in "$@"; do cat /proc/"$pid"/task/*/status 2>/dev/null; done \
+    | awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { printf "%d", n }'
+}
 broker_pids() { pgrep -f 'beam.smp.*rabbit' | tr '\n' ' ' || true; }
 # cpu_pct TICKS SECONDS: those clock ticks over that time, in % of one core (the machine has nproc x 100 %)
 cpu_pct() { awk -v d="$1" -v s="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%d", d / hz / s * 100 }'; }
@@ -195,7 +202,9 @@ jit_warm_up() {
 # end = processed jobs / (load start .. last one processed), and the CPU that warren, RabbitMQ and
 # PostgreSQL used while the load ran, in % of one core (the machine has nproc x 100 %), with
 # cpu_ms_per_job (all three, per accepted job), commits_per_job (the store's shared transactions per
-# processed job) and confirm_ms (the mean wait of a job for its request's publish confirms). Fails on
+# processed job), confirm_ms (the mean wait of a job for its request's publish confirms) and
+# switches_per_job (warren's context switches per processed job: each is a thread handing work to
+# another and waiting, or preempted; on two shared cores, a cost of its own). Fails on
 # a refused request or an accepted job not processed.
 wrk_load() {
   local mode=$1 conns=$2 batch=$3; shift 3
@@ -205,8 +214,9 @@ wrk_load() {
   for name in "${names[@]}"; do warren_pids+=("$(pid_of "$name")"); done
   broker=$(broker_pids)
   postgres_pids=$(pgrep -x postgres | tr '\n' ' ' || true)
-  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1 q0 q1 n0 n1
+  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1 q0 q1 n0 n1 s0 s1
   before=$(processed "${names[@]}"); c0=$(commits "${names[@]}"); q0=$(confirm_us "${names[@]}"); n0=$(confirms "${names[@]}")
+  s0=$(switches "${warren_pids[@]}")
   w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
   start=$(date +%s.%N)
   local wrks=()
@@ -232,6 +242,7 @@ wrk_load() {
   for _ in $(seq 1 3000); do after=$(processed "${names[@]}"); [ "$((after - before))" -ge "$accepted" ] && break; sleep 0.1; done
   end=$(date +%s.%N)
   c1=$(commits "${names[@]}"); q1=$(confirm_us "${names[@]}"); n1=$(confirms "${names[@]}")
+  s1=$(switches "${warren_pids[@]}")
   # processed may exceed accepted_jobs: wrk does not count the requests still in flight when it
   # stops, though warren answered them 202; the rate counts every job warren processed
   echo "wrk mode=$mode instances=${#names[@]} clients=$((conns * ${#names[@]})) accepted_jobs=$accepted" \
@@ -242,7 +253,8 @@ wrk_load() {
     "cpu_idle=$(cpu_pct $((i1 - i0)) "$load_seconds")%" \
     "cpu_ms_per_job=$(cpu_ms_per $((w1 - w0 + b1 - b0 + p1 - p0)) "$accepted")" \
     "commits_per_job=$(awk -v c="$((c1 - c0))" -v a="$((after - before))" 'BEGIN { printf "%.3f", a ? c / a : 0 }')" \
-    "confirm_ms=$(awk -v q="$((q1 - q0))" -v n="$((n1 - n0))" 'BEGIN { printf "%.1f", n ? q / n / 1000 : 0 }')"
+    "confirm_ms=$(awk -v q="$((q1 - q0))" -v n="$((n1 - n0))" 'BEGIN { printf "%.1f", n ? q / n / 1000 : 0 }')" \
+    "switches_per_job=$(awk -v s="$((s1 - s0))" -v a="$((after - before))" 'BEGIN { printf "%.2f", a ? s / a : 0 }')"
   [ "$refused" = 0 ] && [ "$errors" = 0 ] && [ "$((after - before))" -ge "$accepted" ] && [ "$accepted" -gt 0 ]
 }
 
