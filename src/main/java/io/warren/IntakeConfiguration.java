@@ -6,6 +6,7 @@ import io.warren.intake.BatchIntake;
 import io.warren.intake.JobAccepted;
 import io.warren.intake.JobIntake;
 import io.warren.intake.JobSchemas;
+import io.warren.intake.PublishAccepted;
 import io.warren.observe.JobMetrics;
 import io.warren.publish.JobPublisher;
 import io.warren.publish.OutboxRelay;
@@ -88,6 +89,11 @@ public class IntakeConfiguration implements CamelConfiguration {
             }
             default -> throw new IllegalArgumentException("warren.intake.answer-after is confirm or commit, not '" + answerAfter + "'");
         };
+    }
+
+    @BindToRegistry(lazy = true)
+    public PublishAccepted publishAccepted(JobPublisher publisher) {
+        return new PublishAccepted(publisher);
     }
 
     @BindToRegistry(lazy = true)

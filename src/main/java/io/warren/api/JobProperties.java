@@ -13,6 +13,11 @@ public final class JobProperties {
     public static final String STORED = "warrenJobStored";
     /** On the way in: true when an idempotency key named a job that already exists (nothing is published). */
     public static final String EXISTING = "warrenJobExisting";
+    /**
+     * On the way in over HTTP: the {@code java.util.concurrent.Executor} an asynchronous step goes
+     * on with (the request's event loop, which writes the answer), set by the HTTP consumer.
+     */
+    public static final String REPLY_EXECUTOR = "warrenReplyExecutor";
     /** In a worker: the {@link Job} the handler ran. */
     public static final String JOB = "warrenJob";
     /** In a worker: the handler's attempt (1 = first run), for the dead-letter reason. */

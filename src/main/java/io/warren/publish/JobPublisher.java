@@ -1,6 +1,5 @@
 package io.warren.publish;
 
-import io.warren.api.JobProperties;
 import io.warren.broker.ConfirmedPublisher;
 import io.warren.broker.JobTopology;
 import io.warren.observe.JobMetrics;
@@ -20,18 +19,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 
 /**
  * The one way a job reaches the broker, for the intake, the batch endpoint, the outbox relay and
- * the dead-letter replay: the message is built from the stored job ({@link JobMessage}), published
- * persistent to the jobs exchange with the type as routing key, each with its own confirm and all
- * of a call's jobs in flight at once ({@link ConfirmedPublisher}); confirmed jobs are recorded
- * QUEUED (a first publish a little later, see {@link FirstRuns}). A job the broker did not confirm
- * stays stored (ACCEPTED) for the outbox relay.
+ * the dead-letter replay: built from the stored job ({@link JobMessage}), published persistent
+ * to its exchange with the type as routing key, each with its own confirm and all of a call's jobs
+ * in flight at once ({@link ConfirmedPublisher}); confirmed jobs are recorded QUEUED (a first
+ * publish a little later, {@link FirstRuns}); the rest stay stored (ACCEPTED) for the outbox relay.
  */
 public class JobPublisher {
 
@@ -90,27 +87,31 @@ public class JobPublisher {
         return answerAfterCommit;
     }
 
-    /**
-     * The intake's step, for the job in exchange property {@link JobProperties#STORED}. Not
-     * confirmed: with the outbox it stays stored and the relay publishes it (the request still gets
-     * its 202); without, it is taken back and the request fails (503).
-     */
-    public void publishAccepted(Exchange exchange) throws Exception {
-        publishNew(exchange.getProperty(JobProperties.STORED, NewJobs.Inserted.class));
+    /** {@link #accept}, waited for: a job submitted by a route (warren:submit). */
+    public void publishNew(NewJobs.Inserted stored) throws Exception {
+        try {
+            accept(stored).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /**
-     * The same, for a job submitted by a route (warren:submit). The job counts as accepted once it
-     * is stored and confirmed (with answer-after commit: once it is stored, its publish still in
-     * flight); where its insert may still be committing (see NewJobs.insert), it is published
-     * meanwhile and the answer waits for the slower of the two, not for their sum.
+     * A new job (intake, warren:submit), accepted once stored and confirmed (answer-after commit:
+     * once stored); its insert may still be committing (NewJobs.insert): both run side by side, and
+     * what follows runs on the later one's thread. Not confirmed: with the outbox it stays stored
+     * for the relay and is accepted; without, it is taken back and the future fails.
      */
-    public void publishNew(NewJobs.Inserted stored) throws Exception {
+    public CompletableFuture<Void> accept(NewJobs.Inserted stored) {
         JobRecord job = stored.job();
-        Exception failure = null;
+        CompletableFuture<Exception> refusal = CompletableFuture.completedFuture(null);
         try {
             CompletableFuture<List<JobRecord>> confirmed = publishAsync(List.of(job), false);
-            if (answerAfterCommit) {
+            if (!answerAfterCommit) {
+                refusal = confirmed.thenApply(done -> done.isEmpty()
+                        ? new TimeoutException("The broker did not confirm job " + job.id() + " within " + confirmTimeoutMillis + " ms")
+                        : null);
+            } else {
                 // the answer does not wait: a job the broker does not confirm is the relay's
                 confirmed.whenComplete((done, error) -> {
                     if (error != null) {
@@ -119,30 +120,29 @@ public class JobPublisher {
                         refused(job, new TimeoutException("no confirm within " + confirmTimeoutMillis + " ms"));
                     }
                 });
-            } else if (confirmed.join().isEmpty()) {
-                failure = new TimeoutException("The broker did not confirm job " + job.id() + " within " + confirmTimeoutMillis + " ms");
             }
         } catch (AmqpException | RejectedExecutionException e) {
-            failure = e;
+            refusal = CompletableFuture.completedFuture(e);
         }
-        try {
-            stored.awaitStored();
-        } catch (RuntimeException notStored) {
-            if (failure == null) {
-                // not lost: it runs (a worker runs a job it finds no row for), but the caller hears the store's error
-                LOG.warn("Job {} reached the broker but could not be stored ({}); it will run without a status record",
-                        job.id(), notStored.getMessage());
+        return refusal.thenCombine(stored.commit().handle((done, error) -> error), (failure, error) -> {
+            if (error != null) {
+                Throwable notStored = error instanceof CompletionException wrapped ? wrapped.getCause() : error;
+                if (failure == null) { // not lost: a worker runs a job it finds no row for
+                    LOG.warn("Job {} reached the broker but could not be stored ({}); it will run without a status record",
+                            job.id(), notStored.getMessage());
+                }
+                throw new CompletionException(notStored);
             }
-            throw notStored;
-        }
-        if (failure != null) {
-            refused(job, failure);
-            if (!outbox) {
-                newJobs.delete(job.id());
-                throw failure;
+            if (failure != null) {
+                refused(job, failure);
+                if (!outbox) {
+                    newJobs.delete(job.id());
+                    throw new CompletionException(failure);
+                }
             }
-        }
-        metrics.accepted(job.type());
+            metrics.accepted(job.type());
+            return null;
+        });
     }
 
     private void refused(JobRecord job, Exception why) {
@@ -181,9 +181,8 @@ public class JobPublisher {
      * completes once every confirm came or the confirm timeout (from now, for them all) passed,
      * with the confirmed jobs, which are then recorded QUEUED. A job the broker nacked or did not
      * confirm in time is left as it was, and so are the jobs after one the broker could not take.
-     * Throws AmqpException when the broker took none. Nothing here blocks on a confirm: what follows
-     * them runs on the thread that completed the last (the connection's, or the timer's), and only
-     * hands work to the store's queue.
+     * Throws AmqpException when the broker took none. Nothing blocks on a confirm: what follows runs
+     * on the thread of the last (the connection's or the timer's) and only queues work for the store.
      */
     public CompletableFuture<List<JobRecord>> publishAsync(List<JobRecord> jobs, boolean republished) {
         long started = System.nanoTime();
@@ -201,13 +200,14 @@ public class JobPublisher {
                     firstRuns.published(List.of(), firstJobs.stream().map(JobRecord::id).toList(), sentAt);
                     throw e;
                 }
-                // the ones sent are settled as they come; the rest were not sent (the relay's)
                 LOG.warn("The broker took {} of {} job(s) ({}); the rest are left to the outbox relay", confirms.size(), jobs.size(),
                         e.getMessage());
-                while (confirms.size() < jobs.size()) {
-                    confirms.add(CompletableFuture.completedFuture(false));
-                }
+                break;
             }
+        }
+        // the ones sent are settled as they come; the rest were not sent (the relay's)
+        while (confirms.size() < jobs.size()) {
+            confirms.add(CompletableFuture.completedFuture(false));
         }
         // each confirm completes by the deadline at the latest (ConfirmedPublisher)
         return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new))
