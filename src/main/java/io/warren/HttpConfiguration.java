@@ -2,6 +2,7 @@ package io.warren;
 
 import io.warren.component.PlatformHttpRoutes;
 import io.vertx.core.VertxOptions;
+import io.warren.http.AsyncHttpEngine;
 import io.warren.http.ContractErrors;
 import io.warren.http.Drain;
 import io.warren.http.ErrorResponse;
@@ -69,6 +70,12 @@ public class HttpConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "vertxOptions", lazy = true)
     public VertxOptions vertxOptions(HttpLimits limits) {
         return limits.vertxOptions();
+    }
+
+    /** platform-http's engine, with a consumer that does not hold a thread while a route waits for the broker. */
+    @BindToRegistry("platform-http-engine")
+    public AsyncHttpEngine platformHttpEngine() {
+        return new AsyncHttpEngine();
     }
 
     /** The HTTP endpoints route files declare, and the role each needs. */

@@ -1,0 +1,110 @@
+package io.warren.http;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.warren.api.JobProperties;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.VertxReplies;
+
+/**
+ * platform-http's Vert.x consumer, with the route called asynchronously. Camel 4.17's consumer
+ * runs each request's route on a Vert.x worker and holds that worker until the route is done, so
+ * a route that waits for the broker (a job's confirm) parks a thread per request, and each park
+ * and wake-up is a context switch on a machine that has few cores to spare. Here the worker
+ * starts the route and is free again at its first asynchronous step (the intake's publish); the
+ * route goes on from there on the request's event loop ({@link JobProperties#REPLY_EXECUTOR}),
+ * which writes the answer. A route without such a step ends on the worker, as before.
+ *
+ * <p>What Camel's consumer does before and after the route is the same here: the request read
+ * (headers, body), the unit of work, the answer written by Camel's own code ({@link VertxReplies}),
+ * a failure handed to the router's failure handler. A suspended consumer, a proxy endpoint and a
+ * form post (its fields become headers in a step private to Camel's consumer) go through Camel's
+ * consumer unchanged.
+ */
+public class AsyncHttpConsumer extends VertxPlatformHttpConsumer {
+
+    public AsyncHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, List<Handler<RoutingContext>> handlers,
+                             String routerName) {
+        super(endpoint, processor, handlers, routerName);
+    }
+
+    @Override
+    protected void handleRequest(RoutingContext ctx) {
+        if (isSuspended() || getEndpoint().isHttpProxy() || VertxReplies.isForm(ctx)) {
+            super.handleRequest(ctx);
+            return;
+        }
+        Context eventLoop = ctx.vertx().getOrCreateContext();
+        Exchange exchange = createExchange(false);
+        exchange.setPattern(ExchangePattern.InOut);
+        processHttpRequest(exchange, ctx).onComplete(read -> {
+            if (read.failed()) {
+                failed(exchange, ctx, read.cause());
+                return;
+            }
+            Executor onEventLoop = task -> eventLoop.runOnContext(nothing -> task.run());
+            exchange.setProperty(JobProperties.REPLY_EXECUTOR, onEventLoop);
+            // a route may block (a database, a synchronous step): it starts on a worker, never on the event loop
+            eventLoop.executeBlocking(() -> {
+                route(exchange, ctx, eventLoop);
+                return null;
+            }, false);
+        });
+    }
+
+    private void route(Exchange exchange, RoutingContext ctx, Context eventLoop) {
+        try {
+            createUoW(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+            eventLoop.runOnContext(nothing -> reply(exchange, ctx));
+            return;
+        }
+        getAsyncProcessor().process(exchange, doneSync -> {
+            if (Context.isOnEventLoopThread() && Vertx.currentContext() == eventLoop) {
+                reply(exchange, ctx);
+            } else {
+                eventLoop.runOnContext(nothing -> reply(exchange, ctx));
+            }
+        });
+    }
+
+    private void reply(Exchange exchange, RoutingContext ctx) {
+        VertxReplies.write(ctx, exchange, getEndpoint().getHeaderFilterStrategy(), getEndpoint().isMuteException())
+                .onComplete(written -> {
+                    if (written.succeeded()) {
+                        done(exchange);
+                    } else {
+                        failed(exchange, ctx, written.cause());
+                    }
+                });
+    }
+
+    /** As Camel's consumer does with a failure outside the route: logged, handed to the router, the exchange released. */
+    private void failed(Exchange exchange, RoutingContext ctx, Throwable failure) {
+        getExceptionHandler().handleException("Failed handling platform-http endpoint " + getEndpoint().getPath(), failure);
+        ctx.fail(failure);
+        if (getEndpoint().isHandleWriteResponseError() && failure != null) {
+            Exception existing = exchange.getException();
+            if (existing != null) {
+                failure.addSuppressed(existing);
+            }
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+            exchange.setException(failure);
+        }
+        done(exchange);
+    }
+
+    private void done(Exchange exchange) {
+        doneUoW(exchange);
+        releaseExchange(exchange, false);
+    }
+}
