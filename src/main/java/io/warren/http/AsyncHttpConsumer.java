@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.warren.api.JobProperties;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Processor;
@@ -26,8 +27,8 @@ import org.apache.camel.component.platform.http.vertx.VertxReplies;
  * <p>What Camel's consumer does before and after the route is the same here: the request read
  * (headers, body), the unit of work, the answer written by Camel's own code ({@link VertxReplies}),
  * a failure handed to the router's failure handler. A suspended consumer, a proxy endpoint and a
- * form post (its fields become headers in a step private to Camel's consumer) go through Camel's
- * consumer unchanged.
+ * form post (its fields become headers in a step private to Camel's consumer) and a consumer whose
+ * processor is not asynchronous (warren:http's) go through Camel's consumer unchanged.
  */
 public class AsyncHttpConsumer extends VertxPlatformHttpConsumer {
 
@@ -38,7 +39,8 @@ public class AsyncHttpConsumer extends VertxPlatformHttpConsumer {
 
     @Override
     protected void handleRequest(RoutingContext ctx) {
-        if (isSuspended() || getEndpoint().isHttpProxy() || VertxReplies.isForm(ctx)) {
+        // a plain Processor (warren:http's) throws its failures: Camel's consumer answers them in JSON (HttpFront)
+        if (isSuspended() || getEndpoint().isHttpProxy() || VertxReplies.isForm(ctx) || !(getProcessor() instanceof AsyncProcessor)) {
             super.handleRequest(ctx);
             return;
         }
@@ -54,7 +56,11 @@ public class AsyncHttpConsumer extends VertxPlatformHttpConsumer {
             exchange.setProperty(JobProperties.REPLY_EXECUTOR, onEventLoop);
             // a route may block (a database, a synchronous step): it starts on a worker, never on the event loop
             eventLoop.executeBlocking(() -> {
-                route(exchange, ctx, eventLoop);
+                try {
+                    route(exchange, ctx, eventLoop);
+                } catch (RuntimeException | Error e) {
+                    eventLoop.runOnContext(nothing -> failed(exchange, ctx, e));
+                }
                 return null;
             }, false);
         });
@@ -64,8 +70,7 @@ public class AsyncHttpConsumer extends VertxPlatformHttpConsumer {
         try {
             createUoW(exchange);
         } catch (Exception e) {
-            exchange.setException(e);
-            eventLoop.runOnContext(nothing -> reply(exchange, ctx));
+            eventLoop.runOnContext(nothing -> failed(exchange, ctx, e));
             return;
         }
         getAsyncProcessor().process(exchange, doneSync -> {

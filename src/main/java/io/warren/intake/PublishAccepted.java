@@ -6,6 +6,7 @@ import io.warren.store.NewJobs;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -39,13 +40,21 @@ public class PublishAccepted extends AsyncProcessorSupport {
         BiConsumer<Void, Throwable> resume = (done, failure) -> {
             if (failure != null) {
                 // the cause itself, as a synchronous step would have thrown it (the routes' onException match on it)
-                exchange.setException(failure instanceof CompletionException wrapped ? wrapped.getCause() : failure);
+                exchange.setException(failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : failure);
             }
             callback.done(false);
         };
         Executor resumeOn = exchange.getProperty(JobProperties.REPLY_EXECUTOR, Executor.class);
         if (resumeOn != null) {
-            accepted.whenCompleteAsync(resume, resumeOn);
+            // the event loop refuses work once Vert.x closes: then the route goes on where it is
+            accepted.whenCompleteAsync(resume, task -> {
+                try {
+                    resumeOn.execute(task);
+                } catch (RejectedExecutionException closing) {
+                    task.run();
+                }
+            });
         } else {
             accepted.whenComplete(resume);
         }

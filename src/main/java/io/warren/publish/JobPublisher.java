@@ -98,9 +98,8 @@ public class JobPublisher {
 
     /**
      * A new job (intake, warren:submit), accepted once stored and confirmed (answer-after commit:
-     * once stored); its insert may still be committing (NewJobs.insert): both run side by side, and
-     * what follows runs on the later one's thread. Not confirmed: with the outbox it stays stored
-     * for the relay and is accepted; without, it is taken back and the future fails.
+     * once stored); insert and publish run side by side, what follows on the later one's thread.
+     * Not confirmed: with the outbox it stays stored for the relay; without, it is taken back.
      */
     public CompletableFuture<Void> accept(NewJobs.Inserted stored) {
         JobRecord job = stored.job();
@@ -136,13 +135,15 @@ public class JobPublisher {
             if (failure != null) {
                 refused(job, failure);
                 if (!outbox) {
-                    newJobs.delete(job.id());
-                    throw new CompletionException(failure);
+                    return failure; // taken back (in the next shared commit) before the caller hears it
                 }
             }
             metrics.accepted(job.type());
-            return null;
-        });
+            return (Exception) null;
+        }).thenCompose(refused -> refused == null ? CompletableFuture.<Void>completedFuture(null) : newJobs.takeBack(job.id())
+                .thenRun(() -> {
+                    throw new CompletionException(refused);
+                }));
     }
 
     private void refused(JobRecord job, Exception why) {
@@ -181,8 +182,7 @@ public class JobPublisher {
      * completes once every confirm came or the confirm timeout (from now, for them all) passed,
      * with the confirmed jobs, which are then recorded QUEUED. A job the broker nacked or did not
      * confirm in time is left as it was, and so are the jobs after one the broker could not take.
-     * Throws AmqpException when the broker took none. Nothing blocks on a confirm: what follows runs
-     * on the thread of the last (the connection's or the timer's) and only queues work for the store.
+     * Throws AmqpException when the broker took none. Nothing blocks on a confirm (see accept).
      */
     public CompletableFuture<List<JobRecord>> publishAsync(List<JobRecord> jobs, boolean republished) {
         long started = System.nanoTime();

@@ -125,6 +125,14 @@ public class NewJobs {
         });
     }
 
+    /**
+     * The same, in the next shared commit: for the intake, whose refusal is settled on a thread
+     * that must not block (the broker connection's, a timer's, the store writer's own).
+     */
+    public CompletableFuture<Void> takeBack(String id) {
+        return groupCommit.submit(List.of(id), new StatementWork<Void>("delete", delete -> delete.set("id", id), (c, deleted) -> null, true));
+    }
+
     /** A job without an Idempotency-Key, as a statement the writer batches with other jobs' inserts. */
     private StatementWork<Void> insert(JobRecord job) {
         return new StatementWork<>("insert", insert -> bind(insert, job, relayAfter), (c, inserted) -> null, false);
