@@ -16,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -100,6 +102,7 @@ public class BatchIntake implements Processor {
         if (!jobs.isEmpty()) {
             newJobs.insertAll(jobs);
             Set<JobRecord> confirmed = publish(jobs);
+            List<CompletableFuture<Void>> takenBack = new ArrayList<>();
             for (int j = 0; j < jobs.size(); j++) {
                 JobRecord job = jobs.get(j);
                 int i = positions.get(j);
@@ -107,9 +110,14 @@ public class BatchIntake implements Processor {
                     results[i] = new Item(i, job.id(), "ACCEPTED", null);
                     metrics.accepted(type);
                 } else {
-                    newJobs.delete(job.id());
+                    takenBack.add(newJobs.takeBack(job.id()));
                     results[i] = Item.failed(i, "broker_unavailable", "The broker did not take the job; it was not accepted");
                 }
+            }
+            try {
+                CompletableFuture.allOf(takenBack.toArray(CompletableFuture[]::new)).join(); // one shared commit, before the answer
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
         }
         long accepted = Arrays.stream(results).filter(result -> result.jobId() != null).count();

@@ -116,18 +116,10 @@ public class NewJobs {
         });
     }
 
-    /** Takes back a job the broker refused when there is no outbox to retry it: it was never accepted. */
-    public void delete(String id) {
-        Transactions.run(dataSource, c -> {
-            try (Sql.Bound delete = JOBS.prepare(c, "delete")) {
-                return delete.set("id", id).update();
-            }
-        });
-    }
-
     /**
-     * The same, in the next shared commit: for the intake, whose refusal is settled on a thread
-     * that must not block (the broker connection's, a timer's, the store writer's own).
+     * Takes back a job the broker refused when there is no outbox to retry it (it was never
+     * accepted), in the next shared commit. Not waited for here: the single-job intake settles a
+     * refusal on a thread that must not block (the broker connection's, a timer's, the writer's own).
      */
     public CompletableFuture<Void> takeBack(String id) {
         return groupCommit.submit(List.of(id), new StatementWork<Void>("delete", delete -> delete.set("id", id), (c, deleted) -> null, true));

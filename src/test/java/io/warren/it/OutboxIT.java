@@ -2,6 +2,7 @@ package io.warren.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -92,6 +93,10 @@ class OutboxIT {
                 amqp.deleteQueue(refusing);
             }
             assertEquals(202, warren.post("probe", "{}").statusCode(), "accepted once the broker takes jobs");
+            // the refused single job and both refused batch items were taken back: only this one counts
+            String metrics = warren.get("/observe/metrics").body();
+            assertTrue(metrics.lines().anyMatch(line -> line.equals("warren_jobs_accepted_total{type=\"probe\"} 1.0")),
+                    metrics.lines().filter(line -> line.startsWith("warren_jobs_accepted_total")).toList().toString());
         }
     }
 

@@ -90,7 +90,7 @@ class IdempotencyKeysTest {
     @Test
     void aJobTakenBackFreesItsKey() {
         NewJobs.Inserted refused = newJobs.insert(keyed("order-7", "hash-a", Instant.now()), "client-1");
-        newJobs.delete(refused.job().id());
+        newJobs.takeBack(refused.job().id()).join();
 
         NewJobs.Inserted retried = newJobs.insert(keyed("order-7", "hash-a", Instant.now()), "client-1");
         assertFalse(retried.existing());
