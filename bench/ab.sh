@@ -2,8 +2,9 @@
 # A before/after of warren variants on a machine whose speed drifts: each variant gets a fresh warren,
 # warmed up until the JIT has gone quiet (jit_warm_up), then in a row: the pacer at 650 and at 1,000
 # single jobs/s, wrk single (16 clients), wrk batch (100 x 4); the variants alternate, ROUNDS times.
-# AB_LOADS="paced650 single batch paced1000 single64" picks and orders the loads (single64: wrk
-# single with 64 clients, more than the HTTP server's 20 worker threads).
+# AB_LOADS="paced650 single batch paced1000 single64" picks and orders the loads (pacedRATE: the
+# pacer at RATE single jobs/s, any rate; single64: wrk single with 64 clients, more than the HTTP
+# server's 20 worker threads).
 #   bench/ab.sh ROUNDS 'LABEL|VAR=value VAR2=value|JVM options|path/to/warren.jar' ...
 # Empty fields: no settings, no options, target/warren.jar. BENCH_DB=postgres: each variant on a fresh
 # PostgreSQL database. One line per result, prefixed by the
@@ -24,8 +25,7 @@ for round in $(seq 1 "$ROUNDS"); do
     jit_warm_up "$name" > /dev/null || { echo "FAIL: $label's warm-up"; exit 1; }
     for load in ${AB_LOADS:-paced650 single batch paced1000}; do
       case $load in
-        paced650) line=$(paced_load "$name" 650 "${WRK_SECONDS:-20}") ;;
-        paced1000) line=$(paced_load "$name" 1000 "${WRK_SECONDS:-20}") ;;
+        paced[0-9]*) line=$(paced_load "$name" "${load#paced}" "${WRK_SECONDS:-20}") ;;
         single) line=$(wrk_load single 16 0 "$name") ;;
         single64) line=$(wrk_load single 64 0 "$name") ;;
         batch) line=$(wrk_load batch 4 100 "$name") ;;
