@@ -26,10 +26,14 @@ import java.util.regex.Pattern;
  *
  *   java bench/RequestSplit.java CAPTURE.pcap HTTP_PORT AMQP_PORT [SKIP_SECONDS]
  *
- * Requests made in the capture's first SKIP_SECONDS (default 0) are left out, as the pacer leaves
- * out its first seconds. "Slow" is over 25 ms, the issue's target for the accept latency's p99.
+ * Requests made in the first SKIP_SECONDS (default 0) after the first request are left out, as the
+ * pacer leaves out its first seconds. The capture's missed segments and resynchronisations are
+ * printed: a missed publish would shift its channel's count. "Slow" is over 25 ms, the issue's target for the accept latency's p99.
  */
 public class RequestSplit {
+
+    /** Streams read from inside a frame and dropped until a packet started one (one per stream is the capture's start). */
+    private static int resyncs;
 
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -53,7 +57,8 @@ public class RequestSplit {
         int amqpPort = Integer.parseInt(args[2]);
         double skip = args.length > 3 ? Double.parseDouble(args[3]) : 0;
         double slow = 0.025;
-        double first = -1;
+        double firstRequest = -1;
+        int gaps = 0;
         Map<Integer, Double> requestAt = new HashMap<>();
         Map<String, double[]> http = new HashMap<>(); // id -> {request in, response out}
         Map<String, ByteArrayOutputStream> streams = new HashMap<>();
@@ -75,9 +80,6 @@ public class RequestSplit {
                 }
                 ByteBuffer rh = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
                 double at = Integer.toUnsignedLong(rh.getInt(0)) + Integer.toUnsignedLong(rh.getInt(4)) / (nanos ? 1e9 : 1e6);
-                if (first < 0) {
-                    first = at;
-                }
                 byte[] packet = new byte[rh.getInt(8)];
                 in.readFully(packet);
                 ByteBuffer p = ByteBuffer.wrap(packet);
@@ -85,28 +87,44 @@ public class RequestSplit {
                 if (packet.length < ip + 20 || (packet[ip] >> 4) != 4 || packet[ip + 9] != 6) {
                     continue;
                 }
+                int ipEnd = Math.min(packet.length, ip + (p.getShort(ip + 2) & 0xffff)); // without any link-layer padding
                 int tcp = ip + (packet[ip] & 15) * 4;
                 int from = p.getShort(tcp) & 0xffff;
                 int to = p.getShort(tcp + 2) & 0xffff;
                 long seq = Integer.toUnsignedLong(p.getInt(tcp + 4));
                 int data = tcp + ((packet[tcp + 12] >> 4) & 15) * 4;
-                int length = packet.length - data;
+                int length = ipEnd - data;
                 if (length <= 0) {
                     continue;
                 }
-                // a retransmission carries bytes already seen: skip it
+                // a retransmission carries bytes already seen: keep only what is new; bytes never
+                // seen (a segment the capture missed) are counted, as they may hide a publish
                 String direction = from + ">" + to;
                 Long expected = nextSeq.get(direction);
-                if (expected != null && ((seq - expected) & 0xffffffffL) > 0x7fffffffL) {
-                    continue;
+                if (expected != null) {
+                    long ahead = (seq - expected) & 0xffffffffL;
+                    if (ahead > 0x7fffffffL) {
+                        long seen = (expected - seq) & 0xffffffffL;
+                        if (seen >= length) {
+                            continue;
+                        }
+                        data += (int) seen;
+                        length -= (int) seen;
+                        seq = expected;
+                    } else if (ahead > 0) {
+                        gaps++;
+                    }
                 }
                 nextSeq.put(direction, (seq + length) & 0xffffffffL);
                 if (to == httpPort && startsWith(packet, data, "POST")) {
+                    if (firstRequest < 0) {
+                        firstRequest = at;
+                    }
                     requestAt.put(from, at);
                 } else if (from == httpPort && startsWith(packet, data, "HTTP/1.1")) {
                     Double asked = requestAt.remove(to);
                     Matcher id = JOB_ID.matcher(new String(packet, data, length, StandardCharsets.ISO_8859_1));
-                    if (asked != null && asked >= first + skip && id.find()) {
+                    if (asked != null && asked >= firstRequest + skip && id.find()) {
                         http.put(id.group(), new double[] {asked, at});
                     }
                 } else if (from == amqpPort || to == amqpPort) {
@@ -122,7 +140,7 @@ public class RequestSplit {
             }
         }
         List<double[]> jobs = join(channels, http); // {request, publish, confirm, response}
-        System.out.printf("requests=%d jobs_split=%d%n", http.size(), jobs.size());
+        System.out.printf("requests=%d jobs_split=%d capture_gaps=%d resyncs=%d%n", http.size(), jobs.size(), gaps, resyncs);
         print("request_in_to_publish_out", jobs, 0, 1);
         print("publish_out_to_confirm_in", jobs, 1, 2);
         print("confirm_in_to_response_out", jobs, 2, 3);
@@ -156,23 +174,26 @@ public class RequestSplit {
             int number = b.getShort(at0 + 1) & 0xffff;
             long size = Integer.toUnsignedLong(b.getInt(at0 + 3));
             if ((type != 1 && type != 2 && type != 3 && type != 8) || size > (1 << 20)) {
+                resyncs++;
                 return bytes.length; // the capture began inside a frame (or the protocol header): wait for a packet that starts one
             }
             if (bytes.length - at0 < size + 8) {
                 return at0;
             }
             if ((bytes[(int) (at0 + 7 + size)] & 0xff) != 0xCE) {
+                resyncs++;
                 return bytes.length;
             }
-            Channel channel = channels.computeIfAbsent(client + "/" + number, k -> new Channel());
+            String key = client + "/" + number;
+            Channel channel = channels.computeIfAbsent(key, k -> new Channel());
             int payload = at0 + 7;
             if (type == 1 && size >= 4) {
                 int classId = b.getShort(payload) & 0xffff;
                 int method = b.getShort(payload + 2) & 0xffff;
-                if (toBroker && classId == 85 && method == 10) { // confirm.select: counting starts here
-                    channel.count = 0;
-                    channel.firstTag = 0;
-                    channel.publishedBeforeFirstConfirm = 0;
+                if (toBroker && classId == 85 && method == 10) { // confirm.select: a channel (re)opened, tags count from here
+                    Channel fresh = new Channel();
+                    fresh.firstTag = 0;
+                    channels.put(key, fresh);
                 } else if (toBroker && classId == 60 && method == 40) { // basic.publish
                     channel.count++;
                     channel.awaitingHeader = channel.count;
@@ -212,8 +233,10 @@ public class RequestSplit {
             }
             long best = 0;
             int bestOrdered = -1;
+            // messages in flight when the capture began may be confirmed first (then the offset is
+            // above the first tag seen), or publishes seen may be confirmed first (below it)
             long lowest = Math.max(0, channel.firstTag - channel.publishedBeforeFirstConfirm - 2_000);
-            for (long offset = lowest; offset <= channel.firstTag; offset++) {
+            for (long offset = lowest; offset <= channel.firstTag + 2_000; offset++) {
                 int ordered = 0;
                 for (int i = 0; i < channel.publishes.size(); i += Math.max(1, channel.publishes.size() / 500)) {
                     if (inOrder(channel, channel.publishes.get(i), offset, http) != null) {
@@ -225,6 +248,8 @@ public class RequestSplit {
                     best = offset;
                 }
             }
+            System.out.printf("channel offset=%d ordered=%d of %d sampled%n", best, bestOrdered,
+                (channel.publishes.size() + Math.max(1, channel.publishes.size() / 500) - 1) / Math.max(1, channel.publishes.size() / 500));
             for (Publish publish : channel.publishes) {
                 double[] job = inOrder(channel, publish, best, http);
                 if (job != null) {
