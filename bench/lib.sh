@@ -97,12 +97,15 @@ port_of() { eval "echo \$PORT_$1"; }
 
 # ---- HTTP load with wrk (C: almost no CPU of its own) on the no-op job type 'bench' --------------
 
-# ensure_wrk: the Debian package, installed when missing
-ensure_wrk() {
-  command -v wrk >/dev/null && return 0
+# ensure_command COMMAND [PACKAGES]: Debian's packages (default: the command's name), installed when
+# the command is missing
+ensure_command() {
+  command -v "$1" >/dev/null && return 0
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq wrk >/dev/null
+  # shellcheck disable=SC2086 # the packages are words on purpose
+  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq ${2:-$1} >/dev/null
 }
+ensure_wrk() { ensure_command wrk; }
 
 # processed_at_least NAME N: the instance has processed N bench jobs
 processed_at_least() { [ "$(processed "$1")" -ge "$2" ]; }
@@ -125,10 +128,7 @@ paced_load() {
 # ensure_pacer: bench/pacer.c (open-loop fixed-rate HTTP load, as cheap as wrk) built into $WORK/pacer
 ensure_pacer() {
   [ -x "$WORK/pacer" ] && return 0
-  if ! command -v cc >/dev/null; then
-    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-    $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq gcc libc6-dev >/dev/null
-  fi
+  ensure_command cc "gcc libc6-dev"
   cc -O2 -o "$WORK/pacer" bench/pacer.c
 }
 

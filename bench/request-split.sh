@@ -13,10 +13,8 @@
 # missed segments, or one that could not split nine in ten of the window's requests.
 source "$(dirname "$0")/lib.sh"
 RATE=${1:-700}
-if ! command -v tcpdump >/dev/null; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq tcpdump >/dev/null
-fi
+ensure_command tcpdump
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n" # a capture needs root
 DB_ENV=()
 [ "${BENCH_DB:-h2}" = postgres ] && postgres_db warren_split
 echo "job database: ${BENCH_DB:-h2}; machine: $(nproc) cores; broker, database, warren and the pacer share them"
@@ -39,7 +37,6 @@ uptime_ms() { jcmd "$(pid_of main)" VM.uptime | awk '/ s$/ { printf "%d", $1 * 1
 store_histograms > "$WORK/store-before.txt"
 up0=$(uptime_ms)
 thread_times > "$WORK/threads-before.txt"
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
 $sudo tcpdump -i lo -s 0 -B 65536 -w "$WORK/split.pcap" "tcp port 18090 or tcp port 5672" 2> "$WORK/tcpdump.txt" &
 dump=$!
 sleep 1

@@ -16,8 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -102,7 +100,7 @@ public class BatchIntake implements Processor {
         if (!jobs.isEmpty()) {
             newJobs.insertAll(jobs);
             Set<JobRecord> confirmed = publish(jobs);
-            List<CompletableFuture<Void>> takenBack = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
             for (int j = 0; j < jobs.size(); j++) {
                 JobRecord job = jobs.get(j);
                 int i = positions.get(j);
@@ -110,15 +108,11 @@ public class BatchIntake implements Processor {
                     results[i] = new Item(i, job.id(), "ACCEPTED", null);
                     metrics.accepted(type);
                 } else {
-                    takenBack.add(newJobs.takeBack(job.id()));
+                    refused.add(job.id());
                     results[i] = Item.failed(i, "broker_unavailable", "The broker did not take the job; it was not accepted");
                 }
             }
-            try {
-                CompletableFuture.allOf(takenBack.toArray(CompletableFuture[]::new)).join(); // one shared commit, before the answer
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
+            newJobs.takeBackAll(refused);
         }
         long accepted = Arrays.stream(results).filter(result -> result.jobId() != null).count();
         HttpReply.send(exchange, 200, new Batch(type, accepted, results.length - accepted, List.of(results)), Map.of());

@@ -49,11 +49,7 @@ public class NewJobs {
 
         /** Waits until the job is stored; throws what the store threw (StoreUnavailable: the database is away). */
         public void awaitStored() {
-            try {
-                commit.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
+            await(commit);
         }
     }
 
@@ -123,6 +119,20 @@ public class NewJobs {
      */
     public CompletableFuture<Void> takeBack(String id) {
         return groupCommit.submit(List.of(id), new StatementWork<Void>("delete", delete -> delete.set("id", id), (c, deleted) -> null, true));
+    }
+
+    /** {@link #takeBack} for several jobs (the batch endpoint's refused items), waited for: one shared commit, before the answer. */
+    public void takeBackAll(List<String> ids) {
+        await(CompletableFuture.allOf(ids.stream().map(this::takeBack).toArray(CompletableFuture[]::new)));
+    }
+
+    /** Waits for a shared commit; throws what the store threw (StoreUnavailable: the database is away). */
+    private static void await(CompletableFuture<?> commit) {
+        try {
+            commit.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** A job without an Idempotency-Key, as a statement the writer batches with other jobs' inserts. */
