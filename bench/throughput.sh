@@ -99,6 +99,23 @@ for line in "$single" "$batch" "${wrk_lines[@]}"; do
   awk -v r="$rate" -v p="$perf_rate" -v l="$limit_rate" -v m="$mode" -v t="$tool" 'BEGIN {
     printf "ratio %s (%s load): %.3f x the limit (%d / %d jobs/s), %.3f x PerfTest (%d msg/s)\n", m, t, r / l, r, l, r / p, p }'
 done
+# What the broker alone costs at warren's rates: PerfTest paced to each wrk rate, in the clients'
+# pattern (16 producers of one job in flight; 4 of a batch of 100), with the yardstick's consumers.
+# A broker below its limit pays more per message; the difference to its CPU per job under warren
+# is what warren's own traffic adds (its consumers' acks, deliveries to 16 consumers, 4 channels).
+for line in "${wrk_lines[@]}"; do
+  rate=$(field end_to_end_per_s "$line")
+  case $(field mode "$line") in
+    single) producers=16 in_flight=1 ;;
+    *) producers=4 in_flight=100 ;;
+  esac
+  alone=$(topology_limit "$in_flight" 100 500 "$producers" $(( (rate + producers - 1) / producers )))
+  awk -v m="$(field mode "$line")" -v r="$rate" -v c="$(field cpu_rabbitmq "$line")" -v a="$alone" 'BEGIN {
+    split(a, f, /[ =]/); for (i = 1; i in f; i += 2) v[f[i]] = f[i + 1]
+    under = c / 100 * 1000 / r
+    printf "broker_alone mode=%s warren_rate=%d perftest_rate=%d cpu_rabbitmq_ms_per_job=%.3f under_warren_ms_per_job=%.3f warren_adds=%+.0f%%\n",
+      m, r, v["jobs_per_s"], v["cpu_rabbitmq_ms_per_job"], under, (under / v["cpu_rabbitmq_ms_per_job"] - 1) * 100 }'
+done
 java -Djava.awt.headless=true bench/Chart.java "$CHART" "$single" "$batch" "$perf_rate" \
   "warren vs RabbitMQ PerfTest: $JOBS jobs, $CONCURRENCY clients, $(nproc) cores, $(date +%F)"
 echo "chart: $CHART"
