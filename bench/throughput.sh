@@ -105,6 +105,7 @@ done
 # is what warren's own traffic adds (its consumers' acks, deliveries to 16 consumers, 4 channels).
 for line in "${wrk_lines[@]}"; do
   rate=$(field end_to_end_per_s "$line")
+  [ "${rate:-0}" -gt 0 ] 2>/dev/null || continue
   case $(field mode "$line") in
     single) producers=16 in_flight=1 ;;
     *) producers=4 in_flight=100 ;;
@@ -112,9 +113,9 @@ for line in "${wrk_lines[@]}"; do
   alone=$(topology_limit "$in_flight" 100 500 "$producers" $(( (rate + producers - 1) / producers )))
   awk -v m="$(field mode "$line")" -v r="$rate" -v c="$(field cpu_rabbitmq "$line")" -v a="$alone" 'BEGIN {
     split(a, f, /[ =]/); for (i = 1; i in f; i += 2) v[f[i]] = f[i + 1]
-    under = c / 100 * 1000 / r
-    printf "broker_alone mode=%s warren_rate=%d perftest_rate=%d cpu_rabbitmq_ms_per_job=%.3f under_warren_ms_per_job=%.3f warren_adds=%+.0f%%\n",
-      m, r, v["jobs_per_s"], v["cpu_rabbitmq_ms_per_job"], under, (under / v["cpu_rabbitmq_ms_per_job"] - 1) * 100 }'
+    under = c / 100 * 1000 / r; alone = v["cpu_rabbitmq_ms_per_job"] + 0
+    printf "broker_alone mode=%s warren_rate=%d perftest_rate=%d cpu_rabbitmq_ms_per_job=%.3f under_warren_ms_per_job=%.3f warren_adds=%s\n",
+      m, r, v["jobs_per_s"], alone, under, (alone > 0 ? sprintf("%+.0f%%", (under / alone - 1) * 100) : "n/a") }'
 done
 java -Djava.awt.headless=true bench/Chart.java "$CHART" "$single" "$batch" "$perf_rate" \
   "warren vs RabbitMQ PerfTest: $JOBS jobs, $CONCURRENCY clients, $(nproc) cores, $(date +%F)"
