@@ -105,7 +105,7 @@ done
 # is what warren's own traffic adds (its consumers' acks, deliveries to 16 consumers, 4 channels).
 for line in "${wrk_lines[@]}"; do
   rate=$(field end_to_end_per_s "$line")
-  [ "${rate:-0}" -gt 0 ] 2>/dev/null || continue
+  [ "${rate:-0}" -gt 0 ] 2>/dev/null || { echo "broker_alone mode=$(field mode "$line") skipped: the wrk run gave no rate"; continue; }
   case $(field mode "$line") in
     single) producers=16 in_flight=1 ;;
     *) producers=4 in_flight=100 ;;
