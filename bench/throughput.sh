@@ -105,13 +105,14 @@ done
 # is what warren's own traffic adds (its consumers' acks, deliveries to 16 consumers, 4 channels).
 for line in "${wrk_lines[@]}"; do
   rate=$(field end_to_end_per_s "$line")
-  [ "${rate:-0}" -gt 0 ] 2>/dev/null || { echo "broker_alone mode=$(field mode "$line") skipped: the wrk run gave no rate"; continue; }
-  case $(field mode "$line") in
+  mode=$(field mode "$line")
+  [ "${rate:-0}" -gt 0 ] 2>/dev/null || { echo "broker_alone mode=$mode skipped: the wrk run gave no rate"; continue; }
+  case $mode in
     single) producers=16 in_flight=1 ;;
     *) producers=4 in_flight=100 ;;
   esac
   alone=$(topology_limit "$in_flight" 100 500 "$producers" $(( (rate + producers - 1) / producers )))
-  awk -v m="$(field mode "$line")" -v r="$rate" -v c="$(field cpu_rabbitmq "$line")" -v a="$alone" 'BEGIN {
+  awk -v m="$mode" -v r="$rate" -v c="$(field cpu_rabbitmq "$line")" -v a="$alone" 'BEGIN {
     split(a, f, /[ =]/); for (i = 1; i in f; i += 2) v[f[i]] = f[i + 1]
     under = c / 100 * 1000 / r; alone = v["cpu_rabbitmq_ms_per_job"] + 0
     printf "broker_alone mode=%s warren_rate=%d perftest_rate=%d cpu_rabbitmq_ms_per_job=%.3f under_warren_ms_per_job=%.3f warren_adds=%s\n",
