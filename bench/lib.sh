@@ -118,11 +118,17 @@ paced_load() {
   local name=$1 rate=$2 seconds=$3 before line
   ensure_pacer
   printf '{"pad":"%s"}' "$(head -c 80 /dev/zero | tr '\0' x)" > "$WORK/job.json"
-  before=$(processed "$name")
+  local pid d0 t0 u0 after
+  pid=$(pid_of "$name")
+  before=$(processed "$name"); d0=$(writer_ns "$pid"); t0=$(store_wait_us "$name"); u0=$(store_waits "$name")
   line=$("$WORK/pacer" 127.0.0.1 "$(port_of "$name")" /api/v1/jobs/bench "$rate" "$seconds" 5 64 "$WORK/job.json" \
     "Authorization: Bearer $KEY") || { echo "FAIL: the paced run refused jobs: $line"; return 1; }
-  echo "warren $line"
   within 60 processed_at_least "$name" $((before + $(field accepted "$line"))) || { echo "FAIL: the paced run's jobs were not all processed"; return 1; }
+  after=$(processed "$name")
+  # the writer's figures as in wrk_load, over the whole run (the 5 s not counted too)
+  echo "warren $line" \
+    "writer_ms_per_job=$(awk -v d="$(($(writer_ns "$pid") - d0))" -v a="$((after - before))" 'BEGIN { printf "%.4f", a ? d / a / 1e6 : 0 }')" \
+    "store_wait_ms=$(awk -v t="$(($(store_wait_us "$name") - t0))" -v u="$(($(store_waits "$name") - u0))" 'BEGIN { printf "%.2f", u ? t / u / 1000 : 0 }')"
 }
 
 # ensure_pacer: bench/pacer.c (open-loop fixed-rate HTTP load, as cheap as wrk) built into $WORK/pacer
@@ -140,6 +146,9 @@ commits() { metric_sum '^warren_store_transaction_seconds_count' "$@"; }
 # job counts the wait of its request's whole publish: a batch's jobs wait for the batch's last confirm)
 confirm_us() { METRIC_SCALE=1000000 metric_sum '^warren_publish_confirm_seconds_sum\{type="bench"\}' "$@"; }
 confirms() { metric_sum '^warren_publish_confirm_seconds_count\{type="bench"\}' "$@"; }
+# store_wait_us, store_waits NAME...: the time writes waited for the store's writer so far (µs), and how many writes
+store_wait_us() { METRIC_SCALE=1000000 metric_sum '^warren_store_queued_seconds_sum' "$@"; }
+store_waits() { metric_sum '^warren_store_queued_seconds_count' "$@"; }
 # metric_sum REGEX NAME...: a counter at /observe/metrics (the first line REGEX matches; times
 # METRIC_SCALE, default 1, as a whole number), summed over the instances
 metric_sum() {
@@ -162,6 +171,14 @@ ticks() {
   echo "$sum"
 }
 idle_ticks() { awk '/^cpu / { print $5 + $6 }' /proc/stat; }
+# writer_ns PID...: CPU time (ns, from the scheduler's own count) of the store's writer thread
+# (warren-db-writer; Linux keeps 15 characters of a thread's name) of these processes so far
+writer_ns() {
+  local pid
+  for pid in "$@"; do
+    grep -lx 'warren-db-write' /proc/"$pid"/task/*/comm 2>/dev/null | sed 's/comm$/schedstat/' | xargs -r cat
+  done | awk '{ n += $1 } END { printf "%d", n }'
+}
 # switches PID...: context switches (voluntary: the thread waited; involuntary: it was preempted) of
 # every thread of these processes so far; a thread that ended meanwhile is not counted
 switches() {
@@ -204,7 +221,10 @@ jit_warm_up() {
 # cpu_ms_per_job (all three, per accepted job), commits_per_job (the store's shared transactions per
 # processed job), confirm_ms (the mean wait of a job for its request's publish confirms) and
 # switches_per_job (warren's context switches per processed job: each is a thread handing work to
-# another and waiting, or preempted; on two shared cores, a cost of its own). Fails on
+# another and waiting, or preempted; on two shared cores, a cost of its own), writer_ms_per_job (the
+# store's writer thread's CPU per processed job) and store_wait_ms (the mean wait of a write for the
+# writer's transaction to begin): the writer's work per job varies less between machines than the
+# rates do. Fails on
 # a refused request or an accepted job not processed.
 wrk_load() {
   local mode=$1 conns=$2 batch=$3; shift 3
@@ -214,9 +234,9 @@ wrk_load() {
   for name in "${names[@]}"; do warren_pids+=("$(pid_of "$name")"); done
   broker=$(broker_pids)
   postgres_pids=$(pgrep -x postgres | tr '\n' ' ' || true)
-  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1 q0 q1 n0 n1 s0 s1
+  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1 q0 q1 n0 n1 s0 s1 d0 d1 t0 t1 u0 u1
   before=$(processed "${names[@]}"); c0=$(commits "${names[@]}"); q0=$(confirm_us "${names[@]}"); n0=$(confirms "${names[@]}")
-  s0=$(switches "${warren_pids[@]}")
+  s0=$(switches "${warren_pids[@]}"); d0=$(writer_ns "${warren_pids[@]}"); t0=$(store_wait_us "${names[@]}"); u0=$(store_waits "${names[@]}")
   w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
   start=$(date +%s.%N)
   local wrks=()
@@ -242,7 +262,7 @@ wrk_load() {
   for _ in $(seq 1 3000); do after=$(processed "${names[@]}"); [ "$((after - before))" -ge "$accepted" ] && break; sleep 0.1; done
   end=$(date +%s.%N)
   c1=$(commits "${names[@]}"); q1=$(confirm_us "${names[@]}"); n1=$(confirms "${names[@]}")
-  s1=$(switches "${warren_pids[@]}")
+  s1=$(switches "${warren_pids[@]}"); d1=$(writer_ns "${warren_pids[@]}"); t1=$(store_wait_us "${names[@]}"); u1=$(store_waits "${names[@]}")
   # processed may exceed accepted_jobs: wrk does not count the requests still in flight when it
   # stops, though warren answered them 202; the rate counts every job warren processed
   echo "wrk mode=$mode instances=${#names[@]} clients=$((conns * ${#names[@]})) accepted_jobs=$accepted" \
@@ -254,7 +274,9 @@ wrk_load() {
     "cpu_ms_per_job=$(cpu_ms_per $((w1 - w0 + b1 - b0 + p1 - p0)) "$accepted")" \
     "commits_per_job=$(awk -v c="$((c1 - c0))" -v a="$((after - before))" 'BEGIN { printf "%.3f", a ? c / a : 0 }')" \
     "confirm_ms=$(awk -v q="$((q1 - q0))" -v n="$((n1 - n0))" 'BEGIN { printf "%.1f", n ? q / n / 1000 : 0 }')" \
-    "switches_per_job=$(awk -v s="$((s1 - s0))" -v a="$((after - before))" 'BEGIN { printf "%.2f", a ? s / a : 0 }')"
+    "switches_per_job=$(awk -v s="$((s1 - s0))" -v a="$((after - before))" 'BEGIN { printf "%.2f", a ? s / a : 0 }')" \
+    "writer_ms_per_job=$(awk -v d="$((d1 - d0))" -v a="$((after - before))" 'BEGIN { printf "%.4f", a ? d / a / 1e6 : 0 }')" \
+    "store_wait_ms=$(awk -v t="$((t1 - t0))" -v u="$((u1 - u0))" 'BEGIN { printf "%.2f", u ? t / u / 1000 : 0 }')"
   [ "$refused" = 0 ] && [ "$errors" = 0 ] && [ "$((after - before))" -ge "$accepted" ] && [ "$accepted" -gt 0 ]
 }
 
