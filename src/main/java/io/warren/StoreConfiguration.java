@@ -44,6 +44,8 @@ public class StoreConfiguration implements CamelConfiguration {
     private long idempotencyRetentionHours;
     @PropertyInject("warren.outbox.relay-after-millis")
     private long relayAfterMillis;
+    @PropertyInject("warren.db.commit-defer-millis")
+    private long commitDeferMillis;
 
     @BindToRegistry(lazy = true)
     public HikariDataSource jobDataSource() {
@@ -57,7 +59,8 @@ public class StoreConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public GroupCommit groupCommit(HikariDataSource dataSource, JobMetrics metrics) {
-        return new GroupCommit(dataSource, Database.isEmbedded(dataSource.getJdbcUrl()), metrics.registry());
+        return new GroupCommit(dataSource, Database.isEmbedded(dataSource.getJdbcUrl()), metrics.registry(),
+                Duration.ofMillis(commitDeferMillis));
     }
 
     /** Compacts an H2 file now and then (H2 does not give space back on its own); nothing for PostgreSQL. */
