@@ -13,18 +13,18 @@ import java.util.UUID;
 /**
  * H2 alone, no warren (bench/h2-indexes.sh): what a job costs the store's writer with the jobs
  * table's indexes before V12 (five) and after (three), on a file database opened as warren opens
- * it. Each job is warren's keyless insert and its start-and-succeed update, committed 50 at a
- * time as the group commit does; prints the committing thread's CPU per job, a first pass (JIT
- * warming) and a second.
- *   java -cp h2.jar bench/H2Indexes.java v11|v12 JOBS
+ * it. Each job is warren's keyless insert and its start-and-succeed update, committed PER_COMMIT
+ * (50 unless given) at a time as the group commit does; prints the committing thread's CPU per job,
+ * a first pass (JIT warming) and a second. With a small PER_COMMIT: what a commit costs, shared by
+ * the jobs it carries (GroupCommit's linger and defer).
+ *   java -cp h2.jar bench/H2Indexes.java v11|v12 JOBS [PER_COMMIT]
  */
 public class H2Indexes {
-
-    private static final int PER_COMMIT = 50;
 
     public static void main(String[] args) throws Exception {
         String schema = args[0];
         int jobs = Integer.parseInt(args[1]);
+        int perCommit = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         Path dir = Files.createTempDirectory("h2-indexes");
         String url = "jdbc:h2:file:" + dir + "/jobs;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                 + ";WRITE_DELAY=0;RETENTION_TIME=1000";
@@ -52,7 +52,7 @@ public class H2Indexes {
                     insert.setObject(5, now.plusSeconds(5));
                     insert.addBatch();
                     ids.add(id);
-                    if (ids.size() == PER_COMMIT) {
+                    if (ids.size() == perCommit) {
                         insert.executeBatch();
                         c.commit();
                         for (String done : ids) {
@@ -68,8 +68,8 @@ public class H2Indexes {
                     }
                 }
                 cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu;
-                System.out.printf("schema=%s pass=%d jobs=%d seconds=%.2f cpu_us_per_job=%.1f%n", schema, pass, jobs,
-                        (System.nanoTime() - started) / 1e9, cpu / 1e3 / jobs);
+                System.out.printf("schema=%s per_commit=%d pass=%d jobs=%d seconds=%.2f cpu_us_per_job=%.1f%n", schema, perCommit,
+                        pass, jobs, (System.nanoTime() - started) / 1e9, cpu / 1e3 / jobs);
             }
         }
     }

@@ -2,6 +2,8 @@
 # H2 alone, no warren (bench/H2Indexes.java): the store writer's CPU per job with the jobs table's
 # indexes before V12 and after, alternated ROUNDS times (the machine's speed drifts). Each run
 # inserts and completes JOBS jobs twice on a fresh file database; the second pass is the warm one.
+# H2_SCHEMAS ("v11 v12") and H2_PER_COMMIT (50: jobs per commit, a list runs each) pick the runs:
+# H2_SCHEMAS=v12 H2_PER_COMMIT="1 2 3 5 10 20" shows what a commit costs, shared by the jobs it carries.
 #   bench/h2-indexes.sh [rounds] [jobs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +15,9 @@ JOBS=${2:-100000}
 H2=$(find ~/.m2/repository/com/h2database/h2 -name 'h2-*.jar' | sort | tail -1)
 [ -n "$H2" ] || { echo "no H2 jar in ~/.m2: build warren once first (./mvnw -B package -DskipTests)"; exit 2; }
 for round in $(seq 1 "$ROUNDS"); do
-  for schema in v11 v12; do
-    java -cp "$H2" bench/H2Indexes.java "$schema" "$JOBS" | sed "s/^/round=$round /"
+  for schema in ${H2_SCHEMAS:-v11 v12}; do
+    for per_commit in ${H2_PER_COMMIT:-50}; do
+      java -cp "$H2" bench/H2Indexes.java "$schema" "$JOBS" "$per_commit" | sed "s/^/round=$round /"
+    done
   done
 done

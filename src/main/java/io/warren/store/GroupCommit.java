@@ -24,8 +24,8 @@ import javax.sql.DataSource;
  * concurrent requests queue on the commit lock. Coalesced, one commit serves every caller waiting.
  *
  * <p>How many works a commit carries sets what each costs: an H2 commit writes every B-tree page it
- * changed, whole, so a job's insert and its success cost the writer about 250 µs of CPU committed
- * alone and 35–55 µs committed ten at a time (bench/h2-indexes.sh). Left to itself the writer
+ * changed, whole, so a job's insert and its success cost the writer 310–430 µs of CPU committed
+ * one by one and about 90 µs committed ten jobs at a time (bench/h2-indexes.sh). Left to itself the writer
  * commits as soon as anything is queued, a few works at a time under load. So a
  * {@link #defer deferred} work, one that only an ack waits for (a job's success), waits up to
  * {@code defer} for a commit that someone waits for (a new job's insert, whose 202 waits for it) and
