@@ -44,8 +44,6 @@ public class StoreConfiguration implements CamelConfiguration {
     private long idempotencyRetentionHours;
     @PropertyInject("warren.outbox.relay-after-millis")
     private long relayAfterMillis;
-    @PropertyInject("warren.db.commit-defer-millis")
-    private long commitDeferMillis;
 
     @BindToRegistry(lazy = true)
     public HikariDataSource jobDataSource() {
@@ -59,8 +57,7 @@ public class StoreConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public GroupCommit groupCommit(HikariDataSource dataSource, JobMetrics metrics) {
-        return new GroupCommit(dataSource, Database.isEmbedded(dataSource.getJdbcUrl()), metrics.registry(),
-                Duration.ofMillis(commitDeferMillis));
+        return new GroupCommit(dataSource, Database.isEmbedded(dataSource.getJdbcUrl()), metrics.registry());
     }
 
     /** Compacts an H2 file now and then (H2 does not give space back on its own); nothing for PostgreSQL. */

@@ -203,10 +203,10 @@ public final class FirstRuns implements AutoCloseable {
         HeldStarts.Start start = starts.takeBySuccess(id);
         Transactions.Work<Void> finish = JobTransitions.finish(id, JobStatus.SUCCEEDED, attempt, null, null, null, result);
         if (start == null) {
-            return groupCommit.defer(List.of(id), finish);
+            return groupCommit.submit(List.of(id), finish);
         }
         Instant now = Instant.now();
-        return groupCommit.defer(List.of(id), new StatementWork<>("start-and-succeed",
+        return groupCommit.submit(List.of(id), new StatementWork<>("start-and-succeed",
                 both -> both.set("attempt", attempt).set("started", start.at).set("published", start.published).set("now", now)
                         .set("result", JobRows.cut(result, 4000)).set("id", id),
                 (c, changed) -> {

@@ -3,7 +3,6 @@ package io.warren.store;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,14 +21,6 @@ import javax.sql.DataSource;
  * the transaction holding its work has committed. A job costs four status changes; committed one
  * by one they were most of warren's CPU (each H2 commit rewrites the changed pages) and made
  * concurrent requests queue on the commit lock. Coalesced, one commit serves every caller waiting.
- *
- * <p>How many works a commit carries sets what each costs: an H2 commit writes every B-tree page it
- * changed, whole, so a job's insert and its success cost the writer 310–430 µs of CPU committed
- * one by one and about 90 µs committed ten jobs at a time (bench/h2-indexes.sh). Left to itself the writer
- * commits as soon as anything is queued, a few works at a time under load. So a
- * {@link #defer deferred} work, one that only an ack waits for (a job's success), waits up to
- * {@code defer} for a commit that someone waits for (a new job's insert, whose 202 waits for it) and
- * goes with it; a commit of deferred works alone comes only once the first of them is due.
  *
  * <p>{@link SharedTransaction} runs each batch: one statement's works in one JDBC batch, row
  * locks in id order on a shared database, a failed batch retried work by work.
@@ -52,7 +43,6 @@ public final class GroupCommit implements AutoCloseable {
     private final Timer waited;
     private final Timer transactions;
     private final DistributionSummary works;
-    private final long deferNanos;
 
     /**
      * {@code soleWriter}: this process's writer thread is the only one that writes the jobs (an
@@ -61,12 +51,6 @@ public final class GroupCommit implements AutoCloseable {
      * transactions take, how many works each holds), to tell a slow database from a busy writer.
      */
     public GroupCommit(DataSource dataSource, boolean soleWriter, MeterRegistry meters) {
-        this(dataSource, soleWriter, meters, Duration.ZERO);
-    }
-
-    /** {@code defer}: how long a {@link #defer deferred} work may wait for others to share its commit. */
-    public GroupCommit(DataSource dataSource, boolean soleWriter, MeterRegistry meters, Duration defer) {
-        this.deferNanos = defer.toNanos();
         this.dataSource = dataSource;
         this.soleWriter = soleWriter;
         this.waited = Timer.builder("warren.store.queued").description("time a write waited for the writer's transaction to begin")
@@ -88,25 +72,12 @@ public final class GroupCommit implements AutoCloseable {
      * held the writer, and every caller behind it, for 15 ms.
      */
     public <T> CompletableFuture<T> submit(Collection<String> rows, Transactions.Work<T> work) {
-        return submit(new SharedTransaction.Pending<>(work, rows, 0));
+        return submit(new SharedTransaction.Pending<>(work, rows));
     }
 
     /** {@link #submit}, for a work of one statement, which the writer may batch with the same statement of others. */
     <T> CompletableFuture<T> submit(Collection<String> rows, StatementWork<T> statement) {
-        return submit(new SharedTransaction.Pending<>(statement, rows, 0));
-    }
-
-    /**
-     * {@link #submit}, for a record that no request waits for (a job's success, whose ack waits for
-     * it; a publish's record; a long job's start): it may wait up to {@code defer} for others to share its commit.
-     */
-    <T> CompletableFuture<T> defer(Collection<String> rows, Transactions.Work<T> work) {
-        return submit(new SharedTransaction.Pending<>(work, rows, deferNanos));
-    }
-
-    /** {@link #defer}, for a work of one statement. */
-    <T> CompletableFuture<T> defer(Collection<String> rows, StatementWork<T> statement) {
-        return submit(new SharedTransaction.Pending<>(statement, rows, deferNanos));
+        return submit(new SharedTransaction.Pending<>(statement, rows));
     }
 
     private <T> CompletableFuture<T> submit(SharedTransaction.Pending<T> pending) {
@@ -124,12 +95,12 @@ public final class GroupCommit implements AutoCloseable {
 
     /** Runs the work in a committed transaction, shared with whatever else is waiting. {@code rows}: see {@link SharedTransaction.Pending}. */
     public <T> T run(Collection<String> rows, Transactions.Work<T> work) {
-        return run(new SharedTransaction.Pending<>(work, rows, 0));
+        return run(new SharedTransaction.Pending<>(work, rows));
     }
 
     /** {@link #run}, for a work of one statement, which the writer may batch with the same statement of others. */
     <T> T run(Collection<String> rows, StatementWork<T> statement) {
-        return run(new SharedTransaction.Pending<>(statement, rows, 0));
+        return run(new SharedTransaction.Pending<>(statement, rows));
     }
 
     private <T> T run(SharedTransaction.Pending<T> pending) {
@@ -179,12 +150,7 @@ public final class GroupCommit implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                boolean interrupted = !gather(batch);
-                commit(batch); // not interrupted: an interrupt closes the file channel an H2 commit writes to
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                commit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -193,28 +159,6 @@ public final class GroupCommit implements AutoCloseable {
             } finally {
                 batch.clear();
             }
-        }
-    }
-
-    /** Adds what comes until the first of the batch's works is due (none waits once the writer is closing); false if interrupted. */
-    private boolean gather(List<SharedTransaction.Pending<?>> batch) {
-        long due = Long.MAX_VALUE;
-        try {
-            for (int taken = 0; open && batch.size() < MAX_BATCH; ) {
-                for (; taken < batch.size(); taken++) {
-                    due = Math.min(due, batch.get(taken).dueAt());
-                }
-                long wait = due - System.nanoTime();
-                SharedTransaction.Pending<?> next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
-                if (next == null) {
-                    return true;
-                }
-                batch.add(next);
-                queue.drainTo(batch, MAX_BATCH - batch.size());
-            }
-            return true;
-        } catch (InterruptedException e) {
-            return false;
         }
     }
 
@@ -233,7 +177,6 @@ public final class GroupCommit implements AutoCloseable {
     @Override
     public void close() {
         open = false;
-        queue.add(new SharedTransaction.Pending<>(c -> null, List.of(), 0)); // wakes a writer waiting for more work
         try {
             writer.join(10_000);
             callbacks.shutdown();

@@ -136,7 +136,7 @@ final class HeldStarts {
      */
     private void submit(List<Start> due) {
         for (Start start : due) {
-            groupCommit.defer(List.of(start.id), c -> start.write() ? write(c, start) : JobTransitions.Claim.RUN)
+            groupCommit.submit(List.of(start.id), c -> start.write() ? write(c, start) : JobTransitions.Claim.RUN)
                     .whenComplete((claim, failure) -> {
                         starts.remove(start.id, start);
                         if (failure != null) {

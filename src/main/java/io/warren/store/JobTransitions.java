@@ -54,7 +54,7 @@ public class JobTransitions {
      * by the claim).
      */
     public CompletableFuture<Void> publishedAll(Map<String, Instant> sent) {
-        return groupCommit.defer(sent.keySet(), c -> {
+        return groupCommit.submit(sent.keySet(), c -> {
             try (Sql.Bound again = JOBS.prepare(c, "published-again"); Sql.Bound published = JOBS.prepare(c, "published")) {
                 for (Map.Entry<String, Instant> job : sent.entrySet()) {
                     again.set("at", job.getValue()).set("id", job.getKey()).addBatch();

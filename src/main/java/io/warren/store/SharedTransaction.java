@@ -50,22 +50,17 @@ final class SharedTransaction {
     /**
      * A queued work: {@code plain}, a work of any statements, or {@code statement}, a work of one
      * batchable statement (the other is null); {@code rows}, the ids of the job rows it changes or
-     * inserts; {@code queuedAt}, System.nanoTime() when it was queued; {@code dueAt}, the
-     * System.nanoTime() by which its transaction must begin (it may wait until then for others to join it).
+     * inserts; {@code queuedAt}, System.nanoTime() when it was queued.
      */
     record Pending<T>(Transactions.Work<T> plain, StatementWork<T> statement, Collection<String> rows, CompletableFuture<T> done,
-                      long queuedAt, long dueAt) {
+                      long queuedAt) {
 
-        Pending(Transactions.Work<T> plain, Collection<String> rows, long mayWaitNanos) {
-            this(plain, null, rows, mayWaitNanos);
+        Pending(Transactions.Work<T> plain, Collection<String> rows) {
+            this(plain, null, rows, new CompletableFuture<>(), System.nanoTime());
         }
 
-        Pending(StatementWork<T> statement, Collection<String> rows, long mayWaitNanos) {
-            this(null, statement, rows, mayWaitNanos);
-        }
-
-        private Pending(Transactions.Work<T> plain, StatementWork<T> statement, Collection<String> rows, long mayWaitNanos) {
-            this(plain, statement, rows, new CompletableFuture<>(), System.nanoTime(), System.nanoTime() + mayWaitNanos);
+        Pending(StatementWork<T> statement, Collection<String> rows) {
+            this(null, statement, rows, new CompletableFuture<>(), System.nanoTime());
         }
 
         /** The work to run in a transaction of its own, or beside the batches. */

@@ -2,7 +2,6 @@ package io.warren.store;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,15 +9,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,31 +60,6 @@ class GroupCommitTest {
         }
         pool.shutdown();
         assertEquals(callers, count());
-    }
-
-    @Test
-    void aDeferredWorkWaitsForAWorkSomeoneWaitsForAndSharesItsCommit() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (GroupCommit deferring = new GroupCommit(dataSource, true, meters, Duration.ofMinutes(5))) {
-            CompletableFuture<Integer> deferred = deferring.defer(List.of(), c -> insert(c, 1));
-            Thread.sleep(300);
-            assertFalse(deferred.isDone(), "a deferred work waits for company (up to 5 minutes here)");
-            assertEquals(0, count());
-            assertEquals(Integer.valueOf(2), deferring.<Integer>run(List.of(), c -> insert(c, 2)));
-            assertEquals(1, deferred.get(30, TimeUnit.SECONDS));
-            assertEquals(1, meters.get("warren.store.transaction.works").summary().count(), "one commit");
-            assertEquals(2, meters.get("warren.store.transaction.works").summary().totalAmount(), "of both works");
-        }
-        assertEquals(2, count());
-    }
-
-    @Test
-    void closingCommitsDeferredWorkAtOnce() throws Exception {
-        GroupCommit deferring = new GroupCommit(dataSource, true, new SimpleMeterRegistry(), Duration.ofMinutes(5));
-        CompletableFuture<Integer> deferred = deferring.defer(List.of(), c -> insert(c, 1));
-        deferring.close();
-        assertEquals(1, deferred.get(30, TimeUnit.SECONDS));
-        assertEquals(1, count());
     }
 
     @Test
