@@ -126,9 +126,14 @@ paced_load() {
   within 60 processed_at_least "$name" $((before + $(field accepted "$line"))) || { echo "FAIL: the paced run's jobs were not all processed"; return 1; }
   after=$(processed "$name")
   # the writer's figures as in wrk_load, over the whole run (the 5 s not counted too)
-  echo "warren $line" \
-    "writer_ms_per_job=$(awk -v d="$(($(writer_ns "$pid") - d0))" -v a="$((after - before))" 'BEGIN { printf "%.4f", a ? d / a / 1e6 : 0 }')" \
-    "store_wait_ms=$(awk -v t="$(($(store_wait_us "$name") - t0))" -v u="$(($(store_waits "$name") - u0))" 'BEGIN { printf "%.2f", u ? t / u / 1000 : 0 }')"
+  echo "warren $line $(writer_fields $(($(writer_ns "$pid") - d0)) $((after - before)) \
+    $(($(store_wait_us "$name") - t0)) $(($(store_waits "$name") - u0)))"
+}
+
+# writer_fields WRITER_NS JOBS WAIT_US WAITS: a run's writer_ms_per_job and store_wait_ms (see wrk_load)
+writer_fields() {
+  awk -v d="$1" -v a="$2" -v t="$3" -v u="$4" \
+    'BEGIN { printf "writer_ms_per_job=%.4f store_wait_ms=%.2f", (a ? d / a / 1e6 : 0), (u ? t / u / 1000 : 0) }'
 }
 
 # ensure_pacer: bench/pacer.c (open-loop fixed-rate HTTP load, as cheap as wrk) built into $WORK/pacer
@@ -275,8 +280,7 @@ wrk_load() {
     "commits_per_job=$(awk -v c="$((c1 - c0))" -v a="$((after - before))" 'BEGIN { printf "%.3f", a ? c / a : 0 }')" \
     "confirm_ms=$(awk -v q="$((q1 - q0))" -v n="$((n1 - n0))" 'BEGIN { printf "%.1f", n ? q / n / 1000 : 0 }')" \
     "switches_per_job=$(awk -v s="$((s1 - s0))" -v a="$((after - before))" 'BEGIN { printf "%.2f", a ? s / a : 0 }')" \
-    "writer_ms_per_job=$(awk -v d="$((d1 - d0))" -v a="$((after - before))" 'BEGIN { printf "%.4f", a ? d / a / 1e6 : 0 }')" \
-    "store_wait_ms=$(awk -v t="$((t1 - t0))" -v u="$((u1 - u0))" 'BEGIN { printf "%.2f", u ? t / u / 1000 : 0 }')"
+    "$(writer_fields $((d1 - d0)) $((after - before)) $((t1 - t0)) $((u1 - u0)))"
   [ "$refused" = 0 ] && [ "$errors" = 0 ] && [ "$((after - before))" -ge "$accepted" ] && [ "$accepted" -gt 0 ]
 }
 
