@@ -16,7 +16,7 @@ import java.util.UUID;
  * it. Each job is warren's keyless insert and its start-and-succeed update, committed PER_COMMIT
  * (50 unless given) at a time as the group commit does; prints the committing thread's CPU per job,
  * a first pass (JIT warming) and a second. With a small PER_COMMIT: what a commit costs, shared by
- * the jobs it carries (GroupCommit's linger and defer).
+ * the jobs it carries (how many works GroupCommit's transactions hold).
  *   java -cp h2.jar bench/H2Indexes.java v11|v12 JOBS [PER_COMMIT]
  */
 public class H2Indexes {
