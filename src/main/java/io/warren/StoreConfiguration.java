@@ -57,7 +57,8 @@ public class StoreConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public GroupCommit groupCommit(HikariDataSource dataSource, JobMetrics metrics) {
-        return new GroupCommit(dataSource, Database.isEmbedded(dataSource.getJdbcUrl()), metrics.registry());
+        String url = dataSource.getJdbcUrl();
+        return new GroupCommit(dataSource, url, Database.isEmbedded(url), metrics.registry());
     }
 
     /** Compacts an H2 file now and then (H2 does not give space back on its own); nothing for PostgreSQL. */

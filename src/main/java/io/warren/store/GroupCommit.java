@@ -40,19 +40,22 @@ public final class GroupCommit implements AutoCloseable {
     });
     private volatile boolean open = true;
     private final boolean soleWriter;
+    private final DiskSync sync;
     private final Timer waited;
     private final Timer transactions;
     private final DistributionSummary works;
 
     /**
+     * {@code url}: the database's JDBC URL, for what it takes to put a commit on disk ({@link DiskSync}).
      * {@code soleWriter}: this process's writer thread is the only one that writes the jobs (an
      * embedded database), so work it runs in queue order is the order every reader sees.
      * {@code meters}: where the writer's timings go (how long work waits for it, how long its
      * transactions take, how many works each holds), to tell a slow database from a busy writer.
      */
-    public GroupCommit(DataSource dataSource, boolean soleWriter, MeterRegistry meters) {
+    public GroupCommit(DataSource dataSource, String url, boolean soleWriter, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.soleWriter = soleWriter;
+        this.sync = DiskSync.forUrl(url);
         this.waited = Timer.builder("warren.store.queued").description("time a write waited for the writer's transaction to begin")
                 .publishPercentileHistogram().register(meters);
         this.transactions = Timer.builder("warren.store.transaction")
@@ -167,7 +170,7 @@ public final class GroupCommit implements AutoCloseable {
         batch.forEach(pending -> waited.record(started - pending.queuedAt(), TimeUnit.NANOSECONDS));
         works.record(batch.size());
         try {
-            SharedTransaction.commit(dataSource, soleWriter, batch);
+            SharedTransaction.commit(dataSource, soleWriter, sync, batch);
         } finally {
             transactions.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }

@@ -17,33 +17,27 @@ import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
 /**
- * One transaction of the {@link GroupCommit} writer: the works it took from the queue, committed
- * together, each caller's future completed after the commit.
+ * One transaction of the {@link GroupCommit} writer: the works it took from the queue, committed together, each
+ * caller's future completed once the commit is on disk ({@link DiskSync}).
  *
- * <p>Round trips: a work of one statement ({@link StatementWork}: a job's insert, its start and
- * success) joins the other works of the same statement in one JDBC batch, one round trip to the
- * database for them all. Run one by one, those statements were most of the writer's time on
- * PostgreSQL (each round trip waits for the database's process to be scheduled on this 2-core
- * machine), and the writer, busy all the time, was what held the single-job endpoint back. The
- * other works run at once, in order; a work on a job that already has a statement waiting in a
- * batch sends the batches first, so the works of one job still run in the order they were queued.
+ * <p>Round trips: a work of one statement ({@link StatementWork}: a job's insert, its start and success) joins the
+ * other works of the same statement in one JDBC batch, one round trip to the database for them all (run one by one,
+ * they were most of the writer's time on PostgreSQL). The other works run at once, in order; a work on a job that
+ * already has a statement waiting in a batch sends the batches first, so the works of one job keep their order.
  *
- * <p>If the shared transaction fails, it is rolled back and each work runs again in a transaction
- * of its own on the same connection (on a fresh one if that connection broke), so one caller's
- * error (a unique key, say) is that caller's alone. Without a connection, every caller gets the
- * failure at once.
+ * <p>If the shared transaction fails, it is rolled back and each work runs again in a transaction of its own on
+ * the same connection (on a fresh one if that connection broke), so one caller's error (a unique key, say) is that
+ * caller's alone. Without a connection, every caller gets the failure at once.
  *
- * <p>Lock order, on a shared database: each instance's writer commits its own transactions, which
- * change rows other instances' transactions change too (one publishes a job while another claims
- * it). Taken in queue order, those row locks deadlocked (PostgreSQL breaks a deadlock after a
- * second: 78 in one two-instance benchmark, with the machine half idle). So there every
- * transaction takes its row locks in id order, and two of them never wait for each other in a
- * circle: works run in the id order of the one row each changes, so their statements take the
- * locks in that order. Where that order does not hold (a work of several rows, or batches that
- * change existing rows beside other works) every row is locked first, in one statement: it cost
- * a millisecond a transaction, so it runs only then. A batched update that did not change its
- * row (another copy of the job moved it on) did not lock it, and what follows it could: then the
- * transaction is rolled back and its works run alone.
+ * <p>Lock order, on a shared database: each instance's writer commits its own transactions, which change rows
+ * other instances' transactions change too (one publishes a job while another claims it). Taken in queue order,
+ * those row locks deadlocked (PostgreSQL breaks a deadlock after a second: 78 in one two-instance benchmark, with
+ * the machine half idle). So there every transaction takes its row locks in id order, and two of them never wait
+ * for each other in a circle: works run in the id order of the one row each changes, so their statements take the
+ * locks in that order. Where that order does not hold (a work of several rows, or batches that change existing
+ * rows beside other works) every row is locked first, in one statement: it cost a millisecond a transaction, so it
+ * runs only then. A batched update that did not change its row (another copy of the job moved it on) did not lock
+ * it, and what follows it could: then the transaction is rolled back and its works run alone.
  */
 final class SharedTransaction {
 
@@ -75,22 +69,24 @@ final class SharedTransaction {
 
     private final DataSource dataSource;
     private final boolean soleWriter;
+    private final DiskSync sync;
     /** The works in queue order, and as the shared transaction runs them (in lock order on a shared database). */
     private final List<Pending<?>> queued;
     private final List<Pending<?>> batch;
     private final Object[] results;
 
-    private SharedTransaction(DataSource dataSource, boolean soleWriter, List<Pending<?>> queued) {
+    private SharedTransaction(DataSource dataSource, boolean soleWriter, DiskSync sync, List<Pending<?>> queued) {
         this.dataSource = dataSource;
         this.soleWriter = soleWriter;
+        this.sync = sync;
         this.queued = queued;
         this.batch = inLockOrder(soleWriter, queued);
         this.results = new Object[batch.size()];
     }
 
-    /** Commits the works and completes their futures. {@code soleWriter}: see {@link GroupCommit}. */
-    static void commit(DataSource dataSource, boolean soleWriter, List<Pending<?>> queued) {
-        new SharedTransaction(dataSource, soleWriter, queued).commit();
+    /** Commits the works (on disk: {@code sync}) and completes their futures. {@code soleWriter}: see {@link GroupCommit}. */
+    static void commit(DataSource dataSource, boolean soleWriter, DiskSync sync, List<Pending<?>> queued) {
+        new SharedTransaction(dataSource, soleWriter, sync, queued).commit();
     }
 
     private void commit() {
@@ -155,6 +151,12 @@ final class SharedTransaction {
         } catch (SQLException | RuntimeException e) {
             rollback(c);
             return false;
+        }
+        try {
+            sync.require(c);
+        } catch (SQLException e) { // committed, maybe not on disk: no caller may count on it, and none runs again
+            batch.forEach(p -> p.done().completeExceptionally(new StoreUnavailable("Job database: not synced to disk: " + e.getMessage(), e)));
+            return true;
         }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results[i]);
@@ -223,6 +225,7 @@ final class SharedTransaction {
             }
             T result = pending.work().run(c);
             c.commit();
+            sync.require(c);
             pending.done().complete(result);
         } catch (SQLException e) {
             rollback(c);
@@ -234,10 +237,11 @@ final class SharedTransaction {
     }
 
     private <T> void freshConnection(Pending<T> pending) {
-        try {
-            pending.done().complete(Transactions.run(dataSource, pending.work()));
-        } catch (RuntimeException e) {
-            pending.done().completeExceptionally(e);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            alone(c, pending);
+        } catch (SQLException e) {
+            pending.done().completeExceptionally(new StoreUnavailable("Job database: " + e.getMessage(), e));
         }
     }
 

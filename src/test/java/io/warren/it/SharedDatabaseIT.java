@@ -42,7 +42,7 @@ class SharedDatabaseIT {
                 }
             }
             long before = deadlocks(dataSource);
-            try (GroupCommit a = new GroupCommit(dataSource, false, new SimpleMeterRegistry()); GroupCommit b = new GroupCommit(dataSource, false, new SimpleMeterRegistry())) {
+            try (GroupCommit a = new GroupCommit(dataSource, dataSource.getURL(), false, new SimpleMeterRegistry()); GroupCommit b = new GroupCommit(dataSource, dataSource.getURL(), false, new SimpleMeterRegistry())) {
                 for (int round = 0; round < ROUNDS; round++) {
                     List<CompletableFuture<Integer>> changes = new ArrayList<>();
                     for (int i = 0; i < ROWS; i++) {

@@ -30,8 +30,8 @@ class ClaimBeforeRowIT {
     void aClaimThatComesBeforeTheJobsRowWaitsForIt() throws Exception {
         assumeTrue(TestDatabase.isPostgres(), "a shared database: run with warren.test.db=postgres");
         try (FreshPostgres database = new FreshPostgres("warren_claim", 4);
-             GroupCommit publishing = new GroupCommit(database.dataSource(), false, new SimpleMeterRegistry());
-             GroupCommit claiming = new GroupCommit(database.dataSource(), false, new SimpleMeterRegistry());
+             GroupCommit publishing = new GroupCommit(database.dataSource(), database.dataSource().getJdbcUrl(), false, new SimpleMeterRegistry());
+             GroupCommit claiming = new GroupCommit(database.dataSource(), database.dataSource().getJdbcUrl(), false, new SimpleMeterRegistry());
              StoreHealth health = StoreHealth.start(database.dataSource(), Duration.ofSeconds(1))) {
             HikariDataSource dataSource = database.dataSource();
             NewJobs newJobs = new NewJobs(dataSource, publishing, Duration.ofHours(1), Duration.ofSeconds(10), health);

@@ -41,7 +41,7 @@ class FirstRunsTest {
     void store() {
         dataSource = Database.pool(Database.url(null, data.toString()), "", "", 2);
         Database.migrate(dataSource);
-        groupCommit = new GroupCommit(dataSource, true, new SimpleMeterRegistry());
+        groupCommit = new GroupCommit(dataSource, dataSource.getJdbcUrl(), true, new SimpleMeterRegistry());
         firstRuns = new FirstRuns(dataSource, groupCommit, new JobTransitions(dataSource, groupCommit), RELAY_AFTER);
     }
 

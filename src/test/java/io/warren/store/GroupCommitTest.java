@@ -32,7 +32,7 @@ class GroupCommitTest {
         dataSource.setURL("jdbc:h2:mem:group" + System.nanoTime());
         keepAlive = dataSource.getConnection();
         keepAlive.createStatement().execute("CREATE TABLE t (id INT PRIMARY KEY)");
-        groupCommit = new GroupCommit(dataSource, false, new SimpleMeterRegistry());
+        groupCommit = new GroupCommit(dataSource, dataSource.getURL(), false, new SimpleMeterRegistry());
     }
 
     @AfterEach
@@ -89,7 +89,7 @@ class GroupCommitTest {
     void withoutADatabaseEveryCallerGetsStoreUnavailable() {
         JdbcDataSource missing = new JdbcDataSource();
         missing.setURL("jdbc:h2:mem:absent;IFEXISTS=TRUE");
-        try (GroupCommit broken = new GroupCommit(missing, false, new SimpleMeterRegistry())) {
+        try (GroupCommit broken = new GroupCommit(missing, missing.getURL(), false, new SimpleMeterRegistry())) {
             assertThrows(StoreUnavailable.class, () -> broken.run(List.of(), c -> insert(c, 1)));
         }
     }

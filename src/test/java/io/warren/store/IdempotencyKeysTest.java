@@ -42,7 +42,7 @@ class IdempotencyKeysTest {
     void store() {
         dataSource = Database.pool(Database.url(null, data.toString()), "", "", 2);
         Database.migrate(dataSource);
-        groupCommit = new GroupCommit(dataSource, true, new SimpleMeterRegistry());
+        groupCommit = new GroupCommit(dataSource, dataSource.getJdbcUrl(), true, new SimpleMeterRegistry());
         health = StoreHealth.start(dataSource, Duration.ofMinutes(1));
         newJobs = new NewJobs(dataSource, groupCommit, RETENTION, Duration.ofSeconds(10), health);
         reads = new JobReads(dataSource);

@@ -45,7 +45,7 @@ class SharedTransactionTest {
     void store() {
         dataSource = Database.pool(Database.url(null, data.toString()), "", "", 4);
         Database.migrate(dataSource);
-        groupCommit = new GroupCommit(dataSource, true, new SimpleMeterRegistry());
+        groupCommit = new GroupCommit(dataSource, dataSource.getJdbcUrl(), true, new SimpleMeterRegistry());
         health = StoreHealth.start(dataSource, Duration.ofSeconds(1));
         newJobs = new NewJobs(dataSource, groupCommit, Duration.ofHours(1), RELAY_AFTER, health);
         firstRuns = new FirstRuns(dataSource, groupCommit, new JobTransitions(dataSource, groupCommit), RELAY_AFTER);
