@@ -20,10 +20,14 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The way in: validation, storage, the confirmed publish and the outbox relay. */
 @Configuration
 public class IntakeConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeConfiguration.class);
 
     @PropertyInject("warren.outbox.enabled")
     private boolean outbox;
@@ -56,7 +60,7 @@ public class IntakeConfiguration implements CamelConfiguration {
                                      JobMetrics metrics,
                                      JobTopology topology,
                                      @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis,
-                                     @PropertyInject("warren.intake.answer-after") String answerAfter) {
+                                     @PropertyInject(value = "warren.intake.answer-after", defaultValue = "") String answerAfter) {
         JobPublisher publisher = new JobPublisher();
         publisher.setAnswerAfterCommit(answerAfterCommit(answerAfter));
         publisher.setBroker(broker);
@@ -73,12 +77,15 @@ public class IntakeConfiguration implements CamelConfiguration {
     /** A wrong answer-after stops start-up here, named (a lazy bean's failure surfaced as a missing endpoint). */
     @Override
     public void configure(CamelContext context) {
-        answerAfterCommit(context.resolvePropertyPlaceholders("{{warren.intake.answer-after}}"));
+        boolean commit = answerAfterCommit(context.resolvePropertyPlaceholders("{{warren.intake.answer-after:}}"));
+        LOG.info("A new job is answered 202 once {} (warren.intake.answer-after)",
+                commit ? "it is stored, its commit on disk, its publish in flight" : "it is stored and the broker confirmed its publish");
     }
 
-    /** warren.intake.answer-after: confirm (the default) or commit, which needs the outbox. */
+    /** warren.intake.answer-after: commit, which needs the outbox, or confirm; unset: commit with the outbox, confirm without. */
     private boolean answerAfterCommit(String answerAfter) {
         return switch (answerAfter.strip()) {
+            case "" -> outbox;
             case "confirm" -> false;
             case "commit" -> {
                 if (!outbox) {
@@ -87,7 +94,7 @@ public class IntakeConfiguration implements CamelConfiguration {
                 }
                 yield true;
             }
-            default -> throw new IllegalArgumentException("warren.intake.answer-after is confirm or commit, not '" + answerAfter + "'");
+            default -> throw new IllegalArgumentException("warren.intake.answer-after is commit or confirm (or unset), not '" + answerAfter + "'");
         };
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * warren.intake.answer-after=commit: a job is answered 202 once it is stored, its publish still
- * in flight. Broker: the test broker (TestBroker), through a proxy where the test needs to hang it.
+ * warren.intake.answer-after=commit (the default with the outbox on): a job is answered 202 once
+ * it is stored, its commit on disk, its publish still in flight. Broker: the test broker (TestBroker), through a proxy where the test needs to hang it.
  */
 class AnswerAfterCommitIT {
 
@@ -26,18 +26,19 @@ class AnswerAfterCommitIT {
      * The broker takes the bytes and never confirms (a hung broker): each request is still answered
      * (with answer-after=confirm it would wait the ten-minute confirm timeout: the @Timeout fails
      * it). warren is then killed before any confirm or relay: every job runs once after the restart.
+     * answer-after is left unset: with the outbox on, commit is the default.
      */
     @Test
     @Timeout(180)
     void aJobIsAnsweredBeforeItsConfirmAndSurvivesKillNine() throws Exception {
         try (CuttableProxy proxy = CuttableProxy.forBroker()) {
             Map<String, String> settings = new HashMap<>(Map.of(
-                    "warren.intake.answer-after", "commit",
                     "warren.rabbitmq.url", proxy.brokerUrl(),
                     "warren.rabbitmq.confirm-timeout-millis", "600000",
                     "warren.outbox.relay-after-millis", "5000",
                     "warren.outbox.relay-period-millis", "500"));
             try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), settings)) {
+                assertTrue(warren.log().contains("A new job is answered 202 once it is stored, its commit on disk"), warren.log());
                 // the broker hangs once warren runs: its publishing channels are open (a channel
                 // opened while it hangs would wait for the broker's answer, whatever the mode)
                 for (int i = 0; i < 8; i++) {

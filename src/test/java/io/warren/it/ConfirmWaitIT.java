@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A job request waiting for its confirm holds no thread: more of them wait at once than the HTTP
+ * With warren.intake.answer-after=confirm, a job request waiting for its confirm holds no thread: more of them wait at once than the HTTP
  * server has worker threads (Camel's own consumer would run at most that many routes at a time,
  * and the rest would wait for a worker before they were even stored). Broker: the test broker
  * (TestBroker), through a proxy that hangs it.
@@ -34,6 +34,7 @@ class ConfirmWaitIT {
     void moreJobsWaitForTheirConfirmThanThereAreWorkerThreads() throws Exception {
         try (CuttableProxy proxy = CuttableProxy.forBroker();
              WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of(
+                     "warren.intake.answer-after", "confirm",
                      "warren.rabbitmq.url", proxy.brokerUrl(),
                      "warren.rabbitmq.confirm-timeout-millis", "120000",
                      "warren.outbox.relay-after-millis", "2000",
