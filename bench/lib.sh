@@ -199,12 +199,12 @@ cpu_ms_per() { awk -v d="$1" -v j="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { print
 
 # jit_warm_up NAME: wrk on both endpoints (15 s single-job, 16 connections; 15 s batches of 100,
 # 4) in rounds until the JIT compiler has gone quiet (under 3 s of compile time in a round, from
-# jstat), at most JIT_WARMUP_SECONDS (180; 0: no warm-up). Under load, warren's compiler threads
+# jstat), at most JIT_WARMUP_SECONDS (300; 0: no warm-up; on a slow machine the compiler needed ~200 s of load). Under load, warren's compiler threads
 # took half a core of this 2-core machine for its first ~90 s: a 20 s run straight after a short
 # warm-up measured the JIT as much as warren (342 jobs/s on the single-job endpoint; 732 over the
 # 150 s that followed). Prints how long it took and whether the compiler went quiet.
 jit_warm_up() {
-  local name=$1 max=${JIT_WARMUP_SECONDS:-180} spent=0 before after quiet=no pid
+  local name=$1 max=${JIT_WARMUP_SECONDS:-300} spent=0 before after quiet=no pid
   pid=$(pid_of "$name")
   compile_seconds() { jstat -compiler "$pid" | awk 'NR == 2 { print $4 }'; }
   while [ "$spent" -lt "$max" ]; do
