@@ -3,18 +3,28 @@ package io.warren.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Puts a shared transaction's commit on disk before any caller hears of it. PostgreSQL fsyncs its
- * own commits. H2 (WRITE_DELAY=0) writes each commit to its file but leaves it in the operating
- * system's cache: it survives kill -9 of warren, not a power loss. CHECKPOINT SYNC forces the file
- * to disk (fsync), once per shared transaction, so every job it stored is on disk when its 202 goes.
- * Measured on a 2-core machine: the writer, waiting for the disk, takes more jobs per commit, and
- * its CPU per job fell (docs/benchmarks.md, twentieth round).
+ * Puts a commit on disk before any caller hears of it. PostgreSQL fsyncs its own commits. H2
+ * (WRITE_DELAY=0) writes each commit to its file but leaves it in the operating system's cache: it
+ * survives kill -9 of warren, not a power loss. CHECKPOINT SYNC forces the file to disk (fsync),
+ * once per shared transaction, so every job it stored is on disk when its 202 goes. Measured on a
+ * 2-core machine: the writer, waiting for the disk, takes more jobs per commit, and its CPU per job
+ * fell (docs/benchmarks.md, twentieth round).
+ *
+ * <p>A failed fsync stops the writes for good, as PostgreSQL stops on one: after it, Linux may
+ * drop the unwritten pages and let the next fsync succeed, and H2's later commits would rest on
+ * pages that never reached the disk. Every write fails from then on (a 503 for a new job) until
+ * warren restarts and H2 reopens its file from what is on disk.
  */
 final class DiskSync {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DiskSync.class);
+
     private final boolean h2File;
+    private volatile SQLException failed;
 
     private DiskSync(boolean h2File) {
         this.h2File = h2File;
@@ -25,12 +35,27 @@ final class DiskSync {
         return new DiskSync(url.startsWith("jdbc:h2:file:"));
     }
 
+    /** Before a write: throws once an fsync has failed. */
+    void requireUsable() throws SQLException {
+        if (failed != null) {
+            throw new SQLException("the job database's file could not be synced to disk (" + failed.getMessage()
+                    + "); writes are refused until warren restarts", failed);
+        }
+    }
+
     /** After a commit on {@code c}: returns once it is on disk. */
     void require(Connection c) throws SQLException {
-        if (h2File) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CHECKPOINT SYNC");
+        if (!h2File) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            if (failed == null) {
+                LOG.error("The job database's file could not be synced to disk; warren refuses every write until it restarts", e);
             }
+            failed = e;
+            throw new SQLException("committed, but not synced to disk: " + e.getMessage(), e);
         }
     }
 }

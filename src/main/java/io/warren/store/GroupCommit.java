@@ -85,7 +85,7 @@ public final class GroupCommit implements AutoCloseable {
 
     private <T> CompletableFuture<T> submit(SharedTransaction.Pending<T> pending) {
         if (!open) {
-            return CompletableFuture.supplyAsync(() -> Transactions.run(dataSource, pending.work()), Runnable::run);
+            return CompletableFuture.supplyAsync(() -> direct(pending.work()), Runnable::run);
         }
         queue.add(pending);
         return pending.done().whenCompleteAsync((result, failure) -> { }, callbacks);
@@ -107,8 +107,11 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private <T> T run(SharedTransaction.Pending<T> pending) {
-        if (!open || Thread.currentThread() == writer) {
-            return Transactions.run(dataSource, pending.work());
+        if (Thread.currentThread() == writer) {
+            return Transactions.run(dataSource, pending.work()); // on disk with the writer's own transaction
+        }
+        if (!open) {
+            return direct(pending.work());
         }
         queue.add(pending);
         boolean interrupted = false;
@@ -119,7 +122,7 @@ public final class GroupCommit implements AutoCloseable {
                 } catch (TimeoutException e) {
                     // closed between the check above and the add: the writer is gone, run it here
                     if (!writer.isAlive() && queue.remove(pending)) {
-                        return Transactions.run(dataSource, pending.work());
+                        return direct(pending.work());
                     }
                 } catch (InterruptedException e) {
                     // an interrupted caller may only give up on work that has not started: once
@@ -141,6 +144,19 @@ public final class GroupCommit implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** A work run without the writer (closing, or gone): committed, and on disk as the writer's are. */
+    private <T> T direct(Transactions.Work<T> work) {
+        T result = Transactions.run(dataSource, c -> {
+            sync.requireUsable();
+            return work.run(c);
+        });
+        Transactions.run(dataSource, c -> {
+            sync.require(c);
+            return null;
+        });
+        return result;
     }
 
     private void writeLoop() {

@@ -91,6 +91,7 @@ final class SharedTransaction {
 
     private void commit() {
         try (Connection c = dataSource.getConnection()) {
+            sync.requireUsable();
             c.setAutoCommit(false);
             if (batch.size() > 1 && together(c)) {
                 return;
@@ -154,12 +155,11 @@ final class SharedTransaction {
         }
         try {
             sync.require(c);
+            for (int i = 0; i < batch.size(); i++) {
+                complete(batch.get(i), results[i]);
+            }
         } catch (SQLException e) { // committed, maybe not on disk: no caller may count on it, and none runs again
-            batch.forEach(p -> p.done().completeExceptionally(new StoreUnavailable("Job database: not synced to disk: " + e.getMessage(), e)));
-            return true;
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results[i]);
+            batch.forEach(p -> p.done().completeExceptionally(new StoreUnavailable("Job database: " + e.getMessage(), e)));
         }
         return true;
     }
