@@ -3,7 +3,8 @@
 # warmed up until the JIT has gone quiet, then the pacer at RATE jobs/s (default 700) for
 # WRK_SECONDS (20) under a loopback capture (tcpdump, installed from Debian when missing) of its
 # HTTP port and the broker's. bench/RequestSplit.java joins each job's packets by its id: request
-# in -> publish out -> confirm in -> 202 out, percentiles of each stage, for all jobs and for those
+# in -> publish out -> confirm in -> 202 out (warren runs with answer-after=confirm, where that is
+# the order), percentiles of each stage, for all jobs and for those
 # over 25 ms. Beside it, for the same window: how long the store's writes waited for the writer and
 # how long its transactions took (warren's histograms, at Micrometer's bucket bounds), the GC's
 # pauses (-Xlog:gc), and how long warren's threads waited for a CPU while runnable (the kernel's
@@ -18,7 +19,8 @@ sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n" # a capture needs root
 DB_ENV=()
 [ "${BENCH_DB:-h2}" = postgres ] && postgres_db warren_split
 echo "job database: ${BENCH_DB:-h2}; machine: $(nproc) cores; broker, database, warren and the pacer share them"
-BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Xlog:gc:file=$WORK/gc.log:uptimemillis" start_warren main 18090 "${DB_ENV[@]}"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Xlog:gc:file=$WORK/gc.log:uptimemillis" start_warren main 18090 "${DB_ENV[@]}" \
+  WARREN_INTAKE_ANSWER_AFTER=confirm # the split expects each confirm before its 202
 jit_warm_up main || { echo "request-split: FAIL in the warm-up (log: $WORK/main.log)"; exit 1; }
 
 # store_histograms: the writer's histogram buckets, as "metric le count" lines
