@@ -87,9 +87,14 @@ public final class Database {
         }
     }
 
+    /** An H2 database in a file (not in memory, not PostgreSQL). */
+    static boolean isH2File(String url) {
+        return url.startsWith("jdbc:h2:file:");
+    }
+
     /** An embedded H2 database: no other process writes it (unless it was opened as a server). */
     public static boolean isEmbedded(String url) {
-        return (url.startsWith("jdbc:h2:file:") || url.startsWith("jdbc:h2:mem:")) && !url.toUpperCase().contains("AUTO_SERVER=TRUE");
+        return (isH2File(url) || url.startsWith("jdbc:h2:mem:")) && !url.toUpperCase().contains("AUTO_SERVER=TRUE");
     }
 
     private static boolean isPostgres(String url) {

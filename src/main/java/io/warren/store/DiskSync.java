@@ -32,7 +32,7 @@ final class DiskSync {
 
     /** What a database at this JDBC URL needs: an fsync for an H2 file, nothing for PostgreSQL or an in-memory H2. */
     static DiskSync forUrl(String url) {
-        return new DiskSync(url.startsWith("jdbc:h2:file:"));
+        return new DiskSync(Database.isH2File(url));
     }
 
     /** Before a write: throws once an fsync has failed. */

@@ -42,7 +42,7 @@ public final class H2Compaction implements AutoCloseable {
     /** Starts compacting when the URL is an embedded H2 file; otherwise does nothing. */
     public static H2Compaction startIfH2(String url, DataSource dataSource) {
         H2Compaction compaction = new H2Compaction();
-        if (url.startsWith("jdbc:h2:file:")) {
+        if (Database.isH2File(url)) {
             compaction.timer.scheduleWithFixedDelay(() -> compaction.round(dataSource), 1000, ROUND_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         }
         return compaction;
