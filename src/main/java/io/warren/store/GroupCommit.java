@@ -55,7 +55,7 @@ public final class GroupCommit implements AutoCloseable {
     public GroupCommit(DataSource dataSource, String url, boolean soleWriter, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.soleWriter = soleWriter;
-        this.sync = DiskSync.forDatabase(dataSource, url, meters);
+        this.sync = DiskSync.forUrl(url);
         this.waited = Timer.builder("warren.store.queued").description("time a write waited for the writer's transaction to begin")
                 .publishPercentileHistogram().register(meters);
         this.transactions = Timer.builder("warren.store.transaction")
@@ -198,7 +198,6 @@ public final class GroupCommit implements AutoCloseable {
         open = false;
         try {
             writer.join(10_000);
-            sync.close(); // the last commits' callers hear of them before the callbacks stop
             callbacks.shutdown();
             callbacks.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

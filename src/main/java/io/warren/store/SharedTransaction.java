@@ -18,7 +18,7 @@ import javax.sql.DataSource;
 
 /**
  * One transaction of the {@link GroupCommit} writer: the works it took from the queue, committed together, each
- * caller's future completed once the commit is on disk ({@link DiskSync}: while the writer runs the next one).
+ * caller's future completed once the commit is on disk ({@link DiskSync}).
  *
  * <p>Round trips: a work of one statement ({@link StatementWork}: a job's insert, its start and success) joins the
  * other works of the same statement in one JDBC batch, one round trip to the database for them all (run one by one,
@@ -42,8 +42,9 @@ import javax.sql.DataSource;
 final class SharedTransaction {
 
     /**
-     * A queued work: {@code plain}, a work of any statements, or {@code statement}, a work of one batchable statement
-     * (the other is null); {@code rows}, the ids of the job rows it changes or inserts; {@code queuedAt}, when queued.
+     * A queued work: {@code plain}, a work of any statements, or {@code statement}, a work of one
+     * batchable statement (the other is null); {@code rows}, the ids of the job rows it changes or
+     * inserts; {@code queuedAt}, System.nanoTime() when it was queued.
      */
     record Pending<T>(Transactions.Work<T> plain, StatementWork<T> statement, Collection<String> rows, CompletableFuture<T> done,
                       long queuedAt) {
@@ -78,8 +79,8 @@ final class SharedTransaction {
         this.dataSource = dataSource;
         this.soleWriter = soleWriter;
         this.sync = sync;
-        this.queued = List.copyOf(queued); // the writer reuses its list while the fsync completes these
-        this.batch = inLockOrder(soleWriter, this.queued);
+        this.queued = queued;
+        this.batch = inLockOrder(soleWriter, queued);
         this.results = new Object[batch.size()];
     }
 
@@ -106,7 +107,8 @@ final class SharedTransaction {
             }
         } catch (SQLException e) {
             // no connection (or it broke): every caller still waiting gets the failure
-            batch.forEach(p -> p.done().completeExceptionally(unavailable(e)));
+            StoreUnavailable failure = new StoreUnavailable("Job database: " + e.getMessage(), e);
+            batch.forEach(p -> p.done().completeExceptionally(failure));
         }
     }
 
@@ -151,7 +153,14 @@ final class SharedTransaction {
             rollback(c);
             return false;
         }
-        completeOnDisk(batch, results);
+        try {
+            sync.require(c);
+            for (int i = 0; i < batch.size(); i++) {
+                complete(batch.get(i), results[i]);
+            }
+        } catch (SQLException e) { // committed, maybe not on disk: no caller may count on it, and none runs again
+            batch.forEach(p -> p.done().completeExceptionally(new StoreUnavailable("Job database: " + e.getMessage(), e)));
+        }
         return true;
     }
 
@@ -216,10 +225,14 @@ final class SharedTransaction {
             }
             T result = pending.work().run(c);
             c.commit();
-            completeOnDisk(List.of(pending), new Object[] {result});
-        } catch (SQLException | RuntimeException e) {
+            sync.require(c);
+            pending.done().complete(result);
+        } catch (SQLException e) {
             rollback(c);
-            pending.done().completeExceptionally(e instanceof SQLException ? unavailable(e) : e);
+            pending.done().completeExceptionally(new StoreUnavailable("Job database: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            rollback(c);
+            pending.done().completeExceptionally(e);
         }
     }
 
@@ -228,7 +241,7 @@ final class SharedTransaction {
             c.setAutoCommit(false);
             alone(c, pending);
         } catch (SQLException e) {
-            pending.done().completeExceptionally(unavailable(e));
+            pending.done().completeExceptionally(new StoreUnavailable("Job database: " + e.getMessage(), e));
         }
     }
 
@@ -240,21 +253,8 @@ final class SharedTransaction {
         }
     }
 
-    /** Completes the works' futures once their commit is on disk; if it cannot be put there, none may count on it, and none runs again. */
     @SuppressWarnings("unchecked")
-    private void completeOnDisk(List<Pending<?>> works, Object[] results) {
-        sync.afterCommit().whenComplete((onDisk, failure) -> {
-            for (int i = 0; i < works.size(); i++) {
-                if (failure == null) {
-                    ((CompletableFuture<Object>) works.get(i).done()).complete(results[i]);
-                } else {
-                    works.get(i).done().completeExceptionally(unavailable(failure));
-                }
-            }
-        });
-    }
-
-    private static StoreUnavailable unavailable(Throwable failure) {
-        return new StoreUnavailable("Job database: " + failure.getMessage(), failure);
+    private static <T> void complete(Pending<T> pending, Object result) {
+        pending.done().complete((T) result);
     }
 }

@@ -1,12 +1,10 @@
 package io.warren.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,9 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The group commit's fsync on an H2 file (DiskSync). A failing fsync is made here by a user without
  * H2's admin rights, which CHECKPOINT SYNC needs: the commit happened, its caller is told it
- * failed, and every later write is refused. The fsync runs beside the writer: a commit waits for
- * the first fsync that began after it, shown by holding the fsyncs with a proxy of the data source.
+ * failed, and every later write is refused.
  */
 class DiskSyncTest {
 
@@ -64,32 +59,7 @@ class DiskSyncTest {
     }
 
     @Test
-    void aCommitIsAnsweredAfterAnFsyncThatBeganAfterIt() throws Exception {
-        JdbcDataSource admin = h2("sa", "");
-        Semaphore fsyncsBegun = new Semaphore(0);
-        Semaphore fsyncsAllowed = new Semaphore(0);
-        try (DiskSync sync = DiskSync.forDatabase(holdingFsyncs(admin, fsyncsBegun, fsyncsAllowed), admin.getURL(),
-                new SimpleMeterRegistry())) {
-            CompletableFuture<Void> first = sync.afterCommit();
-            assertTrue(fsyncsBegun.tryAcquire(10, TimeUnit.SECONDS), "the first fsync began");
-            CompletableFuture<Void> second = sync.afterCommit(); // committed while the first fsync runs
-            CompletableFuture<Void> third = sync.afterCommit();
-
-            fsyncsAllowed.release();
-            first.get(10, TimeUnit.SECONDS);
-            assertTrue(fsyncsBegun.tryAcquire(10, TimeUnit.SECONDS), "a second fsync began, for the commits after the first");
-            assertFalse(second.isDone(), "the first fsync need not cover a commit made after it began");
-            assertFalse(third.isDone());
-
-            fsyncsAllowed.release();
-            second.get(10, TimeUnit.SECONDS);
-            third.get(10, TimeUnit.SECONDS);
-            assertFalse(fsyncsBegun.tryAcquire(200, TimeUnit.MILLISECONDS), "one fsync covered both");
-        }
-    }
-
-    @Test
-    void closingAnswersTheCommitsStillWaiting() throws Exception {
+    void closingAnswersTheCommitsStillQueued() throws Exception {
         JdbcDataSource admin = h2("sa", "");
         table(admin);
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
@@ -106,40 +76,8 @@ class DiskSyncTest {
 
     @Test
     void postgresAndAnInMemoryH2NeedNoSync() throws Exception {
-        for (String url : List.of("jdbc:postgresql://127.0.0.1/warren", "jdbc:h2:mem:jobs")) {
-            try (DiskSync sync = DiskSync.forDatabase(null, url, new SimpleMeterRegistry())) {
-                assertTrue(sync.afterCommit().isDone(), url);
-                sync.require(null);
-            }
-        }
-    }
-
-    /** The data source, with each CHECKPOINT SYNC announced on {@code begun} and held until {@code allowed} gives a permit. */
-    private static DataSource holdingFsyncs(JdbcDataSource dataSource, Semaphore begun, Semaphore allowed) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (source, method, args) -> {
-                    Object result = method.invoke(dataSource, args);
-                    if (!method.getName().equals("getConnection")) {
-                        return result;
-                    }
-                    Connection connection = (Connection) result;
-                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                            (c, m, a) -> {
-                                Object made = m.invoke(connection, a);
-                                if (!m.getName().equals("createStatement")) {
-                                    return made;
-                                }
-                                Statement statement = (Statement) made;
-                                return Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
-                                        (st, sm, sa) -> {
-                                            if (sm.getName().equals("execute") && "CHECKPOINT SYNC".equals(sa[0])) {
-                                                begun.release();
-                                                allowed.acquire();
-                                            }
-                                            return sm.invoke(statement, sa);
-                                        });
-                            });
-                });
+        DiskSync.forUrl("jdbc:postgresql://127.0.0.1/warren").require(null);
+        DiskSync.forUrl("jdbc:h2:mem:jobs").require(null);
     }
 
     private JdbcDataSource h2(String user, String password) {
