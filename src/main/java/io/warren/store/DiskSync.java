@@ -48,6 +48,9 @@ final class DiskSync {
         if (!h2File) {
             return;
         }
+        if (failed != null) { // a later fsync may succeed without the pages the failed one dropped
+            throw notSynced(failed);
+        }
         try (Statement s = c.createStatement()) {
             s.execute("CHECKPOINT SYNC");
         } catch (SQLException e) {
@@ -55,7 +58,11 @@ final class DiskSync {
                 LOG.error("The job database's file could not be synced to disk; warren refuses every write until it restarts", e);
             }
             failed = e;
-            throw new SQLException("committed, but not synced to disk: " + e.getMessage(), e);
+            throw notSynced(e);
         }
+    }
+
+    private static SQLException notSynced(SQLException cause) {
+        return new SQLException("committed, but not synced to disk: " + cause.getMessage(), cause);
     }
 }

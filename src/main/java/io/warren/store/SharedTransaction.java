@@ -102,9 +102,7 @@ final class SharedTransaction {
                 queued.forEach(this::freshConnection);
                 return;
             }
-            for (Pending<?> pending : queued) {
-                alone(c, pending);
-            }
+            queued.forEach(pending -> alone(c, pending));
         } catch (SQLException e) {
             // no connection (or it broke): every caller still waiting gets the failure
             StoreUnavailable failure = new StoreUnavailable("Job database: " + e.getMessage(), e);
@@ -220,6 +218,7 @@ final class SharedTransaction {
 
     private <T> void alone(Connection c, Pending<T> pending) {
         try {
+            sync.requireUsable(); // an fsync may have failed for a work before this one
             if (!soleWriter) {
                 lockRows(c, List.of(pending));
             }

@@ -5,14 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +67,50 @@ class DiskSyncTest {
     }
 
     @Test
+    void afterAFailedSyncTheRestOfItsBatchIsRefused() throws Exception {
+        JdbcDataSource admin = h2("sa", "");
+        table(admin);
+        AtomicInteger fsyncs = new AtomicInteger();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // every fsync after the first fails
+        DataSource failing = withStatements(admin, (statement, sql) -> {
+            if ("CHECKPOINT SYNC".equals(sql) && fsyncs.incrementAndGet() > 1) {
+                throw new SQLException("fsync failed (made by the test)");
+            }
+        });
+        try (GroupCommit commits = new GroupCommit(failing, admin.getURL(), true, new SimpleMeterRegistry())) {
+            CompletableFuture<Object> held = commits.submit(List.of(), c -> {
+                holding.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            assertTrue(holding.await(10, TimeUnit.SECONDS), "the writer took the holding work");
+            // one shared transaction that fails as a whole, so each work runs alone: the first
+            // commits and its fsync fails; the ones after it must not be written at all
+            CompletableFuture<Integer> first = commits.submit(List.of("1"), inserting(1));
+            CompletableFuture<Integer> failingWork = commits.submit(List.of("x"), c -> {
+                throw new IllegalStateException("fails the shared transaction");
+            });
+            CompletableFuture<Integer> after = commits.submit(List.of("2"), inserting(2));
+            release.countDown();
+            held.get(10, TimeUnit.SECONDS);
+
+            ExecutionException unsynced = assertThrows(ExecutionException.class, () -> first.get(10, TimeUnit.SECONDS));
+            assertTrue(unsynced.getCause().getMessage().contains("not synced to disk"), unsynced.getCause().getMessage());
+            assertThrows(ExecutionException.class, () -> failingWork.get(10, TimeUnit.SECONDS));
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> after.get(10, TimeUnit.SECONDS));
+            assertTrue(refused.getCause().getMessage().contains("writes are refused until warren restarts"),
+                    refused.getCause().getMessage());
+            assertEquals(1, rows(admin), "only the first work was written");
+        }
+    }
+
+    @Test
     void closingAnswersTheCommitsStillQueued() throws Exception {
         JdbcDataSource admin = h2("sa", "");
         table(admin);
@@ -78,6 +130,37 @@ class DiskSyncTest {
     void postgresAndAnInMemoryH2NeedNoSync() throws Exception {
         DiskSync.forUrl("jdbc:postgresql://127.0.0.1/warren").require(null);
         DiskSync.forUrl("jdbc:h2:mem:jobs").require(null);
+    }
+
+    private interface BeforeExecute {
+        void check(Statement statement, String sql) throws SQLException;
+    }
+
+    /** The data source, with {@code before} called ahead of each Statement.execute(sql) of its connections. */
+    private static DataSource withStatements(JdbcDataSource dataSource, BeforeExecute before) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (ds, method, args) -> {
+                    Object made = invoke(method, dataSource, args);
+                    return made instanceof Connection connection ? Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (c, m, a) -> {
+                                Object inner = invoke(m, connection, a);
+                                return inner instanceof Statement statement ? Proxy.newProxyInstance(
+                                        Statement.class.getClassLoader(), new Class<?>[] {Statement.class}, (st, sm, sa) -> {
+                                            if (sm.getName().equals("execute") && sa != null && sa.length == 1) {
+                                                before.check(statement, (String) sa[0]);
+                                            }
+                                            return invoke(sm, statement, sa);
+                                        }) : inner;
+                            }) : made;
+                });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private JdbcDataSource h2(String user, String password) {
