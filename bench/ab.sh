@@ -6,7 +6,8 @@
 # pacer at RATE single jobs/s, any rate; single64: wrk single with 64 clients, more than the HTTP
 # server's 20 worker threads).
 #   bench/ab.sh ROUNDS 'LABEL|VAR=value VAR2=value|JVM options|path/to/warren.jar' ...
-# Empty fields: no settings, no options, target/warren.jar. BENCH_DB=postgres: each variant on a fresh
+# Empty fields: no settings, no options, target/warren.jar. Settings go to bin/java too:
+# WARREN_JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 runs a variant on that JDK. BENCH_DB=postgres: each variant on a fresh
 # PostgreSQL database. One line per result, prefixed by the
 # round, the label and the load. Judges counts, never speed: exits 1 on a refused or unprocessed job.
 source "$(dirname "$0")/lib.sh"

@@ -79,7 +79,7 @@ start_warren() {
     WARREN_SECURITY_API_KEYS="bench:admin:$HASH" WARREN_EXCHANGE_JOBS="$RUN.jobs" WARREN_EXCHANGE_DEAD="$RUN.dlx" \
     WARREN_QUEUE_AUDIT="$RUN.audit" WARREN_QUEUE_WORK_PREFIX="$RUN.work." WARREN_QUEUE_DEAD_PREFIX="$RUN.dead." \
     WARREN_EXCHANGE_COMMANDS="$RUN.commands" WARREN_QUEUE_COMMANDS_PREFIX="$RUN.commands." ${BENCH_WARREN_ENV:-} "$@" \
-    java @"$ROOT/jvm.options" -Xmx${BENCH_HEAP:-192m} ${BENCH_JAVA_OPTS:-} -jar "${BENCH_JAR:-$ROOT/target/warren.jar}" > "$WORK/$name.log" 2>&1) &
+    "$ROOT/bin/java" -Xmx${BENCH_HEAP:-192m} ${BENCH_JAVA_OPTS:-} -jar "${BENCH_JAR:-$ROOT/target/warren.jar}" > "$WORK/$name.log" 2>&1) &
   local pid=$!
   disown "$pid" # no job notice when a drill kills it
   PIDS+=("$pid")
