@@ -71,7 +71,6 @@ class DiskSyncTest {
         JdbcDataSource admin = h2("sa", "");
         table(admin);
         AtomicInteger fsyncs = new AtomicInteger();
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // every fsync after the first fails
         DataSource failing = withStatements(admin, (statement, sql) -> {
@@ -80,16 +79,7 @@ class DiskSyncTest {
             }
         });
         try (GroupCommit commits = new GroupCommit(failing, admin.getURL(), true, new SimpleMeterRegistry())) {
-            CompletableFuture<Object> held = commits.submit(List.of(), c -> {
-                holding.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            });
-            assertTrue(holding.await(10, TimeUnit.SECONDS), "the writer took the holding work");
+            CompletableFuture<Void> held = HeldWriter.hold(commits, release);
             // one shared transaction that fails as a whole, so each work runs alone: the first
             // commits and its fsync fails; the ones after it must not be written at all
             CompletableFuture<Integer> first = commits.submit(List.of("1"), inserting(1));

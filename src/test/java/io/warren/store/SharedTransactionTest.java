@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,22 +113,7 @@ class SharedTransactionTest {
 
     /** A work that keeps the writer until {@link #release}: what is queued meanwhile goes in one transaction. */
     private CompletableFuture<Void> holdTheWriter() {
-        CountDownLatch running = new CountDownLatch(1);
-        CompletableFuture<Void> held = groupCommit.submit(List.of(), c -> {
-            running.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        });
-        try {
-            assertTrue(running.await(10, TimeUnit.SECONDS), "the writer took the holding work");
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-        return held;
+        return HeldWriter.hold(groupCommit, release);
     }
 
     private static JobRecord job() {
