@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# CI's short run of the harness (bin/test calls it): the no-loss test with 1,000 jobs, and a
-# throughput run of 1,000 jobs with a 5 s PerfTest. It checks counts, never speed: it fails when a
-# job is lost, run twice or refused, not when a rate is low. The runs' raw output goes to a temp
-# folder (BENCH_RESULTS), not to bench/results: CI works on a clean clone and a smoke run is no
-# figure anyone cites.
+# CI's short run of the harness (bin/test calls it): the no-loss test with 1,000 jobs, the stress
+# test with 5,000, and a throughput run of 1,000 jobs with a 5 s PerfTest. It checks counts, never
+# speed: it fails when a job is lost, run twice or refused, not when a rate is low. The runs' raw
+# output goes to a temp folder (BENCH_RESULTS), not to bench/results: CI works on a clean clone and
+# a smoke run is no figure anyone cites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_RESULTS=${BENCH_RESULTS:-$(mktemp -d /tmp/warren-bench-results.XXXXXX)}
 export BENCH_RESULTS
 bench/reliability.sh 1000 8
+bench/stress.sh 5000
 # captured for the checks below, and shown whether it passed or not
 status=0
 out=$(JIT_WARMUP_SECONDS=0 WARMUP=200 PERFTEST_SECONDS=5 WRK_SECONDS=3 bench/throughput.sh 1000 4) || status=$?

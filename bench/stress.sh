@@ -2,9 +2,12 @@
 # Seed 001's stress test: N jobs (default 1,000,000) through the batch endpoint with the workers
 # running, or with --paused first queued with the workers paused and then drained. Verifies the
 # counts and reports the time, warren's peak RSS and peak heap. Exits 1 unless all N jobs were
-# accepted, no request failed, and every job ran exactly once within the time allowed.
+# accepted, no request failed, and every job ran exactly once within the time allowed. The load is
+# wrk (bench/wrk/stress.lua: C, next to no CPU); STRESS_LOAD=java sends it with bench/Throughput.java,
+# as every run before 2026-12-05 did (its JVM shares the two cores with what it measures).
 #   bench/stress.sh [jobs] [--paused]
 source "$(dirname "$0")/lib.sh"
+ensure_wrk
 JOBS=${1:-1000000}
 MODE=${2:-running}
 PORT=18091
@@ -18,8 +21,14 @@ heap_sampler "$pid" "$WORK/heap.txt"
 started=$(date +%s)
 # judged below with the other counts: the jobs it did get accepted must still run, once each
 : > "$WORK/accepted.txt" # (empty, not missing, if the load program dies before writing it)
-load_line=$(load --url "http://127.0.0.1:$PORT" --type ledger --jobs "$JOBS" --concurrency $CONCURRENCY --batch $BATCH \
-  --ids "$WORK/accepted.txt" --wait false) || true
+if [ "${STRESS_LOAD:-wrk}" = java ]; then
+  load_line=$(load --url "http://127.0.0.1:$PORT" --type ledger --jobs "$JOBS" --concurrency $CONCURRENCY --batch $BATCH \
+    --ids "$WORK/accepted.txt" --wait false) || true
+else
+  load_line=$(BENCH_KEY=$KEY WRK_BATCH=$BATCH WRK_JOBS=$JOBS WRK_CONNECTIONS=$CONCURRENCY WRK_IDS="$WORK/accepted.txt" \
+    wrk -t1 -c$CONCURRENCY -d7200s --timeout 60s -s bench/wrk/stress.lua "http://127.0.0.1:$PORT/api/v1/jobs/ledger/batch" \
+    | grep '^mode=') || true
+fi
 echo "$load_line"
 accepted_at=$(date +%s)
 if [ "$MODE" = "--paused" ]; then
@@ -33,7 +42,8 @@ sleep 2
 result=$(verdict "$WORK/accepted.txt")
 elapsed=$((done_at - started))
 echo "stress ($MODE): $result accept_seconds=$((accepted_at - started)) total_seconds=$elapsed" \
-  "jobs_per_s=$(( JOBS / (elapsed > 0 ? elapsed : 1) )) peak_rss_mb=$(peak_rss "$pid") peak_heap_mb=$(tail -1 "$WORK/heap.txt" 2>/dev/null)"
+  "jobs_per_s=$(( JOBS / (elapsed > 0 ? elapsed : 1) )) peak_rss_mb=$(peak_rss "$pid") peak_heap_mb=$(tail -1 "$WORK/heap.txt" 2>/dev/null)" \
+  "jit_seconds=$(jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 { print $4 }')" # the run starts cold: the compiler's share
 
 # lost=0 duplicated=0 alone would pass a run that accepted only part of the jobs
 ok=true

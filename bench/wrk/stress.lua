@@ -1,0 +1,88 @@
+-- wrk script for bench/stress.sh: exactly WRK_JOBS jobs in batches of WRK_BATCH, appending the id
+-- of every accepted job to WRK_IDS, then the thread stops. A C load program in place of
+-- bench/Throughput.java, whose JVM took a share of the two cores it measures. Run with -t1: the
+-- counts live in one thread. Prints the load program's line (bench/lib.sh's check_load reads it):
+--   mode=batchN jobs=.. concurrency=.. accepted=.. errors=.. processed=n/a accepted_per_s=.. ...
+local batch = tonumber(os.getenv("WRK_BATCH"))
+local jobs = tonumber(os.getenv("WRK_JOBS"))
+local requests = math.ceil(jobs / batch)
+local job = '{"pad":"' .. string.rep("x", 80) .. '"}'
+
+local function body(items)
+  local list = {}
+  for i = 1, items do list[i] = job end
+  return "[" .. table.concat(list, ",") .. "]"
+end
+
+local full, last
+local sent, answered, accepted, errors = 0, 0, 0, 0
+local ids, idle
+local thread
+
+function setup(t)
+  thread = t
+end
+
+function init(args)
+  ids = assert(io.open(os.getenv("WRK_IDS"), "a"))
+  local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY") }
+  full = wrk.format("POST", wrk.path, headers, body(batch))
+  last = wrk.format("POST", wrk.path, headers, body(jobs - (requests - 1) * batch))
+  -- once all are sent, the connections idle with a cheap request a second until the last answers
+  idle = wrk.format("GET", "/observe/health/live")
+end
+
+function delay()
+  return sent >= requests and 1000 or 0
+end
+
+local verified = false
+
+function request()
+  if not verified then
+    -- wrk's main thread calls request() once after init() to check the request, on this thread's
+    -- state, and never sends it (were that to change, one batch too many is sent: the check fails)
+    verified = true
+    return full
+  end
+  if sent >= requests then
+    return idle
+  end
+  sent = sent + 1
+  return sent == requests and last or full
+end
+
+function response(status, headers, answer)
+  if status == 200 and not answer:find('"results"', 1, true) then
+    return -- an idle request's answer (a batch's is not 200, or lists its results)
+  end
+  answered = answered + 1
+  if status ~= 200 then
+    errors = errors + 1
+  end
+  local n = 0
+  for id in answer:gmatch('"jobId"%s*:%s*"([^"]+)"') do
+    ids:write(id, "\n")
+    n = n + 1
+  end
+  ids:flush()
+  accepted = accepted + n
+  if answered >= requests then
+    wrk.thread:set("accepted", accepted)
+    wrk.thread:set("errors", errors + (jobs - accepted > 0 and 1 or 0))
+    wrk.thread:stop()
+    -- wrk's main thread sleeps out -d unless interrupted: its SIGINT handler ends the run (sent
+    -- through popen: os.execute's system() ignores SIGINT in wrk while the command runs)
+    io.popen("kill -INT $PPID"):close()
+  end
+end
+
+function done(summary, latency, requests_made)
+  local a = thread:get("accepted") or 0
+  local e = (thread:get("errors") or 1) + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  local seconds = summary.duration / 1e6
+  io.write(string.format("mode=batch%d jobs=%d concurrency=%d accepted=%d errors=%d processed=n/a accepted_per_s=%.0f "
+      .. "end_to_end_per_s=n/a p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f\n",
+    batch, jobs, os.getenv("WRK_CONNECTIONS") or 0, a, e, a / seconds,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
