@@ -4,7 +4,8 @@
 # counts and reports the time, warren's peak RSS and peak heap. Exits 1 unless all N jobs were
 # accepted, no request failed, and every job ran exactly once within the time allowed. The load is
 # wrk (bench/wrk/stress.lua: C, next to no CPU); STRESS_LOAD=java sends it with bench/Throughput.java,
-# as every run before 2026-12-05 did (its JVM shares the two cores with what it measures).
+# as every run before 2026-12-05 did (a JVM beside warren; both loads took the same time then:
+# docs/benchmarks.md, twenty-third round).
 #   bench/stress.sh [jobs] [--paused]
 source "$(dirname "$0")/lib.sh"
 ensure_wrk
