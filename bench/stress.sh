@@ -26,9 +26,21 @@ if [ "${STRESS_LOAD:-wrk}" = java ]; then
   load_line=$(load --url "http://127.0.0.1:$PORT" --type ledger --jobs "$JOBS" --concurrency $CONCURRENCY --batch $BATCH \
     --ids "$WORK/accepted.txt" --wait false) || true
 else
-  load_line=$(BENCH_KEY=$KEY WRK_BATCH=$BATCH WRK_JOBS=$JOBS WRK_CONNECTIONS=$CONCURRENCY WRK_IDS="$WORK/accepted.txt" \
-    wrk -t1 -c$CONCURRENCY -d7200s --timeout 60s -s bench/wrk/stress.lua "http://127.0.0.1:$PORT/api/v1/jobs/ledger/batch" \
-    | grep '^mode=') || true
+  BENCH_KEY=$KEY WRK_BATCH=$BATCH WRK_JOBS=$JOBS WRK_CONNECTIONS=$CONCURRENCY WRK_IDS="$WORK/accepted.txt" \
+    wrk -t1 -c$CONCURRENCY -d$((JOBS / 200 + 300))s --timeout 60s -s bench/wrk/stress.lua \
+    "http://127.0.0.1:$PORT/api/v1/jobs/ledger/batch" > "$WORK/wrk.txt" 2>&1 &
+  wrk_pid=$!
+  # wrk waits on a request that timed out without telling the script: 180 s without a job
+  # accepted ends the load (its line then reports errors, and the run fails)
+  size=0 still=0
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    sleep 1
+    now=$(stat -c %s "$WORK/accepted.txt")
+    if [ "$now" = "$size" ]; then still=$((still + 1)); else size=$now still=0; fi
+    [ "$still" -lt 180 ] || { echo "stress: no job accepted for 180 s; the load is stopped"; kill -INT "$wrk_pid"; still=0; }
+  done
+  wait "$wrk_pid" || true
+  load_line=$(grep '^mode=' "$WORK/wrk.txt") || true
 fi
 echo "$load_line"
 accepted_at=$(date +%s)

@@ -1,7 +1,8 @@
 -- wrk script for bench/stress.sh: exactly WRK_JOBS jobs in batches of WRK_BATCH, appending the id
--- of every accepted job to WRK_IDS, then the thread stops. A C load program in place of
--- bench/Throughput.java, whose JVM took a share of the two cores it measures. Run with -t1: the
--- counts live in one thread. Prints the load program's line (bench/lib.sh's check_load reads it):
+-- of every accepted job to WRK_IDS, then the thread stops: bench/Throughput.java's load without a
+-- second JVM on the two cores. Run with -t1: the counts live in one thread. wrk calls no function
+-- for a request that failed or timed out: a run that stalls so is ended from outside (SIGINT, see
+-- bench/stress.sh) and reports its unanswered batches as errors. Prints the load program's line (bench/lib.sh's check_load reads it):
 --   mode=batchN jobs=.. concurrency=.. accepted=.. errors=.. processed=n/a accepted_per_s=.. ...
 local batch = tonumber(os.getenv("WRK_BATCH"))
 local jobs = tonumber(os.getenv("WRK_JOBS"))
@@ -67,14 +68,24 @@ function response(status, headers, answer)
   end
   ids:flush()
   accepted = accepted + n
+  wrk.thread:set("accepted", accepted) -- also for a run ended from outside
   if answered >= requests then
-    wrk.thread:set("accepted", accepted)
-    wrk.thread:set("errors", errors + (jobs - accepted > 0 and 1 or 0))
-    wrk.thread:stop()
-    -- wrk's main thread sleeps out -d unless interrupted: its SIGINT handler ends the run (sent
-    -- through popen: os.execute's system() ignores SIGINT in wrk while the command runs)
-    io.popen("kill -INT $PPID"):close()
+    finish()
   end
+end
+
+-- the counts to done(), which runs on wrk's main thread; unanswered batches and a short one are errors
+local finished = false
+function finish()
+  if finished then
+    return
+  end
+  finished = true
+  wrk.thread:set("errors", errors + (requests - answered) + (accepted < jobs and 1 or 0))
+  wrk.thread:stop()
+  -- wrk's main thread sleeps out -d unless interrupted: its SIGINT handler ends the run (sent
+  -- through popen: os.execute's system() ignores SIGINT in wrk while the command runs)
+  io.popen("kill -INT $PPID"):close()
 end
 
 function done(summary, latency, requests_made)
