@@ -2,7 +2,7 @@
 -- of every accepted job to WRK_IDS, then the thread stops: bench/Throughput.java's load without a
 -- second JVM on the two cores. Run with -t1: the counts live in one thread. wrk calls no function
 -- for a request that failed or timed out: a run that stalls so is ended from outside (SIGINT, see
--- bench/stress.sh) and reports its unanswered batches as errors. Prints the load program's line (bench/lib.sh's check_load reads it):
+-- bench/stress.sh) and reports an error. Prints the load program's line (check_load reads it):
 --   mode=batchN jobs=.. concurrency=.. accepted=.. errors=.. processed=n/a accepted_per_s=.. ...
 local batch = tonumber(os.getenv("WRK_BATCH"))
 local jobs = tonumber(os.getenv("WRK_JOBS"))
