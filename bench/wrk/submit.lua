@@ -1,19 +1,12 @@
 -- wrk script for warren's intake: POST one job (or, with WRK_BATCH=n, a batch of n) per request,
 -- with the bench key, and count what warren answered. Prints one line at the end:
 --   wrk requests=.. accepted_jobs=.. refused=.. p50_ms=.. p99_ms=..
+local jobs = require "bench.wrk.jobs"
 local batch = tonumber(os.getenv("WRK_BATCH") or "0")
-local job = '{"pad":"' .. string.rep("x", 80) .. '"}'   -- 100 bytes, as PerfTest's messages
 
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
-if batch > 0 then
-  local jobs = {}
-  for i = 1, batch do jobs[i] = job end
-  wrk.body = "[" .. table.concat(jobs, ",") .. "]"
-else
-  wrk.body = job
-end
+for name, value in pairs(jobs.headers()) do wrk.headers[name] = value end
+wrk.body = batch > 0 and jobs.batch(batch) or jobs.job
 
 local threads = {}
 function setup(thread)
