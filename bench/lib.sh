@@ -397,6 +397,17 @@ received_rate() {
     | awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else print 0 }'
 }
 
+# durable_queues QUEUE...: fails, naming it on stderr, unless each queue is there and durable. The
+# yardstick's queues must be: a persistent message in a transient queue is never written to disk.
+durable_queues() {
+  local listing q
+  listing=$(rmqctl -q list_queues name durable 2>/dev/null || true)
+  for q in "$@"; do
+    awk -v q="$q" '$1 == q && $2 == "true" { found = 1 } END { exit !found }' <<< "$listing" \
+      || { echo "queue $q is not durable, or not there" >&2; return 1; }
+  done
+}
+
 # topology_limit [IN_FLIGHT] [MULTI_ACK] [PREFETCH] [PRODUCERS RATE]: the broker's limit for warren's topology
 # (bench/throughput.sh's yardstick): one producer (persistent, confirms, at most IN_FLIGHT
 # unconfirmed, default 100; 100-byte bodies) into a direct exchange routing each message to two
@@ -409,13 +420,22 @@ received_rate() {
 topology_limit() {
   local in_flight=${1:-100} multi_ack=${2:-100} prefetch=${3:-500} producers=${4:-1} rate=${5:-}
   local seconds=${PERFTEST_SECONDS:-20} exchange="$RUN.limit" q pids=()
+  # -f persistent on the consumers too: PerfTest declares a queue durable only when its own flags
+  # say persistent. Without it the queues were transient, and the broker wrote none of the
+  # producer's persistent messages to disk (the limit measured before 2026-12-05 afternoon).
   for q in work audit; do
-    java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 0 -y 1 -e "$exchange" -t direct \
+    java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 0 -y 1 -f persistent -e "$exchange" -t direct \
       -k job -u "$RUN.limit.$q" -ad false -q "$prefetch" -A "$multi_ack" -z $((seconds + 8)) ${QUEUE_ARGS:+--queue-args "$QUEUE_ARGS"} \
       > "$WORK/limit-$q.txt" 2>&1 &
     pids+=($!)
   done
   sleep 4 # both queues declared and bound before the first message
+  if ! durable_queues "$RUN.limit.work" "$RUN.limit.audit"; then
+    kill "${pids[@]}" 2>/dev/null || true
+    for q in work audit; do rmqctl -q delete_queue "$RUN.limit.$q" >/dev/null 2>&1 || true; done
+    echo "work_queue_per_s=0 audit_queue_per_s=0 jobs_per_s=0 error=queues_not_durable"
+    return 0
+  fi
   local broker b0 b1 started
   broker=$(broker_pids)
   b0=$(ticks $broker); started=$(date +%s.%N)
