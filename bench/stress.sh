@@ -6,6 +6,8 @@
 # wrk (bench/wrk/stress.lua: C, next to no CPU); STRESS_LOAD=java sends it with bench/Throughput.java,
 # as every run before 2026-12-05 did (a JVM beside warren; both loads took the same time then:
 # docs/benchmarks.md, twenty-third round).
+# Then the broker's limit for warren's topology (as bench/throughput.sh measures it) and the run's
+# time against issue 15's target, N / (0.4 x that limit).
 #   bench/stress.sh [jobs] [--paused]
 source "$(dirname "$0")/lib.sh"
 ensure_wrk
@@ -26,7 +28,7 @@ if [ "${STRESS_LOAD:-wrk}" = java ]; then
   load_line=$(load --url "http://127.0.0.1:$PORT" --type ledger --jobs "$JOBS" --concurrency $CONCURRENCY --batch $BATCH \
     --ids "$WORK/accepted.txt" --wait false) || true
 else
-  BENCH_KEY=$KEY WRK_BATCH=$BATCH WRK_JOBS=$JOBS WRK_CONNECTIONS=$CONCURRENCY WRK_IDS="$WORK/accepted.txt" \
+  BENCH_KEY=$KEY WRK_BATCH=$BATCH WRK_JOBS=$JOBS WRK_CONNECTIONS=$CONCURRENCY WRK_IDS="$WORK/accepted.txt" WRK_DONE="$WORK/wrk.done" \
     wrk -t1 -c$CONCURRENCY -d$((JOBS / 200 + 300))s --timeout 60s -s bench/wrk/stress.lua \
     "http://127.0.0.1:$PORT/api/v1/jobs/ledger/batch" > "$WORK/wrk.txt" 2>&1 &
   wrk_pid=$!
@@ -35,6 +37,8 @@ else
   size=0 still=0
   while kill -0 "$wrk_pid" 2>/dev/null; do
     sleep 1
+    # every batch answered: wrk's main thread ends the run on SIGINT (see bench/wrk/stress.lua)
+    if [ -e "$WORK/wrk.done" ]; then kill -INT "$wrk_pid" 2>/dev/null || true; continue; fi
     now=$(stat -c %s "$WORK/accepted.txt")
     if [ "$now" = "$size" ]; then still=$((still + 1)); else size=$now still=0; fi
     [ "$still" -lt 180 ] || { echo "stress: no job accepted for 180 s; the load is stopped"; kill -INT "$wrk_pid" 2>/dev/null || true; still=0; }
@@ -68,4 +72,16 @@ expect lost "$(field lost "$result")" 0 || ok=false
 expect duplicated "$(field duplicated "$result")" 0 || ok=false
 # and no job ran beyond those the load was told were accepted
 expect "jobs the ledger ran" "$(ledger_lines | wc -l)" "$JOBS" || ok=false
+# Issue 15's time target, N / (0.4 x the broker's limit for warren's topology), against the limit
+# of this run (it moves by a third from one hour to the next here), with warren stopped.
+# STRESS_LIMIT=0 skips it (bench/smoke.sh). Reported, not judged.
+if [ "${STRESS_LIMIT:-1}" != 0 ]; then
+  kill "$pid" 2>/dev/null || true; within 60 gone "$pid" || kill -9 "$pid" 2>/dev/null || true
+  perftest_classpath
+  limit=$(topology_limit)
+  echo "limit $limit"
+  awk -v n="$JOBS" -v l="$(field jobs_per_s "$limit")" -v t="$elapsed" 'BEGIN {
+    if (l > 0) printf "time_target_seconds=%d (%d / (0.4 x %d)) total_seconds=%d met=%s\n", n / (0.4 * l), n, l, t, (t <= n / (0.4 * l) ? "yes" : "no")
+    else print "time_target_seconds=n/a (the limit gave no rate)" }'
+fi
 if $ok; then echo "stress: PASS"; else echo "stress: FAIL (log: $WORK/main.log)"; exit 1; fi

@@ -1,5 +1,5 @@
 -- wrk script for bench/stress.sh: exactly WRK_JOBS jobs in batches of WRK_BATCH, appending the id
--- of every accepted job to WRK_IDS, then the thread stops: bench/Throughput.java's load without a
+-- of every accepted job to WRK_IDS, then the thread stops and creates WRK_DONE: bench/Throughput.java's load without a
 -- second JVM on the two cores. Run with -t1: the counts live in one thread. wrk calls no function
 -- for a request that failed or timed out: a run that stalls so is ended from outside (SIGINT, see
 -- bench/stress.sh) and reports an error. Prints the load program's line (check_load reads it):
@@ -79,9 +79,10 @@ function finish()
   finished = true
   wrk.thread:set("errors", errors + (requests - answered) + (accepted < jobs and 1 or 0))
   wrk.thread:stop()
-  -- wrk's main thread sleeps out -d unless interrupted: its SIGINT handler ends the run (sent
-  -- through popen: os.execute's system() ignores SIGINT in wrk while the command runs)
-  io.popen("kill -INT $PPID"):close()
+  -- wrk's main thread sleeps out -d unless a SIGINT reaches it. Sent from here, the signal could
+  -- land on this thread instead (any thread may take it) and the run slept on; so bench/stress.sh
+  -- sees this file and sends SIGINT each second until wrk ends, by then from this thread's end
+  assert(io.open(os.getenv("WRK_DONE"), "w")):close()
 end
 
 function done(summary, latency, requests_made)
