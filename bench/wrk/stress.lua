@@ -1,6 +1,6 @@
 -- wrk script for bench/stress.sh: exactly WRK_JOBS jobs in batches of WRK_BATCH, appending the id
--- of every accepted job to WRK_IDS, then the thread stops and creates WRK_DONE: bench/Throughput.java's load without a
--- second JVM on the two cores. Run with -t1: the counts live in one thread. wrk calls no function
+-- of every accepted job to WRK_IDS, then the thread stops and creates the file WRK_DONE:
+-- bench/Throughput.java's load without a second JVM on the two cores. Run with -t1: the counts live in one thread. wrk calls no function
 -- for a request that failed or timed out: a run that stalls so is ended from outside (SIGINT, see
 -- bench/stress.sh) and reports an error. Prints the load program's line (check_load reads it):
 --   mode=batchN jobs=.. concurrency=.. accepted=.. errors=.. processed=n/a accepted_per_s=.. ...
@@ -81,7 +81,8 @@ function finish()
   wrk.thread:stop()
   -- wrk's main thread sleeps out -d unless a SIGINT reaches it. Sent from here, the signal could
   -- land on this thread instead (any thread may take it) and the run slept on; so bench/stress.sh
-  -- sees this file and sends SIGINT each second until wrk ends, by then from this thread's end
+  -- sees this file and sends SIGINT each second until wrk ends (once this thread is gone, only
+  -- the main thread can take it)
   assert(io.open(os.getenv("WRK_DONE"), "w")):close()
 end
 
