@@ -401,7 +401,10 @@ received_rate() {
 # yardstick's queues must be: a persistent message in a transient queue is never written to disk.
 durable_queues() {
   local listing q
-  listing=$(rmqctl -q list_queues name durable 2>/dev/null || true)
+  if ! listing=$(rmqctl -q list_queues name durable 2>&1); then
+    echo "rabbitmqctl list_queues failed, so the queues' durability is unknown: $listing" >&2
+    return 1
+  fi
   for q in "$@"; do
     awk -v q="$q" '$1 == q && $2 == "true" { found = 1 } END { exit !found }' <<< "$listing" \
       || { echo "queue $q is not durable, or not there" >&2; return 1; }
@@ -425,11 +428,12 @@ topology_limit() {
   # producer's persistent messages to disk (the limit measured before 2026-12-05 afternoon).
   for q in work audit; do
     java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 0 -y 1 -f persistent -e "$exchange" -t direct \
-      -k job -u "$RUN.limit.$q" -ad false -q "$prefetch" -A "$multi_ack" -z $((seconds + 8)) ${QUEUE_ARGS:+--queue-args "$QUEUE_ARGS"} \
+      -k job -u "$RUN.limit.$q" -ad false -q "$prefetch" -A "$multi_ack" -z $((seconds + 12)) ${QUEUE_ARGS:+--queue-args "$QUEUE_ARGS"} \
       > "$WORK/limit-$q.txt" 2>&1 &
     pids+=($!)
   done
   sleep 4 # both queues declared and bound before the first message
+  # (the consumers' 12 s beyond the producer's cover this check's rabbitmqctl too)
   if ! durable_queues "$RUN.limit.work" "$RUN.limit.audit"; then
     kill "${pids[@]}" 2>/dev/null || true
     for q in work audit; do rmqctl -q delete_queue "$RUN.limit.$q" >/dev/null 2>&1 || true; done

@@ -41,7 +41,8 @@ else
     if [ -e "$WORK/wrk.done" ]; then kill -INT "$wrk_pid" 2>/dev/null || true; continue; fi
     now=$(stat -c %s "$WORK/accepted.txt")
     if [ "$now" = "$size" ]; then still=$((still + 1)); else size=$now still=0; fi
-    [ "$still" -lt 180 ] || { echo "stress: no job accepted for 180 s; the load is stopped"; kill -INT "$wrk_pid" 2>/dev/null || true; still=0; }
+    # (through the same per-second SIGINT: one alone may be taken by wrk's load thread)
+    [ "$still" -lt 180 ] || { echo "stress: no job accepted for 180 s; the load is stopped"; touch "$WORK/wrk.done"; }
   done
   wait "$wrk_pid" || true
   load_line=$(grep '^mode=' "$WORK/wrk.txt") || true
@@ -75,10 +76,10 @@ expect "jobs the ledger ran" "$(ledger_lines | wc -l)" "$JOBS" || ok=false
 # Issue 15's time target, N / (0.4 x the broker's limit for warren's topology), against the limit
 # of this run (it moves by a third from one hour to the next here), with warren stopped.
 # STRESS_LIMIT=0 skips it (bench/smoke.sh). Reported, not judged.
-if [ "${STRESS_LIMIT:-1}" != 0 ]; then
+if [ "${STRESS_LIMIT:-1}" != 0 ] && $ok; then
   kill "$pid" 2>/dev/null || true; within 60 gone "$pid" || kill -9 "$pid" 2>/dev/null || true
-  perftest_classpath
-  limit=$(topology_limit)
+  limit="jobs_per_s=0 error=no_perftest"
+  if perftest_classpath; then limit=$(topology_limit); fi
   echo "limit $limit"
   awk -v n="$JOBS" -v l="$(field jobs_per_s "$limit")" -v t="$elapsed" 'BEGIN {
     if (l > 0) printf "time_target_seconds=%d (%d / (0.4 x %d)) total_seconds=%d met=%s\n", n / (0.4 * l), n, l, t, (t <= n / (0.4 * l) ? "yes" : "no")

@@ -102,7 +102,9 @@ done
 # What the broker alone costs at warren's rates: PerfTest paced to each wrk rate, in the clients'
 # pattern (16 producers of one job in flight; 4 of a batch of 100), with the yardstick's consumers.
 # A broker below its limit pays more per message; the difference to its CPU per job under warren
-# is what warren's own traffic adds (its consumers' acks, deliveries to 16 consumers, 4 channels).
+# is warren's traffic against PerfTest's (its consumers' acks, 16 consumers, 4 channels): on durable
+# queues it has come out negative, warren's batched acks and confirms costing less than the paced
+# producers (docs/benchmarks.md, twenty-fourth round).
 for line in "${wrk_lines[@]}"; do
   rate=$(field end_to_end_per_s "$line")
   mode=$(field mode "$line")

@@ -1,8 +1,9 @@
 -- wrk script for bench/stress.sh: exactly WRK_JOBS jobs in batches of WRK_BATCH, appending the id
 -- of every accepted job to WRK_IDS, then the thread stops and creates the file WRK_DONE:
--- bench/Throughput.java's load without a second JVM on the two cores. Run with -t1: the counts live in one thread. wrk calls no function
--- for a request that failed or timed out: a run that stalls so is ended from outside (SIGINT, see
--- bench/stress.sh) and reports an error. Prints the load program's line (check_load reads it):
+-- bench/Throughput.java's load without a second JVM on the two cores. Run with -t1: the counts
+-- live in one thread. wrk calls no function for a request that failed or timed out: a run that
+-- stalls so is ended from outside (SIGINT, see bench/stress.sh) and reports an error. Prints the
+-- load program's line (check_load reads it):
 --   mode=batchN jobs=.. concurrency=.. accepted=.. errors=.. processed=n/a accepted_per_s=.. ...
 local bench = require "bench.wrk.jobs"
 local batch = tonumber(os.getenv("WRK_BATCH"))

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * on the channel is settled; then one ack (multiple) covers them all. Jobs on a channel settle in
  * delivery order (its consumer runs them one at a time and their successes commit in order), so
  * the jobs of one commit share an ack, sent from {@code flusher} right after. Rejects and requeues
- * go at once, one by one: a multiple ack must never cover them. One ack per message took a sixth
- * off the broker's own limit for warren's topology (bench/limit-patterns.sh). While the consumer stops,
+ * go at once, one by one: a multiple ack must never cover them. One ack per message took about a
+ * sixth off the broker's own limit for warren's topology with 100 messages in flight
+ * (bench/limit-patterns.sh). While the consumer stops,
  * acks go out on the settling thread (the consumer's, which waits for its job's commit then), so
  * that they reach the channel before the container closes it.
  */
