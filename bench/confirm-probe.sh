@@ -27,13 +27,13 @@ probe() {
   sleep 3 # both queues bound before the first message
   if ! durable_queues "$RUN.probe.work" "$RUN.probe.audit"; then
     kill "${pids[@]}" 2>/dev/null || true
-    for q in work audit; do rmqctl -q delete_queue "$RUN.probe.$q" >/dev/null 2>&1 || true; done
+    drop_queues "$RUN.probe"
     return 0
   fi
   java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x 1 -y 0 -e "$exchange" -t direct -k job -p \
     -u "$RUN.probe.work" -f persistent -c 1 -s 100 -r 100 -z "$1" > "$WORK/probe-producer.txt" 2>&1 || true
   wait "${pids[@]}" || true
-  for q in work audit; do rmqctl -q delete_queue "$RUN.probe.$q" >/dev/null 2>&1 || true; done
+  drop_queues "$RUN.probe"
   grep -o 'confirm latency.*' "$WORK/probe-producer.txt" | tail -1
 }
 

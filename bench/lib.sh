@@ -397,6 +397,10 @@ received_rate() {
     | awk '{ s += $1; n++ } END { if (n) printf "%d", s / n; else print 0 }'
 }
 
+# drop_queues PREFIX: deletes the PerfTest queues PREFIX.work and PREFIX.audit, so that a later run
+# under the same names starts from new, empty ones
+drop_queues() { local q; for q in work audit; do rmqctl -q delete_queue "$1.$q" >/dev/null 2>&1 || true; done; }
+
 # durable_queues QUEUE...: fails, naming it on stderr, unless each queue is there and durable. The
 # yardstick's queues must be: a persistent message in a transient queue is never written to disk.
 durable_queues() {
@@ -436,7 +440,7 @@ topology_limit() {
   # (the consumers' 12 s beyond the producer's cover this check's rabbitmqctl too)
   if ! durable_queues "$RUN.limit.work" "$RUN.limit.audit"; then
     kill "${pids[@]}" 2>/dev/null || true
-    for q in work audit; do rmqctl -q delete_queue "$RUN.limit.$q" >/dev/null 2>&1 || true; done
+    drop_queues "$RUN.limit"
     echo "work_queue_per_s=0 audit_queue_per_s=0 jobs_per_s=0 error=queues_not_durable"
     return 0
   fi
@@ -461,5 +465,5 @@ topology_limit() {
     "cpu_rabbitmq=$(cpu_pct $((b1 - b0)) "$elapsed")%" \
     "cpu_rabbitmq_ms_per_job=$(cpu_ms_per $((b1 - b0)) "$(awk -v j="$jobs" -v s="$elapsed" 'BEGIN { print j * s }')")"
   # its queues go now, so that another call in the same run starts from empty ones
-  for q in work audit; do rmqctl -q delete_queue "$RUN.limit.$q" >/dev/null 2>&1 || true; done
+  drop_queues "$RUN.limit"
 }
