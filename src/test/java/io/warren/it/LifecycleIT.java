@@ -113,8 +113,8 @@ class LifecycleIT {
             String next = accept(warren, "{}");
             Await.until("next job done", Duration.ofSeconds(20), () -> probe(warren).count("DONE", next) == 1);
             assertEquals(1, probe(warren).count("START", jobId), "the drained job did not run again");
-            assertEquals("SUCCEEDED", JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body()).get("status").asText(),
-                    "its success was recorded while draining");
+            JsonNode job = JSON.readTree(warren.get("/api/v1/jobs/" + jobId).body());
+            assertEquals("SUCCEEDED", job.get("status").asText(), "its success was recorded while draining: " + job);
         }
     }
 
