@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
@@ -87,8 +86,34 @@ public final class GroupCommit implements AutoCloseable {
         if (!open) {
             return CompletableFuture.supplyAsync(() -> direct(pending.work()), Runnable::run);
         }
+        if (enqueue(pending)) {
+            return pending.done().whenCompleteAsync((result, failure) -> { }, callbacks);
+        }
+        return pending.done().whenCompleteAsync((result, failure) -> { }); // the callback thread may be gone
+    }
+
+    /**
+     * Queues the work for the writer; false when warren began closing meanwhile. The writer may
+     * then have taken its last look at the queue before the work was in it, so whatever is left
+     * there runs here, without the writer.
+     */
+    private boolean enqueue(SharedTransaction.Pending<?> pending) {
         queue.add(pending);
-        return pending.done().whenCompleteAsync((result, failure) -> { }, callbacks);
+        if (open) {
+            return true;
+        }
+        for (SharedTransaction.Pending<?> left = queue.poll(); left != null; left = queue.poll()) {
+            runDirect(left);
+        }
+        return false;
+    }
+
+    private <T> void runDirect(SharedTransaction.Pending<T> pending) {
+        try {
+            pending.done().complete(direct(pending.work()));
+        } catch (RuntimeException | Error e) {
+            pending.done().completeExceptionally(e);
+        }
     }
 
     /** Whether this writer is the database's only one (see the constructor). */
@@ -113,17 +138,12 @@ public final class GroupCommit implements AutoCloseable {
         if (!open) {
             return direct(pending.work());
         }
-        queue.add(pending);
+        enqueue(pending);
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return pending.done().get(1, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    // closed between the check above and the add: the writer is gone, run it here
-                    if (!writer.isAlive() && queue.remove(pending)) {
-                        return direct(pending.work());
-                    }
+                    return pending.done().get();
                 } catch (InterruptedException e) {
                     // an interrupted caller may only give up on work that has not started: once
                     // taken, it may commit, and the caller must learn that it did
