@@ -8,9 +8,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
@@ -37,6 +40,14 @@ public final class GroupCommit implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** The callback thread, or once it is shut down (closing) the common pool: a committed work never reads as failed. */
+    private final Executor afterCommit = task -> {
+        try {
+            callbacks.execute(task);
+        } catch (RejectedExecutionException closed) {
+            ForkJoinPool.commonPool().execute(task);
+        }
+    };
     private volatile boolean open = true;
     private final boolean soleWriter;
     private final DiskSync sync;
@@ -86,26 +97,42 @@ public final class GroupCommit implements AutoCloseable {
         if (!open) {
             return CompletableFuture.supplyAsync(() -> direct(pending.work()), Runnable::run);
         }
-        if (enqueue(pending)) {
-            return pending.done().whenCompleteAsync((result, failure) -> { }, callbacks);
-        }
-        return pending.done().whenCompleteAsync((result, failure) -> { }); // the callback thread may be gone
+        enqueue(pending);
+        return pending.done().whenCompleteAsync((result, failure) -> { }, afterCommit);
     }
 
     /**
-     * Queues the work for the writer; false when warren began closing meanwhile. The writer may
-     * then have taken its last look at the queue before the work was in it, so whatever is left
-     * there runs here, without the writer.
+     * Queues the work for the writer. If closing began meanwhile, the writer may have taken its last
+     * look at the queue before the work was in it: what is left then runs here, after the writer's
+     * last transaction.
      */
-    private boolean enqueue(SharedTransaction.Pending<?> pending) {
+    private void enqueue(SharedTransaction.Pending<?> pending) {
         queue.add(pending);
-        if (open) {
-            return true;
+        if (!open && Thread.currentThread() != writer) {
+            runLeftovers();
         }
+    }
+
+    /** Once the writer has stopped: what is still queued, one work at a time, in queue order. */
+    private synchronized void runLeftovers() {
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        runQueued();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runQueued() {
         for (SharedTransaction.Pending<?> left = queue.poll(); left != null; left = queue.poll()) {
             runDirect(left);
         }
-        return false;
     }
 
     private <T> void runDirect(SharedTransaction.Pending<T> pending) {
@@ -191,6 +218,9 @@ public final class GroupCommit implements AutoCloseable {
                 queue.drainTo(batch, MAX_BATCH - 1);
                 commit(batch);
             } catch (InterruptedException e) {
+                // no writer from now on: what was queued runs here, later works run directly
+                open = false;
+                runQueued();
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | Error e) {
@@ -218,6 +248,9 @@ public final class GroupCommit implements AutoCloseable {
         open = false;
         try {
             writer.join(10_000);
+            if (!writer.isAlive()) {
+                runLeftovers();
+            }
             callbacks.shutdown();
             callbacks.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -11,10 +11,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +95,35 @@ class GroupCommitTest {
         try (GroupCommit broken = new GroupCommit(missing, missing.getURL(), false, new SimpleMeterRegistry())) {
             assertThrows(StoreUnavailable.class, () -> broken.run(List.of(), c -> insert(c, 1)));
         }
+    }
+
+    @Test
+    void worksQueuedWhenTheWriterStopsStillCommitAndAnswer() throws Exception {
+        // the first work holds the writer until the test interrupts it, with two more queued behind
+        AtomicReference<Thread> writer = new AtomicReference<>();
+        CountDownLatch holding = new CountDownLatch(1);
+        CompletableFuture<Integer> first = groupCommit.submit(List.of(), c -> {
+            writer.set(Thread.currentThread());
+            holding.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the writer's next wait for work sees it
+            }
+            return insert(c, 1);
+        });
+        holding.await();
+        CompletableFuture<Integer> second = groupCommit.submit(List.of(), c -> insert(c, 2));
+        CompletableFuture<Integer> third = groupCommit.submit(List.of(), c -> insert(c, 3));
+
+        writer.get().interrupt();
+
+        assertEquals(1, first.get(10, TimeUnit.SECONDS));
+        assertEquals(2, second.get(10, TimeUnit.SECONDS), "queued behind the writer's last transaction, run all the same");
+        assertEquals(3, third.get(10, TimeUnit.SECONDS));
+        int fourth = groupCommit.run(List.of(), c -> insert(c, 4));
+        assertEquals(4, fourth, "later work runs without the writer");
+        assertEquals(4, count());
     }
 
     private static int insert(Connection c, int id) throws SQLException {
