@@ -35,6 +35,8 @@ public abstract class TestWarren implements AutoCloseable {
     protected final String prefix;
     protected final int port;
     private final boolean owner;
+    /** Its queues as listed when it was last ready: a warren killed or stopped by its test cannot list them at close. */
+    private final java.util.Set<String> listedQueues = new java.util.LinkedHashSet<>();
 
     protected TestWarren(Map<String, String> extra, Path routes, Path data, String prefix, int port, boolean owner) {
         this.routes = routes;
@@ -101,6 +103,7 @@ public abstract class TestWarren implements AutoCloseable {
             }
             try {
                 if (get("/observe/health").statusCode() == 200) {
+                    listedQueues.addAll(ownQueues());
                     return;
                 }
             } catch (IOException notYet) {
@@ -192,10 +195,10 @@ public abstract class TestWarren implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        List<String> queues = ownQueues();
+        listedQueues.addAll(ownQueues());
         stop();
         try (Amqp amqp = new Amqp(TestBroker.url())) {
-            for (String queue : queues) {
+            for (String queue : listedQueues) {
                 amqp.deleteQueue(queue);
             }
             amqp.deleteQueue(prefix + ".commands." + instanceId());
