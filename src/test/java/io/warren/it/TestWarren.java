@@ -35,7 +35,7 @@ public abstract class TestWarren implements AutoCloseable {
     protected final String prefix;
     protected final int port;
     private final boolean owner;
-    /** Its queues as listed when it was last ready: a warren killed or stopped by its test cannot list them at close. */
+    /** Its queues as listed before its test killed or stopped it (it cannot list them at close then). */
     private final java.util.Set<String> listedQueues = new java.util.LinkedHashSet<>();
 
     protected TestWarren(Map<String, String> extra, Path routes, Path data, String prefix, int port, boolean owner) {
@@ -103,7 +103,6 @@ public abstract class TestWarren implements AutoCloseable {
             }
             try {
                 if (get("/observe/health").statusCode() == 200) {
-                    listedQueues.addAll(ownQueues());
                     return;
                 }
             } catch (IOException notYet) {
@@ -216,6 +215,15 @@ public abstract class TestWarren implements AutoCloseable {
             amqp.deleteExchange(deadExchange());
         }
         TestDatabase.drop(prefix);
+    }
+
+    /**
+     * Notes the queues warren lists as its own, to delete them at close: before a test kills or
+     * stops it. (Not at every start: the listing is an API call, and takes a token of a test's
+     * rate limit.)
+     */
+    protected void rememberQueues() {
+        listedQueues.addAll(ownQueues());
     }
 
     /** The queues warren lists as its own (retry queues among them), while it still answers. */

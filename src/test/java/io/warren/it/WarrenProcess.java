@@ -112,12 +112,14 @@ public final class WarrenProcess extends TestWarren {
     }
 
     public void kill9() throws Exception {
+        rememberQueues();
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM, as `docker stop` or systemd sends it. */
     public void sigterm() {
+        rememberQueues();
         process.destroy();
     }
 
