@@ -10,6 +10,9 @@
  *   pacer rate=.. sent=.. answered=.. accepted=.. refused=.. errors=.. late_starts=..
  *         p50_ms=.. p90_ms=.. p99_ms=.. p999_ms=.. max_ms=..
  * (accepted: 2xx answers; late_starts: requests that waited for a free connection past their due time).
+ * With PACER_TRACE=FILE set, each counted request also goes to FILE as a line "due_s latency_ms"
+ * (due_s from the start of the load, whose wall-clock time is on its first line, "# start_epoch_s
+ * ..."), to see whether the tail comes in bursts and line them up with warren's logs.
  * Built by bench/lib.sh with the machine's cc.
  */
 #define _GNU_SOURCE
@@ -118,6 +121,7 @@ int main(int argc, char **argv) {
 
     long total = (long)(rate * (seconds + warmup));
     double *latency = calloc(total, sizeof(double));
+    double *due_at = calloc(total, sizeof(double));
     long measured = 0, sent = 0, answered = 0, accepted = 0, refused = 0, errors = 0, late = 0;
     conn *conns = calloc(nconn, sizeof(conn));
     int ep = epoll_create1(0);
@@ -127,6 +131,9 @@ int main(int argc, char **argv) {
         epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
     }
     double start = now() + 0.1;
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    double start_epoch = wall.tv_sec + wall.tv_nsec / 1e9 + 0.1;
     struct epoll_event events[256];
     while (answered + errors < total) {
         double t = now();
@@ -192,12 +199,26 @@ int main(int argc, char **argv) {
                 refused++;
             }
             if (c->due - start >= warmup) {
+                due_at[measured] = c->due - start;
                 latency[measured++] = done - c->due;
             }
             c->busy = 0;
         }
     }
     double elapsed = now() - start;
+    const char *trace = getenv("PACER_TRACE");
+    if (trace != NULL && *trace) {
+        FILE *out = fopen(trace, "w");
+        if (out == NULL) {
+            perror(trace);
+            return 2;
+        }
+        fprintf(out, "# start_epoch_s %.6f\n", start_epoch);
+        for (long i = 0; i < measured; i++) {
+            fprintf(out, "%.6f %.3f\n", due_at[i], latency[i] * 1000);
+        }
+        fclose(out);
+    }
     qsort(latency, measured, sizeof(double), cmp);
 #define PCT(p) (measured ? latency[(long)((measured - 1) * (p))] * 1000 : 0)
     printf("pacer rate=%.0f sent=%ld answered=%ld accepted=%ld refused=%ld errors=%ld late_starts=%ld achieved_per_s=%.0f "
