@@ -1,5 +1,7 @@
 package io.warren.store;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Executors;
@@ -16,22 +18,25 @@ import org.slf4j.LoggerFactory;
  * Keeps the embedded H2 file from growing without end. With WRITE_DELAY=0 (each commit in the file
  * before the 202) H2 writes a chunk per commit and never starts the background writer that would
  * rewrite half-empty chunks, so under load the file grew by about 38 KB per job (8 GB after
- * 200,000 jobs in the stress run). Every quarter second, once less than half of the chunks' space
- * is live, this rewrites live pages of chunks under 80% full, a bounded amount at a time, so the
- * file stays within a small multiple of the size of the data.
+ * 200,000 jobs in the stress run). Every 62 ms, once less than half of the chunks' space is live,
+ * this rewrites live pages of chunks under 80% full, a bounded amount at a time, so the file stays
+ * within a small multiple of the size of the data. How long each round held H2's store, when no
+ * commit can run, is the timer {@code warren.store.compaction}.
  */
 public final class H2Compaction implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2Compaction.class);
     private static final int START_BELOW_FILL_PERCENT = 50;
     private static final int TARGET_FILL_PERCENT = 80;
-    // a round holds the store's lock against the commits (H2 rewrites the chunks under it): 16 MB
-    // rounds took a tenth of warren's CPU under load and stalled the writer; 4 MB a second kept the
-    // file within about twice its live data. The same 4 MB a second in quarter-second rounds of 1 MB
-    // halved the accept latency's tail (p99 at 650 jobs/s: 40-51 ms against 52-96 ms; the longest
-    // stall 68-132 ms against 114-155 ms, docs/benchmarks.md); 256 KB rounds did no better.
-    private static final int MAX_BYTES_PER_ROUND = 1 << 20;
-    private static final long ROUND_EVERY_MILLIS = 250;
+    // a round holds the store's lock against the commits (H2 rewrites the chunks under it), so every
+    // job waiting for a commit waits for the whole round, and a round's length is its byte budget.
+    // 16 MB rounds took a tenth of warren's CPU under load; 4 MB a second kept the file within
+    // about twice its live data. Spent in 1 MB rounds every 250 ms, four of five requests slower than
+    // 25 ms in a paced load had waited for one (rounds of 15 ms, up to 77); in 256 KB rounds every
+    // 62 ms (4 ms, up to 19) the paced p99 fell from 33-40 ms to 16-33 ms at the same rates
+    // (docs/benchmarks.md, twenty-sixth round).
+    private static final int MAX_BYTES_PER_ROUND = 256 << 10;
+    private static final long ROUND_EVERY_MILLIS = 62;
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "warren-h2-compaction");
@@ -39,12 +44,24 @@ public final class H2Compaction implements AutoCloseable {
         return thread;
     });
 
+    /** Null when there is nothing to compact (PostgreSQL, an in-memory H2). */
+    private final Timer rounds;
+    /** The store's version when the last round ended: the same at the next, and nothing committed meanwhile. */
+    private long versionAfterLastRound = -1;
+
+    private H2Compaction(Timer rounds) {
+        this.rounds = rounds;
+    }
+
     /** Starts compacting when the URL is an embedded H2 file; otherwise does nothing. */
-    public static H2Compaction startIfH2(String url, DataSource dataSource) {
-        H2Compaction compaction = new H2Compaction();
-        if (Database.isH2File(url)) {
-            compaction.timer.scheduleWithFixedDelay(() -> compaction.round(dataSource), 1000, ROUND_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    public static H2Compaction startIfH2(String url, DataSource dataSource, MeterRegistry meters) {
+        if (!Database.isH2File(url)) {
+            return new H2Compaction(null);
         }
+        H2Compaction compaction = new H2Compaction(Timer.builder("warren.store.compaction")
+                .description("an H2 compaction round, holding the store against every commit").publishPercentileHistogram()
+                .register(meters));
+        compaction.timer.scheduleWithFixedDelay(() -> compaction.round(dataSource), 1000, ROUND_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         return compaction;
     }
 
@@ -52,10 +69,9 @@ public final class H2Compaction implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
             MVStore store = session.getDatabase().getStore().getMvStore();
-            // rewriting costs CPU the jobs need: only once the chunks are half dead; what it moved
+            // rewriting costs CPU the jobs need: only once the chunks are half dead; what it wrote
             // is fsynced before a commit may reuse the space it left (see DiskSync)
-            if (store.getFileStore().getChunksFillRate() < START_BELOW_FILL_PERCENT
-                    && store.compact(TARGET_FILL_PERCENT, MAX_BYTES_PER_ROUND)) {
+            if (store.getFileStore().getChunksFillRate() < START_BELOW_FILL_PERCENT && rounds.record(() -> compactOnce(store))) {
                 store.sync();
             }
         } catch (SQLException | RuntimeException e) {
@@ -64,6 +80,25 @@ public final class H2Compaction implements AutoCloseable {
             // an Error would otherwise cancel the schedule without a word
             LOG.error("H2 compaction failed", e);
         }
+    }
+
+    /**
+     * One round; whether it changed the file. H2's compact only marks the live pages of sparse chunks
+     * as changed, and the next commit writes them. Under load warren's own commits do; a commit of
+     * the round's own would write the index pages above them once more (1,000,000 jobs: a file 27 %
+     * larger). With nothing committed since the last round (warren idle), the round commits what the
+     * last one marked: without that, rounds every 62 ms found those pages marked already, moved
+     * nothing, and the file stayed mostly dead until the next job.
+     */
+    private boolean compactOnce(MVStore store) {
+        boolean committed = false;
+        if (store.getCurrentVersion() == versionAfterLastRound) {
+            store.commit();
+            committed = store.getCurrentVersion() != versionAfterLastRound;
+        }
+        boolean moved = store.compact(TARGET_FILL_PERCENT, MAX_BYTES_PER_ROUND);
+        versionAfterLastRound = store.getCurrentVersion();
+        return committed || moved;
     }
 
     @Override

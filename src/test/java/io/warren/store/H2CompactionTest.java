@@ -1,0 +1,76 @@
+package io.warren.store;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The compaction of warren's own H2 file (its URL from {@link Database#url}): many small commits
+ * leave most of the file's chunks dead, as a load does; the compaction's rounds bring the live share
+ * back over half, and each round is on the {@code warren.store.compaction} timer.
+ */
+class H2CompactionTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void roundsBringTheLiveShareBackOverHalf() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (HikariDataSource db = Database.pool(Database.url(null, folder.toString()), null, null, 2)) {
+            churn(db);
+            assertTrue(fillRate(db) < 50, "the churn left most of the file dead: " + fillRate(db) + " %");
+            try (H2Compaction compaction = H2Compaction.startIfH2(db.getJdbcUrl(), db, meters)) {
+                Timer rounds = meters.get("warren.store.compaction").timer();
+                // polled, not timed: 60 s only ends a hang (rounds of 256 KB every 62 ms take about a second here)
+                long giveUpAt = System.nanoTime() + 60_000_000_000L;
+                while (fillRate(db) < 50 && System.nanoTime() < giveUpAt) {
+                    Thread.sleep(100);
+                }
+                assertTrue(fillRate(db) >= 50, "still " + fillRate(db) + " % live after " + rounds.count() + " rounds");
+                assertTrue(rounds.count() > 0, "no round on the timer");
+            }
+        }
+    }
+
+    /** 3,000 commits, each rewriting one of 200 rows of 1 KB: each commit writes a chunk, and most of the pages in it die soon. */
+    private static void churn(HikariDataSource db) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE churn (id INT PRIMARY KEY, pad VARCHAR(1024))");
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO churn VALUES (?, ?)")) {
+                for (int id = 1; id <= 200; id++) {
+                    insert.setInt(1, id);
+                    insert.setString(2, "x".repeat(1000));
+                    insert.executeUpdate();
+                }
+            }
+            try (PreparedStatement update = c.prepareStatement("UPDATE churn SET pad = ? WHERE id = ?")) {
+                for (int i = 0; i < 3_000; i++) {
+                    update.setString(1, Integer.toString(i).repeat(200));
+                    update.setInt(2, 1 + i % 200);
+                    update.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static int fillRate(HikariDataSource db) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
+            return session.getDatabase().getStore().getMvStore().getFileStore().getChunksFillRate();
+        }
+    }
+}
