@@ -2,7 +2,8 @@
 # Seed 001's stress test: N jobs (default 1,000,000) through the batch endpoint with the workers
 # running, or with --paused first queued with the workers paused and then drained. Verifies the
 # counts and reports the time, warren's peak RSS and peak heap. Exits 1 unless all N jobs were
-# accepted, no request failed, and every job ran exactly once within the time allowed. The load is
+# accepted, no request failed, and every job ran exactly once within the time allowed. db_dir_mb: the
+# size of warren's data folder at the end (the H2 file: whether its compaction kept up). The load is
 # wrk (bench/wrk/stress.lua: C, next to no CPU); STRESS_LOAD=java sends it with bench/Throughput.java,
 # as every run before 2026-12-05 did (a JVM beside warren; both loads took the same time then:
 # docs/benchmarks.md, twenty-third round).
@@ -61,6 +62,7 @@ result=$(verdict "$WORK/accepted.txt")
 elapsed=$((done_at - started))
 echo "stress ($MODE): $result accept_seconds=$((accepted_at - started)) total_seconds=$elapsed" \
   "jobs_per_s=$(( JOBS / (elapsed > 0 ? elapsed : 1) )) peak_rss_mb=$(peak_rss "$pid") peak_heap_mb=$(tail -1 "$WORK/heap.txt" 2>/dev/null)" \
+  "db_dir_mb=$(du -sm "$WORK/main/data" | cut -f1)" \
   "jit_seconds=$(jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 { print $4 }')" # the run starts cold: the compiler's share
 
 # lost=0 duplicated=0 alone would pass a run that accepted only part of the jobs
