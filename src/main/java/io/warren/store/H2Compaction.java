@@ -83,12 +83,12 @@ public final class H2Compaction implements AutoCloseable {
     }
 
     /**
-     * One round; whether it changed the file. H2's compact only marks the live pages of sparse chunks
-     * as changed, and the next commit writes them. Under load warren's own commits do; a commit of
-     * the round's own would write the index pages above them once more (1,000,000 jobs: a file 27 %
-     * larger). With nothing committed since the last round (warren idle), the round commits what the
-     * last one marked: without that, rounds every 62 ms found those pages marked already, moved
-     * nothing, and the file stayed mostly dead until the next job.
+     * One round; whether it changed the file. H2's compact only marks the live pages of sparse
+     * chunks as changed, and the next commit writes them. Under load warren's own commits do; a
+     * commit of the round's own would write the index pages above them once more (1,000,000 jobs
+     * left 1,363 and 1,386 MB against 1,246). With nothing committed since the last round (warren
+     * idle), the round commits what the last one marked: without that, rounds every 62 ms found
+     * those pages marked already, moved nothing, and the file stayed mostly dead until the next job.
      */
     private boolean compactOnce(MVStore store) {
         boolean committed = false;
