@@ -293,9 +293,12 @@ postgres_db() {
   bin/ensure-postgres >/dev/null
   local db="$1_$(date +%s)"
   if [ "$(PGPASSWORD=warren psql -Atq -h 127.0.0.1 -U warren -d postgres -c 'SHOW autovacuum')" = off ]; then
-    as_postgres psql -Atq -d postgres -c 'ALTER SYSTEM SET autovacuum = on' -c 'SELECT pg_reload_conf()' > /dev/null
-    AT_EXIT+=("as_postgres psql -Atq -d postgres -c 'ALTER SYSTEM RESET autovacuum' -c 'SELECT pg_reload_conf()' > /dev/null")
-    echo "postgres: autovacuum was off on this server; on for this run, reset at exit"
+    if as_postgres psql -Atq -d postgres -c 'ALTER SYSTEM SET autovacuum = on' -c 'SELECT pg_reload_conf()' > /dev/null; then
+      AT_EXIT+=("as_postgres psql -Atq -d postgres -c 'ALTER SYSTEM RESET autovacuum' -c 'SELECT pg_reload_conf()' > /dev/null")
+      echo "postgres: autovacuum was off on this server; on for this run, reset at exit"
+    else
+      echo "postgres: autovacuum is off on this server and could not be turned on (no access as postgres): this run has it off"
+    fi
   fi
   PGPASSWORD=warren psql -q -h 127.0.0.1 -U warren -d postgres -c "CREATE DATABASE $db"
   AT_EXIT+=("PGPASSWORD=warren psql -q -h 127.0.0.1 -U warren -d postgres -c 'DROP DATABASE IF EXISTS $db' 2>/dev/null")
