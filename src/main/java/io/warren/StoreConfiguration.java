@@ -63,8 +63,8 @@ public class StoreConfiguration implements CamelConfiguration {
 
     /** Compacts an H2 file now and then (H2 does not give space back on its own); nothing for PostgreSQL. */
     @BindToRegistry(lazy = true)
-    public H2Compaction h2Compaction(HikariDataSource dataSource, JobMetrics metrics) {
-        return H2Compaction.startIfH2(dataSource.getJdbcUrl(), dataSource, metrics.registry());
+    public H2Compaction h2Compaction(HikariDataSource dataSource, GroupCommit commits, JobMetrics metrics) {
+        return H2Compaction.startIfH2(dataSource.getJdbcUrl(), dataSource, commits, metrics.registry());
     }
 
     @BindToRegistry(lazy = true)

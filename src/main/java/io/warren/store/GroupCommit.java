@@ -143,6 +143,11 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** What puts a commit on disk, for a writer beside this one (H2's compaction): a failed fsync there stops these writes too. */
+    DiskSync diskSync() {
+        return sync;
+    }
+
     /** Whether this writer is the database's only one (see the constructor). */
     public boolean isSoleWriter() {
         return soleWriter;

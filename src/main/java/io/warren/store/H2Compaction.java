@@ -19,14 +19,15 @@ import org.slf4j.LoggerFactory;
  * before the 202) H2 writes a chunk per commit and never starts the background writer that would
  * rewrite half-empty chunks, so under load the file grew by about 38 KB per job (8 GB after
  * 200,000 jobs in the stress run). Every 62 ms, once less than half of the chunks' space is live,
- * this rewrites live pages of chunks under 80% full, a bounded amount at a time, so the file stays
- * within a small multiple of the size of the data. How long each round held H2's store, when no
- * commit can run, is the timer {@code warren.store.compaction}.
+ * this moves the live pages of the emptiest, oldest chunks (H2 picks them), a bounded amount at a
+ * time, so the file stays within a small multiple of the size of the data. How long each round took, its wait for H2's
+ * store included (no commit runs meanwhile), is the timer {@code warren.store.compaction}.
  */
 public final class H2Compaction implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2Compaction.class);
     private static final int START_BELOW_FILL_PERCENT = 50;
+    /** H2's own gate (it compacts only a file filled below this); below START_BELOW_FILL_PERCENT it always passes. */
     private static final int TARGET_FILL_PERCENT = 80;
     // a round holds the store's lock against the commits (H2 rewrites the chunks under it), so every
     // job waiting for a commit waits for the whole round, and a round's length is its byte budget.
@@ -46,21 +47,26 @@ public final class H2Compaction implements AutoCloseable {
 
     /** Null when there is nothing to compact (PostgreSQL, an in-memory H2). */
     private final Timer rounds;
+    private final DiskSync sync;
     /** The store's version when the last round ended: the same at the next, and nothing committed meanwhile. */
     private long versionAfterLastRound = -1;
 
-    private H2Compaction(Timer rounds) {
+    private H2Compaction(Timer rounds, DiskSync sync) {
         this.rounds = rounds;
+        this.sync = sync;
     }
 
-    /** Starts compacting when the URL is an embedded H2 file; otherwise does nothing. */
-    public static H2Compaction startIfH2(String url, DataSource dataSource, MeterRegistry meters) {
+    /**
+     * Starts compacting when the URL is an embedded H2 file; otherwise does nothing. What a round
+     * commits is fsynced as the writer's commits are, and a failed fsync stops the writer's writes.
+     */
+    public static H2Compaction startIfH2(String url, DataSource dataSource, GroupCommit commits, MeterRegistry meters) {
         if (!Database.isH2File(url)) {
-            return new H2Compaction(null);
+            return new H2Compaction(null, null);
         }
         H2Compaction compaction = new H2Compaction(Timer.builder("warren.store.compaction")
-                .description("an H2 compaction round, holding the store against every commit").publishPercentileHistogram()
-                .register(meters));
+                .description("an H2 compaction round, with its wait for the store; every commit waits for it").publishPercentileHistogram()
+                .register(meters), commits.diskSync());
         compaction.timer.scheduleWithFixedDelay(() -> compaction.round(dataSource), 1000, ROUND_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         return compaction;
     }
@@ -69,10 +75,12 @@ public final class H2Compaction implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
             MVStore store = session.getDatabase().getStore().getMvStore();
-            // rewriting costs CPU the jobs need: only once the chunks are half dead; what it wrote
-            // is fsynced before a commit may reuse the space it left (see DiskSync)
+            // rewriting costs CPU the jobs need: only once the chunks are half dead. A round that
+            // committed fsyncs through DiskSync, so that a failed fsync here stops every write as
+            // one of the writer's does; what a round only marked, the writer's next commit writes
+            // and fsyncs
             if (store.getFileStore().getChunksFillRate() < START_BELOW_FILL_PERCENT && rounds.record(() -> compactOnce(store))) {
-                store.sync();
+                sync.require(c);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("H2 compaction skipped: {}", e.getMessage());
@@ -83,7 +91,7 @@ public final class H2Compaction implements AutoCloseable {
     }
 
     /**
-     * One round; whether it changed the file. H2's compact only marks the live pages of sparse
+     * One round; whether it committed (wrote to the file). H2's compact only marks the live pages of sparse
      * chunks as changed, and the next commit writes them. Under load warren's own commits do; a
      * commit of the round's own would write the index pages above them once more (1,000,000 jobs
      * left 1,363 and 1,386 MB against 1,246). With nothing committed since the last round (warren
@@ -96,9 +104,9 @@ public final class H2Compaction implements AutoCloseable {
             store.commit();
             committed = store.getCurrentVersion() != versionAfterLastRound;
         }
-        boolean moved = store.compact(TARGET_FILL_PERCENT, MAX_BYTES_PER_ROUND);
+        store.compact(TARGET_FILL_PERCENT, MAX_BYTES_PER_ROUND);
         versionAfterLastRound = store.getCurrentVersion();
-        return committed || moved;
+        return committed;
     }
 
     @Override

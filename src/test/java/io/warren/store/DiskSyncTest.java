@@ -122,12 +122,12 @@ class DiskSyncTest {
         DiskSync.forUrl("jdbc:h2:mem:jobs").require(null);
     }
 
-    private interface BeforeExecute {
+    interface BeforeExecute {
         void check(Statement statement, String sql) throws SQLException;
     }
 
     /** The data source, with {@code before} called ahead of each Statement.execute(sql) of its connections. */
-    private static DataSource withStatements(JdbcDataSource dataSource, BeforeExecute before) {
+    static DataSource withStatements(DataSource dataSource, BeforeExecute before) {
         return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
                 (ds, method, args) -> {
                     Object made = invoke(method, dataSource, args);

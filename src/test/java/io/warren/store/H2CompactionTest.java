@@ -1,5 +1,6 @@
 package io.warren.store;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -10,6 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.junit.jupiter.api.Test;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The compaction of warren's own H2 file (its URL from {@link Database#url}): many small commits
  * leave most of the file's chunks dead, as a load does; the compaction's rounds bring the live share
- * back over half, and each round is on the {@code warren.store.compaction} timer.
+ * back over half, each round on the {@code warren.store.compaction} timer, and a round whose fsync
+ * fails stops the writer's writes as a failed fsync of its own does ({@link DiskSync}).
  */
 class H2CompactionTest {
 
@@ -28,10 +32,11 @@ class H2CompactionTest {
     @Test
     void roundsBringTheLiveShareBackOverHalf() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (HikariDataSource db = Database.pool(Database.url(null, folder.toString()), null, null, 2)) {
+        try (HikariDataSource db = Database.pool(Database.url(null, folder.toString()), null, null, 2);
+                GroupCommit commits = new GroupCommit(db, db.getJdbcUrl(), true, meters)) {
             churn(db);
             assertTrue(fillRate(db) < 50, "the churn left most of the file dead: " + fillRate(db) + " %");
-            try (H2Compaction compaction = H2Compaction.startIfH2(db.getJdbcUrl(), db, meters)) {
+            try (H2Compaction compaction = H2Compaction.startIfH2(db.getJdbcUrl(), db, commits, meters)) {
                 Timer rounds = meters.get("warren.store.compaction").timer();
                 // polled, not timed: 60 s only ends a hang (rounds of 256 KB every 62 ms take about a second here)
                 long giveUpAt = System.nanoTime() + 60_000_000_000L;
@@ -41,6 +46,47 @@ class H2CompactionTest {
                 assertTrue(fillRate(db) >= 50, "still " + fillRate(db) + " % live after " + rounds.count() + " rounds");
                 assertTrue(rounds.count() > 0, "no round on the timer");
             }
+        }
+    }
+
+    @Test
+    void aRoundWhoseFsyncFailsStopsTheWrites() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        String url = Database.url(null, folder.toString());
+        try (HikariDataSource admin = Database.pool(url, null, null, 2);
+                GroupCommit commits = new GroupCommit(admin, url, true, meters)) {
+            churn(admin);
+            assertTrue(commits.run(List.of("1"), H2CompactionTest::touch), "a write before the compaction");
+            // the compaction's fsync fails (the writer's connections are not touched)
+            DataSource failing = DiskSyncTest.withStatements(admin, (statement, sql) -> {
+                if ("CHECKPOINT SYNC".equals(sql)) {
+                    throw new SQLException("fsync failed (made by the test)");
+                }
+            });
+            try (H2Compaction compaction = H2Compaction.startIfH2(url, failing, commits, meters)) {
+                // polled without writing (a write would keep the rounds from committing); 60 s only ends a hang
+                long giveUpAt = System.nanoTime() + 60_000_000_000L;
+                while (usable(commits) && System.nanoTime() < giveUpAt) {
+                    Thread.sleep(100);
+                }
+                StoreUnavailable refused = assertThrows(StoreUnavailable.class, () -> commits.run(List.of("1"), H2CompactionTest::touch));
+                assertTrue(refused.getMessage().contains("writes are refused until warren restarts"), refused.getMessage());
+            }
+        }
+    }
+
+    private static boolean touch(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            return s.executeUpdate("UPDATE churn SET pad = 'touched' WHERE id = 1") == 1;
+        }
+    }
+
+    private static boolean usable(GroupCommit commits) {
+        try {
+            commits.diskSync().requireUsable();
+            return true;
+        } catch (SQLException failed) {
+            return false;
         }
     }
 
