@@ -292,18 +292,29 @@ wrk_load() {
 postgres_db() {
   bin/ensure-postgres >/dev/null
   local db="$1_$(date +%s)"
-  if [ "$(PGPASSWORD=warren psql -Atq -h 127.0.0.1 -U warren -d postgres -c 'SHOW autovacuum')" = off ]; then
+  if [ "$(pg_autovacuum)" = off ]; then
+    # back at exit as it was: off by ALTER SYSTEM is set off again, off by a configuration file is reset to it
+    local restore="ALTER SYSTEM RESET autovacuum"
+    case "$(as_postgres psql -Atq -d postgres -c "SELECT sourcefile FROM pg_settings WHERE name = 'autovacuum'" 2>/dev/null || true)" in
+      */postgresql.auto.conf) restore="ALTER SYSTEM SET autovacuum = off" ;;
+    esac
     if as_postgres psql -Atq -d postgres -c 'ALTER SYSTEM SET autovacuum = on' -c 'SELECT pg_reload_conf()' > /dev/null; then
-      AT_EXIT+=("as_postgres psql -Atq -d postgres -c 'ALTER SYSTEM RESET autovacuum' -c 'SELECT pg_reload_conf()' > /dev/null")
-      echo "postgres: autovacuum was off on this server; on for this run, reset at exit"
+      AT_EXIT+=("as_postgres psql -Atq -d postgres -c '$restore' -c 'SELECT pg_reload_conf()' > /dev/null")
+    fi
+    if within 10 autovacuum_on; then
+      echo "postgres: autovacuum was off on this server; on for this run, back off at exit"
     else
-      echo "postgres: autovacuum is off on this server and could not be turned on (no access as postgres): this run has it off"
+      echo "postgres: autovacuum is off on this server and could not be turned on (no access as postgres, or set on its command line): this run has it off"
     fi
   fi
   PGPASSWORD=warren psql -q -h 127.0.0.1 -U warren -d postgres -c "CREATE DATABASE $db"
   AT_EXIT+=("PGPASSWORD=warren psql -q -h 127.0.0.1 -U warren -d postgres -c 'DROP DATABASE IF EXISTS $db' 2>/dev/null")
   DB_ENV=(WARREN_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" WARREN_DB_USER=warren WARREN_DB_PASSWORD=warren)
 }
+
+# pg_autovacuum: the local server's autovacuum setting (on or off); autovacuum_on: it is on
+pg_autovacuum() { PGPASSWORD=warren psql -Atq -h 127.0.0.1 -U warren -d postgres -c 'SHOW autovacuum'; }
+autovacuum_on() { [ "$(pg_autovacuum)" = on ]; }
 
 # as_postgres COMMAND...: COMMAND as the local PostgreSQL's superuser (the system user postgres)
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi; }

@@ -130,6 +130,16 @@ int main(int argc, char **argv) {
         struct epoll_event ev = {.events = EPOLLIN, .data.u32 = i};
         epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
     }
+    /* the trace's file opened before the load: a bad path fails at once, not after the run */
+    const char *trace = getenv("PACER_TRACE");
+    FILE *trace_out = NULL;
+    if (trace != NULL && *trace) {
+        trace_out = fopen(trace, "w");
+        if (trace_out == NULL) {
+            perror(trace);
+            return 2;
+        }
+    }
     double start = now() + 0.1;
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
@@ -206,18 +216,14 @@ int main(int argc, char **argv) {
         }
     }
     double elapsed = now() - start;
-    const char *trace = getenv("PACER_TRACE");
-    if (trace != NULL && *trace) {
-        FILE *out = fopen(trace, "w");
-        if (out == NULL) {
-            perror(trace);
-            return 2;
-        }
-        fprintf(out, "# start_epoch_s %.6f\n", start_epoch);
+    if (trace_out != NULL) {
+        fprintf(trace_out, "# start_epoch_s %.6f\n", start_epoch);
         for (long i = 0; i < measured; i++) {
-            fprintf(out, "%.6f %.3f\n", due_at[i], latency[i] * 1000);
+            fprintf(trace_out, "%.6f %.3f\n", due_at[i], latency[i] * 1000);
         }
-        fclose(out);
+        if (fclose(trace_out) != 0) {
+            perror("pacer: the trace");
+        }
     }
     qsort(latency, measured, sizeof(double), cmp);
 #define PCT(p) (measured ? latency[(long)((measured - 1) * (p))] * 1000 : 0)

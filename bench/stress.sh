@@ -3,7 +3,7 @@
 # running, or with --paused first queued with the workers paused and then drained. Verifies the
 # counts and reports the time, warren's peak RSS and peak heap. Exits 1 unless all N jobs were
 # accepted, no request failed, and every job ran exactly once within the time allowed. db_dir_mb: the
-# size of warren's data folder at the end (the H2 file: whether its compaction kept up). The load is
+# size of warren's data folder at the end (almost all of it the H2 file: whether its compaction kept up). The load is
 # wrk (bench/wrk/stress.lua: C, next to no CPU); STRESS_LOAD=java sends it with bench/Throughput.java,
 # as every run before 2026-12-05 did (a JVM beside warren; both loads took the same time then:
 # docs/benchmarks.md, twenty-third round).
