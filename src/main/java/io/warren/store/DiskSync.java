@@ -35,6 +35,11 @@ final class DiskSync {
         return new DiskSync(Database.isH2File(url));
     }
 
+    /** False once an fsync has failed: nothing may be written from then on. */
+    boolean usable() {
+        return failed == null;
+    }
+
     /** Before a write: throws once an fsync has failed. */
     void requireUsable() throws SQLException {
         if (failed != null) {

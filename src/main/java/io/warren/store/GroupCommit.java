@@ -50,7 +50,7 @@ public final class GroupCommit implements AutoCloseable {
     };
     private volatile boolean open = true;
     private final boolean soleWriter;
-    private final DiskSync sync;
+    final DiskSync sync; // H2Compaction's fsyncs go through it too: a failed one there stops these writes
     private final Timer waited;
     private final Timer transactions;
     private final DistributionSummary works;
@@ -141,11 +141,6 @@ public final class GroupCommit implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             pending.done().completeExceptionally(e);
         }
-    }
-
-    /** What puts a commit on disk, for a writer beside this one (H2's compaction): a failed fsync there stops these writes too. */
-    DiskSync diskSync() {
-        return sync;
     }
 
     /** Whether this writer is the database's only one (see the constructor). */

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * rewrite half-empty chunks, so under load the file grew by about 38 KB per job (8 GB after
  * 200,000 jobs in the stress run). Every 62 ms, once less than half of the chunks' space is live,
  * this moves the live pages of the emptiest, oldest chunks (H2 picks them), a bounded amount at a
- * time, so the file stays within a small multiple of the size of the data. How long each round took, its wait for H2's
- * store included (no commit runs meanwhile), is the timer {@code warren.store.compaction}.
+ * time, so the file stays within a small multiple of the size of the data. How long each round
+ * took, its wait for H2's store included (no commit runs meanwhile), is the timer
+ * {@code warren.store.compaction}.
  */
 public final class H2Compaction implements AutoCloseable {
 
@@ -66,12 +67,15 @@ public final class H2Compaction implements AutoCloseable {
         }
         H2Compaction compaction = new H2Compaction(Timer.builder("warren.store.compaction")
                 .description("an H2 compaction round, with its wait for the store; every commit waits for it").publishPercentileHistogram()
-                .register(meters), commits.diskSync());
+                .register(meters), commits.sync);
         compaction.timer.scheduleWithFixedDelay(() -> compaction.round(dataSource), 1000, ROUND_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         return compaction;
     }
 
     private void round(DataSource dataSource) {
+        if (!sync.usable()) {
+            return; // after a failed fsync nothing is written until warren restarts (DiskSync)
+        }
         try (Connection c = dataSource.getConnection()) {
             SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
             MVStore store = session.getDatabase().getStore().getMvStore();
@@ -91,12 +95,13 @@ public final class H2Compaction implements AutoCloseable {
     }
 
     /**
-     * One round; whether it committed (wrote to the file). H2's compact only marks the live pages of sparse
-     * chunks as changed, and the next commit writes them. Under load warren's own commits do; a
-     * commit of the round's own would write the index pages above them once more (1,000,000 jobs
-     * left 1,363 and 1,386 MB against 1,246). With nothing committed since the last round (warren
-     * idle), the round commits what the last one marked: without that, rounds every 62 ms found
-     * those pages marked already, moved nothing, and the file stayed mostly dead until the next job.
+     * One round; whether it committed (wrote to the file). H2's compact only marks the live pages
+     * of sparse chunks as changed, and the next commit writes them. Under load warren's own
+     * commits do; a commit of the round's own would write the index pages above them once more
+     * (1,000,000 jobs left 1,363 and 1,386 MB against 1,246). With nothing committed since the
+     * last round (warren idle), the round commits what the last one marked: without that, rounds
+     * every 62 ms found those pages marked already, moved nothing, and the file stayed mostly dead
+     * until the next job.
      */
     private boolean compactOnce(MVStore store) {
         boolean committed = false;

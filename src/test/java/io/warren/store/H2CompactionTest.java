@@ -83,7 +83,7 @@ class H2CompactionTest {
 
     private static boolean usable(GroupCommit commits) {
         try {
-            commits.diskSync().requireUsable();
+            commits.sync.requireUsable();
             return true;
         } catch (SQLException failed) {
             return false;
