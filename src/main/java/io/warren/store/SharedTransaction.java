@@ -176,9 +176,7 @@ final class SharedTransaction {
             for (int k = 0; k < changed.length; k++) {
                 int i = named.getValue().get(k);
                 StatementWork<?> statement = batch.get(i).statement();
-                if (changed[k] < 0 || !soleWriter && statement.changesExistingRow() && changed[k] != 1) {
-                    // a count the driver did not give; or, on a shared database, a row this statement
-                    // did not lock, which what follows may change out of lock order: each work alone
+                if (!statement.holds(changed[k], soleWriter)) {
                     throw new SQLException(named.getKey() + " changed " + changed[k] + " rows in a batch; its works run alone");
                 }
                 results[i] = statement.after().run(c, changed[k]);

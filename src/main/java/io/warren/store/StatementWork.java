@@ -2,6 +2,7 @@ package io.warren.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * A work of one named statement from sql/jobs.sql, which the writer may run in one batch with
@@ -17,6 +18,19 @@ record StatementWork<T>(String name, Binder binder, After<T> after, boolean chan
 
     interface After<T> {
         T run(Connection c, int changed) throws SQLException;
+    }
+
+    /**
+     * Whether a batch's count for this work lets it go on in the shared transaction. Not when the
+     * driver gave none where the work needs it (an insert sent as part of a multi-row INSERT has
+     * none, and needs none); nor, on a shared database, for a row the statement did not lock,
+     * which what follows may change out of lock order.
+     */
+    boolean holds(int changed, boolean soleWriter) {
+        if (!changesExistingRow) {
+            return changed != Statement.EXECUTE_FAILED;
+        }
+        return changed >= 0 && (soleWriter || changed == 1);
     }
 
     /** The statement as a work of its own. */
