@@ -9,6 +9,7 @@
 # docs/benchmarks.md, twenty-third round).
 # Then the broker's limit for warren's topology (as bench/throughput.sh measures it) and the run's
 # time against issue 15's target, N / (0.4 x that limit).
+# BENCH_DB=postgres: on a fresh PostgreSQL database instead (db_dir_mb is then warren's data folder only).
 #   bench/stress.sh [jobs] [--paused]
 source "$(dirname "$0")/lib.sh"
 ensure_wrk
@@ -18,7 +19,9 @@ PORT=18091
 BATCH=500
 CONCURRENCY=4
 
-start_warren main $PORT
+DB_ENV=()
+[ "${BENCH_DB:-h2}" = postgres ] && postgres_db warren_stress
+start_warren main $PORT "${DB_ENV[@]}"
 pid=$(pid_of main)
 heap_sampler "$pid" "$WORK/heap.txt"
 [ "$MODE" = "--paused" ] && api $PORT POST /api/v1/types/ledger/pause >/dev/null
