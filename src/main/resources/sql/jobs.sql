@@ -155,4 +155,7 @@ DELETE FROM paused_types
 
 -- name: lock-in-order
 -- a shared database only (GroupCommit): the rows a transaction changes, locked first in id order
+-- PostgreSQL's generic plan for "= ANY" of an array scans the whole table while it is small (it
+-- reckons on ten ids), and a plan cached then stayed for the connection's life: a core at 300 jobs/s
+-- plan: each run
 SELECT id FROM jobs WHERE id = ANY(:ids) ORDER BY id FOR NO KEY UPDATE

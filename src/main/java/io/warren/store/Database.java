@@ -52,12 +52,15 @@ public final class Database {
         // start without a connection: start-up waits for the database itself, with a clear log line
         config.setInitializationFailTimeout(-1);
         if (isPostgres(url)) {
-            // The driver prepares a statement on the server from its fifth run, and PostgreSQL then
-            // keeps one generic plan for it, made from the table as it was: a job table still
-            // empty at start-up gave the row-lock statement of every group commit a sequential
-            // scan, kept for the connection's life (without autovacuum's ANALYZE, for good). It
-            // took a whole core at 300 jobs/s; planned for each run, 1,400 jobs/s. (PostgreSQL 12+.)
-            config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+            // The driver prepares a statement on the server from its fifth run, and PostgreSQL
+            // then plans it once for any parameters (a generic plan) where that looks no dearer.
+            // Planning every run instead (plan_cache_mode = force_custom_plan, until the
+            // twenty-seventh round) was a third of PostgreSQL's CPU per job. A statement by primary
+            // key gets an index scan in a generic plan on a job table never analyzed, however
+            // small; on a small table ANALYZE has seen, a scan of its few pages, planned again at
+            // its next ANALYZE (autovacuum's, as the table grows; so keep autovacuum on). The
+            // group commit's row lock ("= ANY" of an array) got a whole-table scan on any table
+            // still small, kept for the connection's life: it is planned for each run (sql/jobs.sql).
             // A JDBC batch of inserts (the jobs of a group commit or of a batch request) sent as
             // multi-row INSERTs, not one statement a row: batch requests 18 % faster, single ones
             // 8 % (docs/benchmarks.md, twenty-seventh round). A URL that sets it wins.

@@ -19,17 +19,20 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postgresql.PGStatement;
 
 /**
  * Named SQL statements from a file on the class path (src/main/resources/sql/), each after a
  * {@code -- name: <name>} line, with named parameters ({@code :id}). A parameter in capitals names
  * a {@link JobStatus} and is bound to it, so statuses in SQL come from the enum: a misspelt one
- * fails when the file loads.
+ * fails when the file loads. A statement with a {@code -- plan: each run} line is planned by
+ * PostgreSQL for each run, never from a plan it cached (see {@link Database#pool}).
  */
 final class Sql {
 
     private static final Pattern NAME = Pattern.compile("^-- name: (\\S+)\\s*$", Pattern.MULTILINE);
     private static final Pattern PARAMETER = Pattern.compile("(?<!:):([A-Za-z_][A-Za-z0-9_]*)");
+    private static final String PLAN_EACH_RUN = "-- plan: each run";
 
     /** Turns the current row into a value. */
     interface Row<T> {
@@ -79,7 +82,11 @@ final class Sql {
         if (statement == null) {
             throw new IllegalArgumentException("No SQL statement named " + name);
         }
-        Bound bound = new Bound(statement, connection.prepareStatement(prefix + statement.jdbc));
+        PreparedStatement prepared = connection.prepareStatement(prefix + statement.jdbc);
+        if (statement.planEachRun && prepared.isWrapperFor(PGStatement.class)) {
+            prepared.unwrap(PGStatement.class).setPrepareThreshold(0); // never prepared on the server: a plan per run
+        }
+        Bound bound = new Bound(statement, prepared);
         for (String parameter : statement.parameters) {
             if (Character.isUpperCase(parameter.charAt(0))) {
                 bound.set(parameter, JobStatus.valueOf(parameter));
@@ -89,7 +96,7 @@ final class Sql {
     }
 
     /** A statement as JDBC wants it (with ?) and the parameter each ? stands for. */
-    private record Statement(String name, String jdbc, List<String> parameters) {
+    private record Statement(String name, String jdbc, List<String> parameters, boolean planEachRun) {
 
         static Statement parse(String name, String sql) {
             String text = sql.lines().filter(line -> !line.strip().startsWith("--")).reduce("", (a, b) -> a + b + "\n").strip();
@@ -109,7 +116,8 @@ final class Sql {
                 matcher.appendReplacement(jdbc, "?");
             }
             matcher.appendTail(jdbc);
-            return new Statement(name, jdbc.toString(), List.copyOf(parameters));
+            boolean planEachRun = sql.lines().anyMatch(line -> line.strip().equals(PLAN_EACH_RUN));
+            return new Statement(name, jdbc.toString(), List.copyOf(parameters), planEachRun);
         }
     }
 
