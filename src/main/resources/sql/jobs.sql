@@ -119,7 +119,10 @@ SELECT status, relayed FROM jobs WHERE id = :id
 
 -- name: page
 -- newest first; :before is the id the previous page ended with; every filter is optional;
--- :error_class matches the simple or the full class name
+-- :error_class matches the simple or the full class name. Planned for each run: knowing the values,
+-- PostgreSQL drops the unused filters and starts the index scan at :before, which a plan cached for
+-- any values cannot
+-- plan: each run
 SELECT * FROM jobs
 WHERE (CAST(:type AS VARCHAR) IS NULL OR type = :type)
   AND (CAST(:status AS VARCHAR) IS NULL OR status = :status)

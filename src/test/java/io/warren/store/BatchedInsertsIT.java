@@ -1,5 +1,6 @@
 package io.warren.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,6 +9,7 @@ import io.warren.it.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,6 +34,7 @@ class BatchedInsertsIT {
         try (FreshPostgres database = new FreshPostgres("warren_inserts", 2);
              GroupCommit commits = new GroupCommit(database.dataSource(), database.dataSource().getJdbcUrl(), false, new SimpleMeterRegistry());
              StoreHealth health = StoreHealth.start(database.dataSource(), Duration.ofSeconds(1))) {
+            assertRewritten(database);
             NewJobs newJobs = new NewJobs(database.dataSource(), commits, Duration.ofHours(1), Duration.ofSeconds(10), health);
             CountDownLatch release = new CountDownLatch(1);
             CompletableFuture<Void> held = HeldWriter.hold(commits, release);
@@ -52,6 +55,23 @@ class BatchedInsertsIT {
                     assertEquals(20, counts.getInt(1), "jobs stored");
                     assertEquals(1, counts.getInt(2), "transactions that stored them");
                 }
+            }
+        }
+    }
+
+    /** The driver sends a batch of inserts as one multi-row INSERT: no count per row (else this test would prove nothing). */
+    private static void assertRewritten(FreshPostgres database) throws Exception {
+        try (Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (Sql.Bound insert = JobRows.JOBS.prepare(c, "insert")) {
+                for (int i = 0; i < 2; i++) {
+                    insert.set("relay_at", null).set("id", UUID.randomUUID().toString()).set("type", "echo").set("payload", "{}")
+                            .set("correlation_id", "c").set("producer", "p").set("host", "h").set("idempotency_key", null)
+                            .set("request_hash", null).set("accepted_at", Instant.now()).addBatch();
+                }
+                assertArrayEquals(new int[] {Statement.SUCCESS_NO_INFO, Statement.SUCCESS_NO_INFO}, insert.executeBatch());
+            } finally {
+                c.rollback();
             }
         }
     }
