@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,21 +22,17 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresPlansIT {
 
+    @BeforeEach
+    void onPostgres() {
+        assumeTrue(TestDatabase.isPostgres(), "PostgreSQL's plan cache: run with warren.test.db=postgres");
+    }
+
     @Test
     void theRowLockOfAGroupCommitIsNeverRunFromAGenericPlan() throws Exception {
-        assumeTrue(TestDatabase.isPostgres(), "PostgreSQL's plan cache: run with warren.test.db=postgres");
         try (FreshPostgres database = new FreshPostgres("warren_plans", 2);
              Connection c = database.dataSource().getConnection()) {
-            assumeCountsPlans(c);
-            c.setAutoCommit(false);
-            // the driver would prepare it on the server from the fifth run; PostgreSQL would
-            // choose between a custom and a generic plan from the sixth
-            for (int run = 0; run < 12; run++) {
-                try (Sql.Bound lock = JOBS.prepare(c, "lock-in-order")) {
-                    lock.set("ids", c.createArrayOf("varchar", new String[] {"a" + run, "b" + run})).list(row -> null);
-                }
-                c.commit();
-            }
+            runOften(c, "lock-in-order", (lock, run) ->
+                    lock.set("ids", c.createArrayOf("varchar", new String[] {"a" + run, "b" + run})).list(row -> null));
             try (ResultSet lock = preparedOnTheServer(c, "%FOR NO KEY UPDATE%")) {
                 assertFalse(lock.next(), "the row lock was prepared on the server: its plan can be cached");
             }
@@ -44,17 +41,9 @@ class PostgresPlansIT {
 
     @Test
     void aReadByIdRunsFromAGenericPlanThatUsesThePrimaryKeyOnAnEmptyTable() throws Exception {
-        assumeTrue(TestDatabase.isPostgres(), "PostgreSQL's plan cache: run with warren.test.db=postgres");
         try (FreshPostgres database = new FreshPostgres("warren_plans", 2);
              Connection c = database.dataSource().getConnection()) {
-            assumeCountsPlans(c);
-            c.setAutoCommit(false);
-            for (int run = 0; run < 12; run++) {
-                try (Sql.Bound waiting = JOBS.prepare(c, "waiting")) {
-                    waiting.set("id", "job-" + run).one(row -> null);
-                }
-                c.commit();
-            }
+            runOften(c, "waiting", (waiting, run) -> waiting.set("id", "job-" + run).one(row -> null));
             try (ResultSet plans = preparedOnTheServer(c, "SELECT status, relayed FROM jobs%")) {
                 assertTrue(plans.next(), "the read was not prepared on the server");
                 assertTrue(plans.getLong("generic_plans") > 0, "planned for each run: " + plans.getLong("custom_plans") + " custom plans");
@@ -74,9 +63,25 @@ class PostgresPlansIT {
         }
     }
 
-    /** pg_prepared_statements counts generic and custom plans from PostgreSQL 14 (warren runs on 12+). */
-    private static void assumeCountsPlans(Connection c) throws SQLException {
+    private interface Run {
+        void bind(Sql.Bound statement, int run) throws SQLException;
+    }
+
+    /**
+     * Runs the statement, each time in a transaction of its own, more often than it takes the driver
+     * to prepare it on the server (its fifth run) and PostgreSQL to choose between a custom and a
+     * generic plan (from the sixth). pg_prepared_statements counts the plans from PostgreSQL 14
+     * (warren runs on 12+).
+     */
+    private static void runOften(Connection c, String name, Run run) throws SQLException {
         assumeTrue(c.getMetaData().getDatabaseMajorVersion() >= 14, "PostgreSQL 14+ counts a statement's plans");
+        c.setAutoCommit(false);
+        for (int i = 0; i < 12; i++) {
+            try (Sql.Bound statement = JOBS.prepare(c, name)) {
+                run.bind(statement, i);
+            }
+            c.commit();
+        }
     }
 
     private static ResultSet preparedOnTheServer(Connection c, String like) throws SQLException {
