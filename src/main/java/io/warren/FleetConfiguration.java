@@ -34,8 +34,10 @@ public class FleetConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public Fleet fleet(FleetStore store, JobTypes types, TypePauses pauses, CamelContext context) {
-        return new Fleet(store, types, pauses, context, instanceId(), hostName(), port);
+    public Fleet fleet(FleetStore store, JobTypes types, TypePauses pauses, CamelContext context) throws Exception {
+        Fleet fleet = new Fleet(store, types, pauses, context, instanceId(), hostName(), port);
+        context.addStartupListener(fleet); // it runs commands once every route has started
+        return fleet;
     }
 
     /** Pauses are per instance, kept in the job store. */

@@ -7,7 +7,10 @@ import io.warren.types.JobTypes;
 import io.warren.types.TypePauses;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +20,11 @@ import org.slf4j.LoggerFactory;
  * polling the database while the broker is away). A command runs once per instance: its target
  * flag is claimed before it runs.
  */
-public class Fleet {
+public class Fleet implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+
+    private static final int STARTUP_WAIT_SECONDS = 60;
 
     private final FleetStore store;
     private final JobTypes types;
@@ -29,6 +34,7 @@ public class Fleet {
     private final String host;
     private final int port;
     private final Instant startedAt = Instant.now();
+    private final CountDownLatch started = new CountDownLatch(1);
 
     public Fleet(FleetStore store, JobTypes types, TypePauses pauses, CamelContext context, String instanceId, String host,
                  int port) {
@@ -61,8 +67,26 @@ public class Fleet {
         }
     }
 
+    /**
+     * Commands run once Camel has started every route. One that waited in the command queue arrives
+     * while the instance starts: its job type would not be live yet ("no job type"), or its STOP or
+     * START would stop and start the type's route while Camel is still starting it, which can leave
+     * the workers stopped. What does not get to run here stays PENDING for {@link #pollPending}.
+     */
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        if (alreadyStarted) {
+            started.countDown();
+        }
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        started.countDown();
+    }
+
     void execute(String commandId) {
-        if (!store.claim(commandId, instanceId)) {
+        if (!awaitStart() || !store.claim(commandId, instanceId)) {
             return; // done already, by the other path
         }
         FleetStore.Command command = store.command(commandId).orElseThrow();
@@ -83,6 +107,15 @@ public class Fleet {
         } catch (Exception e) {
             LOG.warn("Command {} failed on {}: {}", commandId, instanceId, e.getMessage());
             store.finish(commandId, instanceId, false, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private boolean awaitStart() {
+        try {
+            return started.await(STARTUP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

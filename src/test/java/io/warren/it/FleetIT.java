@@ -90,7 +90,8 @@ class FleetIT {
     @Test
     void aFleetPauseHoldsForInstancesThatJoinLater() throws Exception {
         assumeTrue(TestDatabase.isPostgres(), "a fleet shares its database: run with warren.test.db=postgres");
-        try (WarrenProcess a = WarrenProcess.create(List.of("probe.yaml"), Map.of("warren.instance.heartbeat-seconds", "2"))) {
+        // heartbeats 10 s apart: b stays alive for 30 s after it stops, so the START counts it among its targets
+        try (WarrenProcess a = WarrenProcess.create(List.of("probe.yaml"), Map.of("warren.instance.heartbeat-seconds", "10"))) {
             a.launch();
             a.awaitReady();
             try (WarrenProcess b = a.sibling(); WarrenProcess c = a.sibling()) {
@@ -116,10 +117,11 @@ class FleetIT {
                 assertEquals("RUNNING", typeWorkers(a));
                 assertEquals("RUNNING", typeWorkers(c));
                 b.restart();
-                // it may come up paused and be resumed by the START that waited for it (its command
-                // queue, or the pending commands it polls): right after ready its workers can read PAUSED
-                Await.until("b, away during the START, resumed all the same", Duration.ofSeconds(30),
-                        () -> "RUNNING".equals(typeWorkers(b)));
+                // the START waited in b's command queue; b runs it once its routes have started (run
+                // during the start, it found no job type 'probe', or could leave the workers stopped)
+                Await.until("the START done on b", Duration.ofSeconds(30), () -> flag(a, start, b.instanceId()).endsWith("EXECUTED"));
+                assertEquals("EXECUTED", flag(a, start, b.instanceId()), command(a, start).toString());
+                assertEquals("RUNNING", typeWorkers(b), "away during the START, resumed all the same");
             }
         }
     }
