@@ -7,6 +7,7 @@ import io.warren.store.Database;
 import io.warren.store.FirstRuns;
 import io.warren.store.GroupCommit;
 import io.warren.store.H2Compaction;
+import io.warren.store.PostgresStats;
 import io.warren.store.JobReads;
 import io.warren.store.JobTransitions;
 import io.warren.store.NewJobs;
@@ -67,6 +68,12 @@ public class StoreConfiguration implements CamelConfiguration {
         return H2Compaction.startIfH2(dataSource.getJdbcUrl(), dataSource, commits, metrics.registry());
     }
 
+    /** Analyzes a PostgreSQL table that grew far past what its cached plans were made for; nothing for H2. */
+    @BindToRegistry(lazy = true)
+    public PostgresStats postgresStats(HikariDataSource dataSource) {
+        return PostgresStats.startIfPostgres(dataSource.getJdbcUrl(), dataSource);
+    }
+
     @BindToRegistry(lazy = true)
     public StoreHealth storeHealth(HikariDataSource dataSource) {
         return StoreHealth.start(dataSource, Duration.ofSeconds(1));
@@ -107,5 +114,6 @@ public class StoreConfiguration implements CamelConfiguration {
         Beans.closeAtStop(context, Beans.get(context, FirstRuns.class)); // before the group commit: its marks go there
         Beans.closeAtStop(context, Beans.get(context, StoreHealth.class));
         Beans.closeAtStop(context, Beans.get(context, H2Compaction.class));
+        Beans.closeAtStop(context, Beans.get(context, PostgresStats.class));
     }
 }

@@ -104,7 +104,7 @@ public final class Database {
         return (isH2File(url) || url.startsWith("jdbc:h2:mem:")) && !url.toUpperCase().contains("AUTO_SERVER=TRUE");
     }
 
-    private static boolean isPostgres(String url) {
+    static boolean isPostgres(String url) {
         return "postgresql".equals(vendor(url));
     }
 

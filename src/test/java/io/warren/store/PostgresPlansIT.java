@@ -1,15 +1,19 @@
 package io.warren.store;
 
 import static io.warren.store.JobRows.JOBS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.warren.it.Await;
 import io.warren.it.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +65,48 @@ class PostgresPlansIT {
             }
             c.rollback();
         }
+    }
+
+    /**
+     * A plan cached while the table was small (ANALYZE saw 20 rows) scans the whole table however
+     * much it grows, until the statistics change: PostgresStats analyzes the table once it has more
+     * than doubled, and the same prepared statement then reads through the primary key.
+     */
+    @Test
+    void aPlanCachedOnASmallTableIsMadeAgainOnceTheTableHasGrown() throws Exception {
+        try (FreshPostgres database = new FreshPostgres("warren_plans", 2);
+             Connection c = database.dataSource().getConnection();
+             Statement s = c.createStatement()) {
+            PostgresStats stats = new PostgresStats(database.dataSource());
+            addJobs(s, 0, 20);
+            s.execute("ANALYZE jobs");
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("PREPARE waiting(varchar) AS SELECT status, relayed FROM jobs WHERE id = $1");
+            assertTrue(plan(s).contains("Seq Scan on jobs"), "the plan cached at 20 rows:\n" + plan(s));
+            assertEquals(List.of(), stats.analyzeGrown(), "20 rows: nothing to analyze");
+
+            addJobs(s, 20, 5000);
+            assertTrue(plan(s).contains("Seq Scan on jobs"), "the cached plan at 5,020 rows, before the check:\n" + plan(s));
+            // PostgreSQL counts the new rows within a second or so of their commit
+            Await.until("the grown job table analyzed", Duration.ofSeconds(30), () -> stats.analyzeGrown().contains("jobs"));
+            assertTrue(plan(s).contains("jobs_pkey"), "the plan once the table was analyzed again:\n" + plan(s));
+            assertEquals(List.of(), stats.analyzeGrown(), "analyzed already");
+        }
+    }
+
+    private static void addJobs(Statement s, int from, int count) throws SQLException {
+        s.execute("INSERT INTO jobs (id, type, status, attempts, payload, accepted_at) SELECT 'job-' || g, 'probe', 'SUCCEEDED', 1, '{}', now() "
+                + "FROM generate_series(" + from + ", " + (from + count - 1) + ") g");
+    }
+
+    private static String plan(Statement s) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet lines = s.executeQuery("EXPLAIN EXECUTE waiting('job-7')")) {
+            while (lines.next()) {
+                plan.append(lines.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
     }
 
     private interface Run {
