@@ -153,7 +153,7 @@ public class NewJobs {
         }
     }
 
-    private static Sql.Bound bind(Sql.Bound insert, JobRecord job, Duration relayAfter) throws SQLException {
+    static Sql.Bound bind(Sql.Bound insert, JobRecord job, Duration relayAfter) throws SQLException {
         return insert.set("relay_at", job.acceptedAt().plus(relayAfter)).set("id", job.id()).set("type", job.type()).set("payload", job.payload())
                 .set("correlation_id", job.correlationId()).set("producer", job.producer()).set("host", job.host())
                 .set("idempotency_key", job.idempotencyKey()).set("request_hash", job.requestHash()).set("accepted_at", job.acceptedAt());

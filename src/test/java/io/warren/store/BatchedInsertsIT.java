@@ -40,8 +40,7 @@ class BatchedInsertsIT {
             CompletableFuture<Void> held = HeldWriter.hold(commits, release);
             List<NewJobs.Inserted> inserted = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                inserted.add(newJobs.insert(JobRecord.accepted(UUID.randomUUID().toString(), "echo", "{\"n\":" + i + "}", "c", "p", "h",
-                        null, null, Instant.now().truncatedTo(ChronoUnit.MICROS)), null));
+                inserted.add(newJobs.insert(job(i), null));
             }
             release.countDown();
             held.join();
@@ -59,15 +58,18 @@ class BatchedInsertsIT {
         }
     }
 
+    private static JobRecord job(int n) {
+        return JobRecord.accepted(UUID.randomUUID().toString(), "echo", "{\"n\":" + n + "}", "c", "p", "h", null, null,
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+    }
+
     /** The driver sends a batch of inserts as one multi-row INSERT: no count per row (else this test would prove nothing). */
     private static void assertRewritten(FreshPostgres database) throws Exception {
         try (Connection c = database.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (Sql.Bound insert = JobRows.JOBS.prepare(c, "insert")) {
                 for (int i = 0; i < 2; i++) {
-                    insert.set("relay_at", null).set("id", UUID.randomUUID().toString()).set("type", "echo").set("payload", "{}")
-                            .set("correlation_id", "c").set("producer", "p").set("host", "h").set("idempotency_key", null)
-                            .set("request_hash", null).set("accepted_at", Instant.now()).addBatch();
+                    NewJobs.bind(insert, job(i), Duration.ofSeconds(10)).addBatch();
                 }
                 assertArrayEquals(new int[] {Statement.SUCCESS_NO_INFO, Statement.SUCCESS_NO_INFO}, insert.executeBatch());
             } finally {
