@@ -31,8 +31,9 @@ start=$(table)
 echo "analyzed at 20 jobs: $start"
 status=0 jobs=0 late_scans=0 before=$start
 for w in $(seq 1 "${BURST_WINDOWS:-6}"); do
-  line=$(WRK_SECONDS=15 wrk_load single 16 0 main) || status=1
-  jobs=$((jobs + $(field_of processed "$line")))
+  line=$(WRK_SECONDS=15 wrk_load single 16 0 main) || { status=1; echo "$line"; }
+  n=$(field_of processed "$line")
+  jobs=$((jobs + ${n:-0}))
   now=$(table)
   [ "$w" = 1 ] || late_scans=$((late_scans + $(field_of scans "$now") - $(field_of scans "$before")))
   before=$now

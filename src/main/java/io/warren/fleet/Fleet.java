@@ -62,6 +62,9 @@ public class Fleet implements StartupListener {
 
     /** Commands PENDING for this instance that the broker did not bring (it was down when they were issued). */
     public void pollPending() {
+        if (started.getCount() > 0) {
+            return; // the next poll, once every route has started
+        }
         for (String commandId : store.pending(instanceId, Instant.now().minusSeconds(2))) {
             execute(commandId);
         }
@@ -86,7 +89,11 @@ public class Fleet implements StartupListener {
     }
 
     void execute(String commandId) {
-        if (!awaitStart() || !store.claim(commandId, instanceId)) {
+        if (!awaitStart()) {
+            LOG.warn("Command {} left PENDING: this instance has not started yet; the database poll runs it once it has", commandId);
+            return;
+        }
+        if (!store.claim(commandId, instanceId)) {
             return; // done already, by the other path
         }
         FleetStore.Command command = store.command(commandId).orElseThrow();
@@ -110,9 +117,15 @@ public class Fleet implements StartupListener {
         }
     }
 
+    /** Whether every route has started; waits for it (in steps, so a stop does not wait for it) up to a minute. */
     private boolean awaitStart() {
         try {
-            return started.await(STARTUP_WAIT_SECONDS, TimeUnit.SECONDS);
+            for (int i = 0; i < STARTUP_WAIT_SECONDS && !context.isStopping() && !context.isStopped(); i++) {
+                if (started.await(1, TimeUnit.SECONDS)) {
+                    return true;
+                }
+            }
+            return started.getCount() == 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -58,7 +58,7 @@ public final class Database {
             // twenty-seventh round) was a third of PostgreSQL's CPU per job. A statement by primary
             // key gets an index scan in a generic plan on a job table never analyzed, however
             // small; on a small table ANALYZE has seen, a scan of its few pages, planned again at
-            // its next ANALYZE (autovacuum's, as the table grows; so keep autovacuum on). The
+            // its next ANALYZE (PostgresStats runs one once such a table has doubled). The
             // group commit's row lock ("= ANY" of an array) got a whole-table scan on any table
             // still small, kept for the connection's life: it is planned for each run (sql/jobs.sql).
             // A JDBC batch of inserts (the jobs of a group commit or of a batch request) sent as

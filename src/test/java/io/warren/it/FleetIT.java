@@ -90,8 +90,8 @@ class FleetIT {
     @Test
     void aFleetPauseHoldsForInstancesThatJoinLater() throws Exception {
         assumeTrue(TestDatabase.isPostgres(), "a fleet shares its database: run with warren.test.db=postgres");
-        // heartbeats 10 s apart: b stays alive for 30 s after it stops, so the START counts it among its targets
-        try (WarrenProcess a = WarrenProcess.create(List.of("probe.yaml"), Map.of("warren.instance.heartbeat-seconds", "10"))) {
+        // heartbeats 20 s apart: b counts as alive for a minute after it stops, so the START has it among its targets
+        try (WarrenProcess a = WarrenProcess.create(List.of("probe.yaml"), Map.of("warren.instance.heartbeat-seconds", "20"))) {
             a.launch();
             a.awaitReady();
             try (WarrenProcess b = a.sibling(); WarrenProcess c = a.sibling()) {
@@ -112,6 +112,7 @@ class FleetIT {
 
                 Await.until("c in the fleet", Duration.ofSeconds(20), () -> !workers(a, c.instanceId()).isEmpty());
                 String start = issue(a, "{\"target\": \"all\", \"command\": \"START\", \"args\": {\"type\": \"probe\"}}");
+                assertEquals("PENDING", flag(a, start, b.instanceId()), "b, stopped, among the START's targets: " + command(a, start));
                 Await.until("done on c", Duration.ofSeconds(20), () -> flag(a, start, c.instanceId()).endsWith("EXECUTED"));
                 assertEquals("EXECUTED", flag(a, start, c.instanceId()), command(a, start).toString());
                 assertEquals("RUNNING", typeWorkers(a));
