@@ -5,6 +5,7 @@ import io.warren.broker.JobTopology;
 import io.warren.fleet.Fleet;
 import io.warren.fleet.FleetApi;
 import io.warren.fleet.FleetStore;
+import io.warren.observe.ReadinessCheck;
 import io.warren.store.PausedTypes;
 import io.warren.types.JobTypes;
 import io.warren.types.TypePauses;
@@ -15,6 +16,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheckRegistry;
 
 /**
  * This instance in the fleet: its id (warren.instance.id, or host-port), its heartbeat row and
@@ -62,6 +64,11 @@ public class FleetConfiguration implements CamelConfiguration {
         Beans.get(context, JobTopology.class).declareCommands(
                 context.resolvePropertyPlaceholders("{{warren.exchange.commands}}"),
                 context.resolvePropertyPlaceholders("{{warren.queue.commands-prefix}}") + id, id);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new ReadinessCheck("fleet", "This instance", Beans.get(context, Fleet.class)::requireHeartbeat, null,
+                    "is not in the fleet yet"));
+        }
     }
 
     /** Reduced to a-z, 0-9 and '-': it names a queue. */

@@ -35,6 +35,7 @@ public class Fleet implements StartupListener {
     private final int port;
     private final Instant startedAt = Instant.now();
     private final CountDownLatch started = new CountDownLatch(1);
+    private volatile boolean heartbeatWritten;
 
     public Fleet(FleetStore store, JobTypes types, TypePauses pauses, CamelContext context, String instanceId, String host,
                  int port) {
@@ -53,6 +54,14 @@ public class Fleet implements StartupListener {
 
     public void heartbeat() {
         store.heartbeat(instanceId, host, port, startedAt, state().toString());
+        heartbeatWritten = true;
+    }
+
+    /** Readiness: until its first heartbeat, the fleet does not see this instance (a command for all would miss it). */
+    public void requireHeartbeat() {
+        if (!heartbeatWritten) {
+            throw new IllegalStateException("no heartbeat written yet");
+        }
     }
 
     /** A command message from the broker: {"commandId": "..."}. */
@@ -83,9 +92,15 @@ public class Fleet implements StartupListener {
         }
     }
 
+    /** The first heartbeat is written here, with every type's state, so the instance answers ready already in the fleet. */
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         started.countDown();
+        try {
+            heartbeat();
+        } catch (RuntimeException e) {
+            LOG.warn("First heartbeat not written ({}); the heartbeat route retries", e.getMessage());
+        }
     }
 
     void execute(String commandId) {

@@ -75,6 +75,10 @@ public class FleetApi {
         List<String> targets = target.equals("all")
                 ? instances.stream().filter(this::alive).map(FleetStore.Instance::id).toList()
                 : instances.stream().map(FleetStore.Instance::id).filter(target::equals).toList();
+        if (targets.isEmpty() && target.equals("all")) {
+            throw new ApiError(503, "no_live_instance", "No instance has written a heartbeat in the last " + aliveWithin.toSeconds()
+                    + " s: there is no target for 'all'; retry once an instance is ready", Map.of("Retry-After", "5"));
+        }
         if (targets.isEmpty()) {
             throw new ApiError(404, "unknown_target", "target must be 'all' or one of " + instances.stream().map(FleetStore.Instance::id).toList());
         }

@@ -13,13 +13,20 @@ public class ReadinessCheck extends AbstractHealthCheck {
     private final String what;
     private final Runnable probe;
     private final String note;
+    private final String down;
 
     /** @param note said even while UP (the embedded development broker says what it is), or null */
     public ReadinessCheck(String id, String what, Runnable probe, String note) {
+        this(id, what, probe, note, "is unreachable");
+    }
+
+    /** @param down what is said of {@code what} while the probe fails */
+    public ReadinessCheck(String id, String what, Runnable probe, String note, String down) {
         super("warren", id);
         this.what = what;
         this.probe = probe;
         this.note = note;
+        this.down = down;
     }
 
     @Override
@@ -37,7 +44,7 @@ public class ReadinessCheck extends AbstractHealthCheck {
                 builder.message(note);
             }
         } catch (RuntimeException e) {
-            builder.down().message(what + " is unreachable: " + Redact.passwords(String.valueOf(e.getMessage())));
+            builder.down().message(what + " " + down + ": " + Redact.passwords(String.valueOf(e.getMessage())));
         }
     }
 }

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three warren instances, one broker (through a proxy the test can cut), one PostgreSQL: a
  * targeted command reaches only its instance, a broadcast reaches each exactly once, flags end
- * EXECUTED, and a command issued while the broker is away still executes (database polling).
+ * EXECUTED, and a command issued while the broker is away still executes (database polling). And
+ * one instance alone, on either database: in the fleet from the moment it answers ready.
  */
 class FleetIT {
 
@@ -83,6 +89,34 @@ class FleetIT {
     }
 
     /**
+     * An instance answers ready once it is in the fleet: a command for all sent at once reaches it.
+     * With no instance alive, such a command is refused as such (503 no_live_instance), not as an
+     * unknown target. One instance, in this process, on the test database (H2 or PostgreSQL).
+     */
+    @Test
+    void anInstanceIsInTheFleetOnceItAnswersReady() throws Exception {
+        // heartbeats 10 minutes apart: only the first, written before ready, can make it alive
+        try (InProcessWarren w = InProcessWarren.start(List.of("probe.yaml"), Map.of("warren.instance.heartbeat-seconds", "600"))) {
+            HttpResponse<String> issued = w.send("POST", "/api/v1/commands", "{\"target\": \"all\", \"command\": \"START\"}");
+            assertEquals(202, issued.statusCode(), issued.body());
+            String id = JSON.readTree(issued.body()).get("commandId").asText();
+            Await.until("executed", Duration.ofSeconds(20), () -> flag(w, id, w.instanceId()).equals("EXECUTED"));
+
+            w.context().getRouteController().stopRoute("fleet-heartbeat");
+            try (Connection c = w.context().getRegistry().findSingleByType(HikariDataSource.class).getConnection();
+                 PreparedStatement age = c.prepareStatement("UPDATE instances SET last_seen = ? WHERE id = ?")) {
+                age.setObject(1, OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC));
+                age.setString(2, w.instanceId());
+                assertEquals(1, age.executeUpdate());
+            }
+            HttpResponse<String> refused = w.send("POST", "/api/v1/commands", "{\"target\": \"all\", \"command\": \"START\"}");
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertEquals("no_live_instance", JSON.readTree(refused.body()).get("error").get("code").asText());
+            assertEquals("5", refused.headers().firstValue("Retry-After").orElse(null));
+        }
+    }
+
+    /**
      * A STOP for all instances holds for the fleet: an instance that starts afterwards starts the
      * type paused, and cannot resume it alone; START for all resumes it everywhere, on an instance
      * that was away at the time too.
@@ -137,11 +171,11 @@ class FleetIT {
         return JSON.readTree(response.body()).get("commandId").asText();
     }
 
-    private static JsonNode command(WarrenProcess via, String id) throws Exception {
+    private static JsonNode command(TestWarren via, String id) throws Exception {
         return JSON.readTree(via.get("/api/v1/commands/" + id).body());
     }
 
-    private static String flag(WarrenProcess via, String id, String instance) throws Exception {
+    private static String flag(TestWarren via, String id, String instance) throws Exception {
         return command(via, id).path("targets").path(instance).path("flag").asText("");
     }
 
