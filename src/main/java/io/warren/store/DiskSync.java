@@ -2,17 +2,25 @@ package io.warren.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Puts a commit on disk before any caller hears of it. PostgreSQL fsyncs its own commits. H2
  * (WRITE_DELAY=0) writes each commit to its file but leaves it in the operating system's cache: it
- * survives kill -9 of warren, not a power loss. CHECKPOINT SYNC forces the file to disk (fsync),
- * once per shared transaction, so every job it stored is on disk when its 202 goes. Measured on a
- * 2-core machine: the writer, waiting for the disk, takes more jobs per commit, and its CPU per job
- * fell (docs/benchmarks.md, twentieth round).
+ * survives kill -9 of warren, not a power loss. Once per shared transaction, the file is forced to
+ * disk (fsync), so every job it stored is on disk when its 202 goes. Measured on a 2-core machine:
+ * the writer, waiting for the disk, takes more jobs per commit, and its CPU per job fell
+ * (docs/benchmarks.md, twentieth round).
+ *
+ * <p>Through H2's store, not {@code CHECKPOINT SYNC}: that statement also wrote H2's store once
+ * more, and, run after the commit, left the pooled connection with a transaction open, which the
+ * pool rolled back when the connection came back: H2 wrote its store a third time. Those two were
+ * a tenth of the writer's CPU (docs/benchmarks.md, twenty-ninth round).
  *
  * <p>A failed fsync stops the writes for good, as PostgreSQL stops on one: after it, Linux may
  * drop the unwritten pages and let the next fsync succeed, and H2's later commits would rest on
@@ -56,14 +64,19 @@ final class DiskSync {
         if (failed != null) { // a later fsync may succeed without the pages the failed one dropped
             throw notSynced(failed);
         }
-        try (Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT SYNC");
-        } catch (SQLException e) {
+        try {
+            MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
+            if (store.getAutoCommitDelay() != 0) {
+                store.commit(); // H2 writes a commit later, unless WRITE_DELAY=0 (a URL of the user's may not say it)
+            }
+            store.sync();
+        } catch (SQLException | MVStoreException e) {
+            SQLException failure = e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
             if (failed == null) {
                 LOG.error("The job database's file could not be synced to disk; warren refuses every write until it restarts", e);
             }
-            failed = e;
-            throw notSynced(e);
+            failed = failure;
+            throw notSynced(failure);
         }
     }
 

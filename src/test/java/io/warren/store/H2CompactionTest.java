@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.junit.jupiter.api.Test;
@@ -52,18 +51,14 @@ class H2CompactionTest {
     @Test
     void aRoundWhoseFsyncFailsStopsTheWrites() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        String url = Database.url(null, folder.toString());
+        String url = FailingFsync.url(folder);
         try (HikariDataSource admin = Database.pool(url, null, null, 2);
                 GroupCommit commits = new GroupCommit(admin, url, true, meters)) {
             churn(admin);
             assertTrue(commits.run(List.of("1"), H2CompactionTest::touch), "a write before the compaction");
-            // the compaction's fsync fails (the writer's connections are not touched)
-            DataSource failing = DiskSyncTest.withStatements(admin, (statement, sql) -> {
-                if ("CHECKPOINT SYNC".equals(sql)) {
-                    throw new SQLException("fsync failed (made by the test)");
-                }
-            });
-            try (H2Compaction compaction = H2Compaction.startIfH2(url, failing, commits, meters)) {
+            // from now on every fsync fails; the test writes nothing more, so the first is a round's
+            FailingFsync.failAfter(folder, 0);
+            try (H2Compaction compaction = H2Compaction.startIfH2(url, admin, commits, meters)) {
                 // polled without writing (a write would keep the rounds from committing); 60 s only ends a hang
                 long giveUpAt = System.nanoTime() + 60_000_000_000L;
                 while (usable(commits) && System.nanoTime() < giveUpAt) {
