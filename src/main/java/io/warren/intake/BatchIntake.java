@@ -73,7 +73,7 @@ public class BatchIntake implements Processor {
         if (!ndjson) {
             JsonBody.requireJson(contentType);
         }
-        byte[] body = in.getBody(byte[].class);
+        byte[] body = JsonBody.bytes(in);
         if (body == null || body.length == 0) {
             throw new ApiError(400, "empty_body", "Send a JSON array of job objects, or NDJSON");
         }

@@ -68,7 +68,7 @@ public class JobIntake implements Processor {
         Message in = exchange.getMessage();
         String type = typeOf(in);
         JsonBody.requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
-        NewJobs.Inserted stored = accept(type, in.getBody(byte[].class), in.getHeader("X-Correlation-Id", String.class),
+        NewJobs.Inserted stored = accept(type, JsonBody.bytes(in), in.getHeader("X-Correlation-Id", String.class),
                 in.getHeader("Idempotency-Key", String.class), ApiGuard.principalOf(exchange));
         exchange.setProperty(JobProperties.RECORD, stored.job());
         exchange.setProperty(JobProperties.STORED, stored);
