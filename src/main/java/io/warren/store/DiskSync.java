@@ -2,10 +2,10 @@ package io.warren.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Pattern;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
-import org.h2.mvstore.MVStore;
-import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class DiskSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskSync.class);
+    private static final Pattern WRITE_DELAY_0 = Pattern.compile("(?i);\\s*WRITE_DELAY\\s*=\\s*0\\s*(;|$)");
 
     private final boolean h2File;
     private volatile SQLException failed;
@@ -38,9 +39,18 @@ final class DiskSync {
         this.h2File = h2File;
     }
 
-    /** What a database at this JDBC URL needs: an fsync for an H2 file, nothing for PostgreSQL or an in-memory H2. */
+    /**
+     * What a database at this JDBC URL needs: an fsync for an H2 file, nothing for PostgreSQL or an
+     * in-memory H2. An H2 file URL must set WRITE_DELAY=0 (warren's own does): otherwise H2 writes
+     * a commit later, from threads of its own, and no fsync after the commit could be sure to hold it.
+     */
     static DiskSync forUrl(String url) {
-        return new DiskSync(Database.isH2File(url));
+        boolean h2File = Database.isH2File(url);
+        if (h2File && !WRITE_DELAY_0.matcher(url).find()) {
+            throw new IllegalArgumentException("An H2 file database needs WRITE_DELAY=0 in its URL (warren.db.url): without it H2 "
+                    + "writes a commit later, and warren could answer 202 for a job not yet in the file");
+        }
+        return new DiskSync(h2File);
     }
 
     /** False once an fsync has failed: nothing may be written from then on. */
@@ -65,12 +75,16 @@ final class DiskSync {
             throw notSynced(failed);
         }
         try {
-            MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
-            if (store.getAutoCommitDelay() != 0) {
-                store.commit(); // H2 writes a commit later, unless WRITE_DELAY=0 (a URL of the user's may not say it)
+            if (c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
+                // WRITE_DELAY=0 (forUrl): the commit has written the store; this is its fsync
+                session.getDatabase().getStore().getMvStore().sync();
+            } else {
+                // a connection to the H2 of another process (AUTO_SERVER): its statement
+                try (Statement s = c.createStatement()) {
+                    s.execute("CHECKPOINT SYNC");
+                }
             }
-            store.sync();
-        } catch (SQLException | MVStoreException e) {
+        } catch (SQLException | RuntimeException e) {
             SQLException failure = e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
             if (failed == null) {
                 LOG.error("The job database's file could not be synced to disk; warren refuses every write until it restarts", e);

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -95,14 +96,19 @@ class FleetIT {
      */
     @Test
     void anInstanceIsInTheFleetOnceItAnswersReady() throws Exception {
-        // heartbeats 10 minutes apart: only the first, written before ready, can make it alive
+        // sent as soon as it answers ready: before the heartbeat timer's first run (a second after
+        // its route starts; then every 10 minutes here)
         try (InProcessWarren w = InProcessWarren.start(List.of("probe.yaml"), Map.of("warren.instance.heartbeat-seconds", "600"))) {
             HttpResponse<String> issued = w.send("POST", "/api/v1/commands", "{\"target\": \"all\", \"command\": \"START\"}");
             assertEquals(202, issued.statusCode(), issued.body());
             String id = JSON.readTree(issued.body()).get("commandId").asText();
             Await.until("executed", Duration.ofSeconds(20), () -> flag(w, id, w.instanceId()).equals("EXECUTED"));
 
+            // no heartbeat may come after the row is aged: the timer's is stopped, and the command's
+            // own (written after its flag) has been written
             w.context().getRouteController().stopRoute("fleet-heartbeat");
+            Instant executedAt = Instant.parse(command(w, id).path("targets").path(w.instanceId()).path("updatedAt").asText());
+            Await.until("the command's heartbeat", Duration.ofSeconds(20), () -> !lastSeen(w, w.instanceId()).isBefore(executedAt));
             try (Connection c = w.context().getRegistry().findSingleByType(HikariDataSource.class).getConnection();
                  PreparedStatement age = c.prepareStatement("UPDATE instances SET last_seen = ? WHERE id = ?")) {
                 age.setObject(1, OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC));
@@ -177,6 +183,15 @@ class FleetIT {
 
     private static String flag(TestWarren via, String id, String instance) throws Exception {
         return command(via, id).path("targets").path(instance).path("flag").asText("");
+    }
+
+    private static Instant lastSeen(TestWarren via, String instance) throws Exception {
+        for (JsonNode i : JSON.readTree(via.get("/api/v1/instances").body()).get("instances")) {
+            if (i.get("instanceId").asText().equals(instance)) {
+                return Instant.parse(i.get("lastSeen").asText());
+            }
+        }
+        return Instant.EPOCH;
     }
 
     private static long alive(WarrenProcess via) throws Exception {

@@ -30,10 +30,10 @@ class DiskSyncTest {
     @TempDir
     Path folder;
 
-    /** On H2's default WRITE_DELAY (its store writes a commit later): DiskSync writes it before the fsync. */
+    /** The commit is in the file when its caller hears of it (the file as kill -9 leaves it; the fsync is below). */
     @Test
-    void aCommitIsAnsweredOnceSynced() throws Exception {
-        JdbcDataSource db = h2("jdbc:h2:file:" + folder.resolve("db"));
+    void aCommitIsInTheFileWhenAnswered() throws Exception {
+        JdbcDataSource db = h2("jdbc:h2:file:" + folder.resolve("db") + ";WRITE_DELAY=0");
         table(db);
         // a connection held open, as the pool holds them: H2 writes everything when its last one closes
         try (Connection open = db.getConnection(); GroupCommit commits = new GroupCommit(db, db.getURL(), true, new SimpleMeterRegistry())) {
@@ -92,10 +92,10 @@ class DiskSyncTest {
 
     @Test
     void closingAnswersTheCommitsStillQueued() throws Exception {
-        JdbcDataSource admin = h2("jdbc:h2:file:" + folder.resolve("db"));
-        table(admin);
+        JdbcDataSource db = h2("jdbc:h2:file:" + folder.resolve("db") + ";WRITE_DELAY=0");
+        table(db);
         List<CompletableFuture<Integer>> answers = new ArrayList<>();
-        try (GroupCommit commits = new GroupCommit(admin, admin.getURL(), true, new SimpleMeterRegistry())) {
+        try (GroupCommit commits = new GroupCommit(db, db.getURL(), true, new SimpleMeterRegistry())) {
             for (int id = 0; id < 200; id++) {
                 answers.add(commits.submit(List.of(String.valueOf(id)), inserting(id)));
             }
@@ -103,7 +103,16 @@ class DiskSyncTest {
         for (CompletableFuture<Integer> answer : answers) {
             assertEquals(1, answer.get(10, TimeUnit.SECONDS));
         }
-        assertEquals(200, rows(admin));
+        assertEquals(200, rows(db));
+    }
+
+    @Test
+    void anH2FileThatWritesItsCommitsLaterIsRefused() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> DiskSync.forUrl("jdbc:h2:file:" + folder.resolve("db") + ";WRITE_DELAY=500"));
+        assertTrue(refused.getMessage().contains("WRITE_DELAY=0"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DiskSync.forUrl("jdbc:h2:file:" + folder.resolve("db")));
+        DiskSync.forUrl("jdbc:h2:file:" + folder.resolve("db") + ";write_delay = 0;MODE=PostgreSQL");
     }
 
     @Test
