@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.api.JobRejected;
 import io.warren.api.RouteHeaders;
 import io.warren.http.ApiError;
+import io.warren.http.RequestBody;
 import io.warren.store.NewJobs;
 import java.util.Map;
 import org.apache.camel.Component;
@@ -77,7 +78,7 @@ public class SubmitEndpoint extends DefaultEndpoint {
         if (body instanceof Map<?, ?> || body instanceof JsonNode) {
             return JSON.writeValueAsBytes(body);
         }
-        byte[] bytes = message.getBody(byte[].class);
+        byte[] bytes = RequestBody.bytes(message);
         if (body != null && bytes == null) {
             throw new ApiError(400, "invalid_body", "warren:submit takes JSON as text, bytes, a stream, a file, "
                     + "a Map or a JSON tree, not " + body.getClass().getName());

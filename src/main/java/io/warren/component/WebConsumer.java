@@ -5,6 +5,7 @@ import io.warren.api.JobRejected;
 import io.warren.http.ApiError;
 import io.warren.http.ErrorBody;
 import io.warren.http.HttpReply;
+import io.warren.http.RequestBody;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
@@ -115,7 +116,7 @@ class WebConsumer extends DefaultConsumer {
 
     /** HMAC-SHA256 of the body with the secret, as "sha256=<hex>" (GitHub's form), compared in constant time. */
     private boolean signed(Exchange exchange) throws Exception {
-        byte[] body = exchange.getMessage().getBody(byte[].class);
+        byte[] body = RequestBody.bytes(exchange.getMessage());
         exchange.getMessage().setBody(body);
         String given = exchange.getMessage().getHeader(endpoint.signatureHeader(), String.class);
         if (given == null || body == null) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.http.ApiError;
 import io.warren.http.ErrorBody;
 import io.warren.http.HttpReply;
+import io.warren.http.RequestBody;
 import io.warren.observe.JobMetrics;
 import io.warren.publish.JobPublisher;
 import io.warren.store.JobRecord;
@@ -73,7 +74,7 @@ public class BatchIntake implements Processor {
         if (!ndjson) {
             JsonBody.requireJson(contentType);
         }
-        byte[] body = JsonBody.bytes(in);
+        byte[] body = RequestBody.bytes(in);
         if (body == null || body.length == 0) {
             throw new ApiError(400, "empty_body", "Send a JSON array of job objects, or NDJSON");
         }

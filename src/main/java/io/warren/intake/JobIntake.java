@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.warren.api.JobProperties;
 import io.warren.http.ApiError;
+import io.warren.http.RequestBody;
 import io.warren.security.ApiGuard;
 import io.warren.store.IdempotencyConflict;
 import io.warren.store.JobRecord;
@@ -68,7 +69,7 @@ public class JobIntake implements Processor {
         Message in = exchange.getMessage();
         String type = typeOf(in);
         JsonBody.requireJson(in.getHeader(Exchange.CONTENT_TYPE, String.class));
-        NewJobs.Inserted stored = accept(type, JsonBody.bytes(in), in.getHeader("X-Correlation-Id", String.class),
+        NewJobs.Inserted stored = accept(type, RequestBody.bytes(in), in.getHeader("X-Correlation-Id", String.class),
                 in.getHeader("Idempotency-Key", String.class), ApiGuard.principalOf(exchange));
         exchange.setProperty(JobProperties.RECORD, stored.job());
         exchange.setProperty(JobProperties.STORED, stored);

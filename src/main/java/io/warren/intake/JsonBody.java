@@ -9,14 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.http.ApiError;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import org.apache.camel.Message;
-import org.apache.camel.StreamCache;
 
 /** A request body as the intake takes it: UTF-8 JSON under limits a hostile body cannot get past. */
 final class JsonBody {
@@ -36,29 +32,6 @@ final class JsonBody {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private JsonBody() {
-    }
-
-    /**
-     * The request's bytes. Camel's stream caching holds the body in memory as a stream cache, and
-     * Camel's conversion to bytes (a bulk converter, ahead of any registered for the class) reads
-     * any stream through a BufferedInputStream and a 16 KB transfer buffer: about 25 KB of garbage
-     * a request (docs/benchmarks.md, twenty-ninth round). An in-memory cache knows what it holds:
-     * one copy here, and the cache is left at its start for the steps after.
-     */
-    static byte[] bytes(Message message) {
-        if (message.getBody() instanceof StreamCache cache && cache.inMemory() && cache instanceof InputStream in) {
-            try {
-                byte[] bytes = new byte[in.available()];
-                boolean whole = in.readNBytes(bytes, 0, bytes.length) == bytes.length && in.read() == -1;
-                cache.reset();
-                if (whole) {
-                    return bytes;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // not from memory
-            }
-        }
-        return message.getBody(byte[].class);
     }
 
     static void requireJson(String contentType) {
