@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,11 +76,7 @@ public final class FirstRuns implements AutoCloseable {
         this.transitions = transitions;
         this.markDelayNanos = markDelay.toNanos();
         this.starts = new HeldStarts(groupCommit, START_HOLD.toNanos());
-        this.marker = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "warren-publish-marks");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.marker = DaemonTimer.named("warren-publish-marks");
         long period = Math.max(10, markDelay.toMillis() / 2);
         marker.scheduleWithFixedDelay(() -> recordMarks(false), period, period, TimeUnit.MILLISECONDS);
         marker.scheduleWithFixedDelay(() -> starts.releaseDue(false), 10, 10, TimeUnit.MILLISECONDS);

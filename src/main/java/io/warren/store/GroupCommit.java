@@ -195,15 +195,10 @@ public final class GroupCommit implements AutoCloseable {
 
     /** A work run without the writer (closing, or gone): committed, and on disk as the writer's are. */
     private <T> T direct(Transactions.Work<T> work) {
-        T result = Transactions.run(dataSource, c -> {
+        return Transactions.run(dataSource, c -> {
             sync.requireUsable();
             return work.run(c);
-        });
-        Transactions.run(dataSource, c -> {
-            sync.require(c);
-            return null;
-        });
-        return result;
+        }, sync::require);
     }
 
     private void writeLoop() {

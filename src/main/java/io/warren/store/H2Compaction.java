@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.Executors;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -40,11 +40,7 @@ public final class H2Compaction implements AutoCloseable {
     private static final int MAX_BYTES_PER_ROUND = 256 << 10;
     private static final long ROUND_EVERY_MILLIS = 62;
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "warren-h2-compaction");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = DaemonTimer.named("warren-h2-compaction");
 
     /** Null when there is nothing to compact (PostgreSQL, an in-memory H2). */
     private final Timer rounds;
@@ -116,12 +112,6 @@ public final class H2Compaction implements AutoCloseable {
 
     @Override
     public void close() {
-        // not shutdownNow: an interrupt closes H2's file channel in the middle of a round
-        timer.shutdown();
-        try {
-            timer.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DaemonTimer.stopAfterRun(timer, Duration.ofSeconds(30));
     }
 }

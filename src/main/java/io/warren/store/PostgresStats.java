@@ -5,9 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -44,11 +44,7 @@ public final class PostgresStats implements AutoCloseable {
     private final DataSource dataSource;
     /** The last check failed: the next failure is not logged again. */
     private volatile boolean failing;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "warren-postgres-stats");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = DaemonTimer.named("warren-postgres-stats");
 
     PostgresStats(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -128,11 +124,6 @@ public final class PostgresStats implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdown();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DaemonTimer.stopAfterRun(timer, Duration.ofSeconds(10));
     }
 }

@@ -1,7 +1,6 @@
 package io.warren.store;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -15,11 +14,7 @@ import javax.sql.DataSource;
 public final class StoreHealth implements AutoCloseable {
 
     private final DataSource dataSource;
-    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "warren-store-probe");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService prober = DaemonTimer.named("warren-store-probe");
     /** Why the last probe failed; null while the database answers. */
     private volatile String down;
 

@@ -11,20 +11,33 @@ public final class Transactions {
         T run(Connection connection) throws SQLException;
     }
 
+    /** What runs on the connection once the transaction committed (an fsync of what it wrote). */
+    interface AfterCommit {
+        void run(Connection connection) throws SQLException;
+    }
+
     private Transactions() {
     }
 
     public static <T> T run(DataSource dataSource, Work<T> work) {
+        return run(dataSource, work, c -> {
+        });
+    }
+
+    /** {@link #run}, then {@code afterCommit} on the same connection; its failure too is a {@link StoreUnavailable}. */
+    static <T> T run(DataSource dataSource, Work<T> work, AfterCommit afterCommit) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
+            afterCommit.run(c);
+            return result;
         } catch (SQLException e) {
             throw new StoreUnavailable("Job database: " + e.getMessage(), e);
         }
