@@ -16,6 +16,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
+import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.spi.RouteIdAware;
@@ -45,7 +46,12 @@ class WebConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         Route route = getEndpoint().getCamelContext().getRoute(getRouteId());
-        endpoint.parts().endpoints().register(endpoint.registration(getRouteId(), route == null ? null : route.getDescription()));
+        try {
+            endpoint.parts().endpoints().register(endpoint.registration(getRouteId(), route == null ? null : route.getDescription()));
+        } catch (IllegalStateException e) {
+            // named as Camel names a route that did not start, so that a route file's error gives its line
+            throw new FailedToStartRouteException(getRouteId(), e.getMessage(), e);
+        }
         if (endpoint.role().equals("open")) {
             LOG.warn("Route {} serves {} {} to anyone, with no credential (role=open in its file)", getRouteId(),
                     endpoint.httpMethod(), endpoint.path());

@@ -12,6 +12,7 @@ import io.warren.worker.RetrySchedule;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.Exchange;
+import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -51,7 +52,8 @@ class WorkConsumer extends DefaultConsumer implements ChannelAwareMessageListene
         String type = endpoint.type();
         String owner = parts.types().routeOf(type);
         if (owner != null && !owner.equals(getRouteId())) {
-            throw new IllegalStateException("job type '" + type + "' is already live in route " + owner
+            // named as Camel names a route that did not start, so that a route file's error gives its line
+            throw new FailedToStartRouteException(getRouteId(), "job type '" + type + "' is already live in route " + owner
                     + "; route " + getRouteId() + " may not claim it too");
         }
         JobTopology topology = parts.topology();

@@ -18,21 +18,41 @@ public class UserEndpoints {
     /** role null: no credential at the guard (open, or signed). */
     public record Endpoint(String path, String method, Role role, String access, String route, String description) {
 
-        boolean matches(String requestPath) {
-            return pattern(path).matcher(requestPath).matches();
+        boolean matches(String requestMethod, String requestPath) {
+            return serves(requestMethod) && pattern(path).matcher(requestPath).matches();
+        }
+
+        /** null: any method (platform-http without a restriction); HEAD is answered by a GET route. */
+        private boolean serves(String requestMethod) {
+            return method == null || method.equals(requestMethod) || (method.equals("GET") && "HEAD".equals(requestMethod));
+        }
+
+        private boolean sharesAMethodWith(Endpoint other) {
+            return method == null || other.method == null || method.equals(other.method);
         }
     }
 
     private final Map<String, Endpoint> byRoute = new ConcurrentSkipListMap<>();
 
-    /** Refuses a path and method another route serves already, naming that route. */
+    /**
+     * Refuses a path another route serves already for a method they share, naming that route. Paths
+     * that one request could match are refused too ({@code /hooks/{name}} and {@code /hooks/github}):
+     * the HTTP server hands such a request to the route that started first, so which route runs, and
+     * which role the guard asks for, would hang on start order.
+     */
     public synchronized void register(Endpoint endpoint) {
         for (Endpoint other : byRoute.values()) {
-            boolean sameMethod = other.method() == null || endpoint.method() == null || other.method().equals(endpoint.method());
-            if (!other.route().equals(endpoint.route()) && sameMethod
-                    && other.path().equalsIgnoreCase(endpoint.path())) {
+            if (other.route().equals(endpoint.route()) || !other.sharesAMethodWith(endpoint)) {
+                continue;
+            }
+            if (other.path().equalsIgnoreCase(endpoint.path())) {
                 throw new IllegalStateException("path " + endpoint.path() + " is already served by route " + other.route()
                         + "; route " + endpoint.route() + " may not claim it too");
+            }
+            if (overlap(other.path(), endpoint.path())) {
+                throw new IllegalStateException("path " + endpoint.path() + " of route " + endpoint.route() + " and path "
+                        + other.path() + " of route " + other.route() + " can match the same request, and which route "
+                        + "got it would depend on which started first; give them paths that cannot both match");
             }
         }
         byRoute.put(endpoint.route(), endpoint);
@@ -46,9 +66,49 @@ public class UserEndpoints {
         return List.copyOf(byRoute.values());
     }
 
-    /** The endpoint serving this (lower-cased) path, if a route file declared one. */
-    Optional<Endpoint> find(String path) {
-        return byRoute.values().stream().filter(endpoint -> endpoint.matches(path)).findFirst();
+    /** The endpoint serving this method and (lower-cased) path, if a route file declared one: at most one can. */
+    Optional<Endpoint> find(String method, String path) {
+        return byRoute.values().stream().filter(endpoint -> endpoint.matches(method, path)).findFirst();
+    }
+
+    /** Whether one request path can match both: segment by segment, equal or matched by the other's template. */
+    static boolean overlap(String a, String b) {
+        String[] left = segments(a);
+        String[] right = segments(b);
+        if (left.length != right.length) {
+            return false;
+        }
+        for (int i = 0; i < left.length; i++) {
+            if (!segmentsOverlap(left[i], right[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String[] segments(String path) {
+        return path.toLowerCase(Locale.ROOT).replaceAll("/+$", "").split("/", -1);
+    }
+
+    /**
+     * Segments with a template ({name}, {name}.json) overlap when the literal one matches the
+     * other's template; two templated ones unless their text before the first template or after
+     * the last tells them apart ({a}.json and {b}.xml do not overlap).
+     */
+    private static boolean segmentsOverlap(String x, String y) {
+        boolean xTemplated = x.contains("{");
+        boolean yTemplated = y.contains("{");
+        if (!xTemplated && !yTemplated) {
+            return x.equals(y);
+        }
+        if (xTemplated != yTemplated) {
+            return pattern(xTemplated ? x : y).matcher(xTemplated ? y : x).matches();
+        }
+        String xHead = x.substring(0, x.indexOf('{'));
+        String yHead = y.substring(0, y.indexOf('{'));
+        String xTail = x.substring(x.lastIndexOf('}') + 1);
+        String yTail = y.substring(y.lastIndexOf('}') + 1);
+        return (xHead.startsWith(yHead) || yHead.startsWith(xHead)) && (xTail.endsWith(yTail) || yTail.endsWith(xTail));
     }
 
     /** "/hooks/{name}" matches "/hooks/anything"; a trailing slash is optional. Compared in lower case. */

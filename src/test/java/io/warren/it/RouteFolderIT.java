@@ -178,6 +178,39 @@ class RouteFolderIT {
         }
     }
 
+    /** Two route files whose paths one request could match: the second is refused with its line, the first keeps serving. */
+    @Test
+    void aPathAnotherRouteCouldShadowIsRefusedWithItsLine() throws Exception {
+        String anyHook = """
+                - route:
+                    id: hook-any
+                    from:
+                      uri: warren:http:/hooks/{name}
+                      parameters:
+                        role: admin
+                      steps:
+                        - setBody:
+                            constant: any
+                """;
+        try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of())) {
+            Files.writeString(warren.routes().resolve("hook-any.yaml"), anyHook);
+            Await.until("hook-any serves", Duration.ofSeconds(20), () -> warren.send("POST", "/hooks/x", "{}").statusCode() == 200);
+            Files.writeString(warren.routes().resolve("hook-github.yaml"), anyHook.replace("hook-any", "hook-github")
+                    .replace("/hooks/{name}", "/hooks/github").replace("role: admin", "role: open"));
+            Files.writeString(warren.routes().resolve("hook-status.yaml"), anyHook.replace("hook-any", "hook-status")
+                    .replace("/hooks/{name}", "/hooks/github").replace("role: admin", "role: read\n        httpMethod: GET"));
+            Await.until("reported", Duration.ofSeconds(20),
+                    () -> JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").size() == 1);
+            assertError(JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").get(0), "hook-github.yaml", "line 4: ",
+                    "path /hooks/github of route hook-github and path /hooks/{name} of route hook-any can match the same request");
+            Await.until("hook-status serves", Duration.ofSeconds(20),
+                    () -> warren.send("GET", "/hooks/github", null).statusCode() == 200);
+            // the open route that was refused opened nothing: the path still needs hook-any's admin role
+            assertEquals(401, warren.send("POST", "/hooks/github", "{}", TestWarren.NO_AUTH, "").statusCode());
+            assertEquals("any", warren.send("POST", "/hooks/github", "{}").body());
+        }
+    }
+
     private static void assertError(JsonNode invalid, String file, String line, String why) {
         assertEquals(file, invalid.get("file").asText());
         String error = invalid.get("error").asText();

@@ -60,4 +60,46 @@ class AccessPolicyTest {
         endpoints.unregister("hook");
         assertEquals(Optional.empty(), policy.required("POST", "/hooks/github"));
     }
+
+    @Test
+    void theRoleIsTheOneOfTheRouteServingTheRequestsMethod() {
+        UserEndpoints endpoints = new UserEndpoints();
+        AccessPolicy policy = new AccessPolicy(true, endpoints);
+        // route ids sorted so that the GET route comes first, as the lookup once took it for any method
+        endpoints.register(new UserEndpoints.Endpoint("/orders", "GET", null, "open", "a-list", null));
+        endpoints.register(new UserEndpoints.Endpoint("/orders", "POST", Role.ADMIN, "admin", "b-create", null));
+        assertEquals(Optional.empty(), policy.required("GET", "/orders"));
+        assertEquals(Optional.empty(), policy.required("HEAD", "/orders"), "a GET route answers HEAD");
+        assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/orders"));
+    }
+
+    @Test
+    void pathsOneRequestCouldMatchAreRefusedNamingBothRoutes() {
+        UserEndpoints endpoints = new UserEndpoints();
+        endpoints.register(new UserEndpoints.Endpoint("/hooks/{name}", "POST", null, "open", "any-hook", null));
+        IllegalStateException shadowed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> endpoints.register(new UserEndpoints.Endpoint("/hooks/github", "POST", Role.ADMIN, "admin", "github", null)));
+        assertEquals("path /hooks/github of route github and path /hooks/{name} of route any-hook can match the same request, "
+                + "and which route got it would depend on which started first; give them paths that cannot both match",
+                shadowed.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> endpoints
+                .register(new UserEndpoints.Endpoint("/hooks/{id}", null, Role.ADMIN, "admin (platform-http)", "raw", null)),
+                "platform-http serves every method");
+        // what cannot meet is taken
+        endpoints.register(new UserEndpoints.Endpoint("/hooks/github", "GET", Role.READ, "read", "github-status", null));
+        endpoints.register(new UserEndpoints.Endpoint("/hooks/{name}/replies", "POST", Role.SUBMIT, "submit", "replies", null));
+        endpoints.register(new UserEndpoints.Endpoint("/files/{name}.json", "POST", Role.SUBMIT, "submit", "json", null));
+        endpoints.register(new UserEndpoints.Endpoint("/files/{name}.xml", "POST", Role.SUBMIT, "submit", "xml", null));
+    }
+
+    @Test
+    void overlapIsDecidedSegmentBySegment() {
+        assertEquals(true, UserEndpoints.overlap("/a/{x}/c", "/a/b/c"));
+        assertEquals(true, UserEndpoints.overlap("/a/{x}", "/A/{y}/"), "case and a trailing slash do not tell paths apart");
+        assertEquals(true, UserEndpoints.overlap("/f/{n}.json", "/f/report.json"));
+        assertEquals(true, UserEndpoints.overlap("/f/{n}.json", "/f/x{m}.json"), "x1.json matches both");
+        assertEquals(false, UserEndpoints.overlap("/f/{n}.json", "/f/report.xml"));
+        assertEquals(false, UserEndpoints.overlap("/a/{x}", "/a/{x}/c"));
+        assertEquals(false, UserEndpoints.overlap("/a/b", "/a/c"));
+    }
 }
