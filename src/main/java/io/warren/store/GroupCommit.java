@@ -95,7 +95,8 @@ public final class GroupCommit implements AutoCloseable {
 
     private <T> CompletableFuture<T> submit(SharedTransaction.Pending<T> pending) {
         if (!open) {
-            return CompletableFuture.supplyAsync(() -> direct(pending.work()), Runnable::run);
+            runDirect(pending);
+            return pending.done();
         }
         enqueue(pending);
         return pending.done().whenCompleteAsync((result, failure) -> { }, afterCommit);
