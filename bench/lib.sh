@@ -229,7 +229,7 @@ jit_warm_up() {
 # another and waiting, or preempted; on two shared cores, a cost of its own), writer_ms_per_job (the
 # store's writer thread's CPU per processed job) and store_wait_ms (the mean wait of a write for the
 # writer's transaction to begin): the writer's work per job varies less between machines than the
-# rates do. Fails on
+# rates do. WRK_PATH: a path other than the API's (a route file's endpoint for bench jobs). Fails on
 # a refused request or an accepted job not processed.
 wrk_load() {
   local mode=$1 conns=$2 batch=$3; shift 3
@@ -247,7 +247,7 @@ wrk_load() {
   local wrks=()
   for name in "${names[@]}"; do
     BENCH_KEY=$KEY WRK_BATCH=$batch wrk -t1 -c"$conns" -d"${WRK_SECONDS:-20}"s --timeout 30s -s bench/wrk/submit.lua \
-      "http://127.0.0.1:$(port_of "$name")/api/v1/jobs/bench$path" > "$WORK/wrk-$mode-$name.txt" 2>&1 &
+      "http://127.0.0.1:$(port_of "$name")${WRK_PATH:-/api/v1/jobs/bench$path}" > "$WORK/wrk-$mode-$name.txt" 2>&1 &
     wrks+=($!)
   done
   wait "${wrks[@]}" # not a bare wait: that would also wait for the results file's tee

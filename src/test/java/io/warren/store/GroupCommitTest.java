@@ -126,6 +126,22 @@ class GroupCommitTest {
         assertEquals(4, count());
     }
 
+    @Test
+    void afterCloseAWorkRunsAtOnceAndItsFailureIsItsOwn() throws Exception {
+        groupCommit.close();
+        CompletableFuture<Integer> stored = groupCommit.submit(List.of(), c -> insert(c, 5));
+        assertTrue(stored.isDone(), "run by the caller, with no writer to wait for");
+        assertEquals(5, stored.get());
+        IllegalStateException broken = new IllegalStateException("broken");
+        CompletableFuture<Integer> failed = groupCommit.submit(List.of(), c -> {
+            insert(c, 6);
+            throw broken;
+        });
+        assertTrue(failed.isCompletedExceptionally());
+        assertEquals(broken, assertThrows(java.util.concurrent.ExecutionException.class, failed::get).getCause());
+        assertEquals(1, count(), "the failed work's insert rolled back");
+    }
+
     private static int insert(Connection c, int id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (id) VALUES (?)")) {
             ps.setInt(1, id);
