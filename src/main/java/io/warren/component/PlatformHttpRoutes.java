@@ -30,6 +30,9 @@ public class PlatformHttpRoutes implements ModelLifecycleStrategy {
             return;
         }
         String path = from.substring("platform-http:".length()).replaceAll("\\?.*", "");
+        if (from.matches("(?i).*[?&]matchOnUriPrefix=true(&.*)?") && !path.endsWith("*")) {
+            path += "*"; // as Camel's Vert.x consumer serves it: all below the path too
+        }
         if (path.startsWith("/api") || path.startsWith("/ui") || path.startsWith("/observe") || route.getRouteId() == null) {
             return; // warren's own: the access policy knows them
         }

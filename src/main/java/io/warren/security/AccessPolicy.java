@@ -55,6 +55,6 @@ public final class AccessPolicy {
         if (path.startsWith("/observe")) {
             return Optional.empty();
         }
-        return endpoints.find(method, path).map(UserEndpoints.Endpoint::role);
+        return endpoints.required(method, path);
     }
 }

@@ -18,19 +18,22 @@ public class UserEndpoints {
     /** role null: no credential at the guard (open, or signed). */
     public record Endpoint(String path, String method, Role role, String access, String route, String description) {
 
-        boolean matches(String requestMethod, String requestPath) {
-            return serves(requestMethod) && pattern(path).matcher(requestPath).matches();
+        boolean matches(String requestPath) {
+            return pattern(path).matcher(requestPath).matches();
         }
 
-        /** null: any method (platform-http without a restriction); HEAD is answered by a GET route. */
-        private boolean serves(String requestMethod) {
-            return method == null || method.equals(requestMethod) || (method.equals("GET") && "HEAD".equals(requestMethod));
+        /** null: any method (platform-http, taken to serve every method). Exact, as the HTTP server's routes match. */
+        boolean serves(String requestMethod) {
+            return method == null || method.equals(requestMethod);
         }
 
         private boolean sharesAMethodWith(Endpoint other) {
             return method == null || other.method == null || method.equals(other.method);
         }
     }
+
+    /** A Vert.x path parameter segment, ":name". */
+    private static final Pattern PARAMETER = Pattern.compile(":[a-z_][a-z0-9_]*");
 
     private final Map<String, Endpoint> byRoute = new ConcurrentSkipListMap<>();
 
@@ -50,9 +53,9 @@ public class UserEndpoints {
                         + "; route " + endpoint.route() + " may not claim it too");
             }
             if (overlap(other.path(), endpoint.path())) {
-                throw new IllegalStateException("path " + endpoint.path() + " of route " + endpoint.route() + " and path "
-                        + other.path() + " of route " + other.route() + " can match the same request, and which route "
-                        + "got it would depend on which started first; give them paths that cannot both match");
+                throw new IllegalStateException("path " + endpoint.path() + " of route " + endpoint.route() + " can match "
+                        + "the same requests as path " + other.path() + " of route " + other.route() + "; which route got "
+                        + "such a request would depend on which started first: give them paths that cannot both match");
             }
         }
         byRoute.put(endpoint.route(), endpoint);
@@ -66,13 +69,32 @@ public class UserEndpoints {
         return List.copyOf(byRoute.values());
     }
 
-    /** The endpoint serving this method and (lower-cased) path, if a route file declared one: at most one can. */
-    Optional<Endpoint> find(String method, String path) {
-        return byRoute.values().stream().filter(endpoint -> endpoint.matches(method, path)).findFirst();
+    /**
+     * The role a request to a path a route file declared needs: that of the route serving its
+     * method (at most one can), else admin, so that a method a route serves after all is never
+     * open by mistake (the server answers 405 to the rest). Empty: no route file declared the path,
+     * or the route serving it is open.
+     */
+    Optional<Role> required(String method, String path) {
+        List<Endpoint> matching = byRoute.values().stream().filter(endpoint -> endpoint.matches(path)).toList();
+        if (matching.isEmpty()) {
+            return Optional.empty();
+        }
+        return matching.stream().filter(endpoint -> endpoint.serves(method)).findFirst()
+                .map(endpoint -> Optional.ofNullable(endpoint.role())).orElse(Optional.of(Role.ADMIN));
     }
 
-    /** Whether one request path can match both: segment by segment, equal or matched by the other's template. */
+    /**
+     * Whether one request path can match both: segment by segment, equal or matched by the other's
+     * template; with a trailing wildcard, whenever the text before the first template or wildcard of
+     * one starts with the other's.
+     */
     static boolean overlap(String a, String b) {
+        if (a.endsWith("*") || b.endsWith("*")) {
+            String x = literalHead(a);
+            String y = literalHead(b);
+            return x.startsWith(y) || y.startsWith(x);
+        }
         String[] left = segments(a);
         String[] right = segments(b);
         if (left.length != right.length) {
@@ -86,8 +108,28 @@ public class UserEndpoints {
         return true;
     }
 
+    private static String literalHead(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        int cut = lower.length();
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            if (c == '{' || c == '*' || (c == ':' && i > 0 && lower.charAt(i - 1) == '/')) {
+                cut = i;
+                break;
+            }
+        }
+        return lower.substring(0, cut).replaceAll("/+$", "");
+    }
+
+    /** The path's segments in lower case, a Vert.x :name segment written as {name}. */
     private static String[] segments(String path) {
-        return path.toLowerCase(Locale.ROOT).replaceAll("/+$", "").split("/", -1);
+        String[] segments = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "").split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (PARAMETER.matcher(segments[i]).matches()) {
+                segments[i] = "{" + segments[i].substring(1) + "}";
+            }
+        }
+        return segments;
     }
 
     /**
@@ -111,10 +153,18 @@ public class UserEndpoints {
         return (xHead.startsWith(yHead) || yHead.startsWith(xHead)) && (xTail.endsWith(yTail) || yTail.endsWith(xTail));
     }
 
-    /** "/hooks/{name}" matches "/hooks/anything"; a trailing slash is optional. Compared in lower case. */
+    /**
+     * The paths the HTTP server (Vert.x) gives the route, in lower case: "/hooks/{name}" and
+     * "/hooks/:name" match "/hooks/anything", a trailing slash is optional; "/files/*" matches all
+     * that starts with "/files" (the server: "/files", and all below it).
+     */
     private static Pattern pattern(String path) {
-        String regex = Pattern.quote(path.toLowerCase(Locale.ROOT).replaceAll("/+$", ""))
-                .replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q");
-        return Pattern.compile(regex + "/?");
+        String lower = path.toLowerCase(Locale.ROOT);
+        boolean prefix = lower.endsWith("*");
+        String fixed = (prefix ? lower.substring(0, lower.length() - 1) : lower).replaceAll("/+$", "");
+        String regex = Pattern.quote(fixed)
+                .replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q")
+                .replaceAll("(?<=/):[a-z_][a-z0-9_]*", "\\\\E[^/]+\\\\Q");
+        return Pattern.compile(regex + (prefix ? ".*" : "/?"));
     }
 }

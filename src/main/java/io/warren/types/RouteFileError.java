@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.ResolveEndpointFailedException;
@@ -25,6 +26,7 @@ import org.apache.camel.model.RouteDefinition;
 final class RouteFileError {
 
     private static final int MAX_CHARS = 2000;
+    private static final Pattern STARTING = Pattern.compile("^Failed to start route: .+? because: (?=.)");
 
     private RouteFileError() {
     }
@@ -34,7 +36,9 @@ final class RouteFileError {
         List<String> parts = new ArrayList<>();
         for (Throwable t = failure; t != null && parts.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
             String text = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
-            String message = t instanceof ClassNotFoundException ? "class not found: " + text : text;
+            // the line and file name the route; Camel's wording says nothing more
+            String message = t instanceof ClassNotFoundException ? "class not found: " + text
+                    : STARTING.matcher(text).replaceFirst("");
             if (!message.isEmpty() && parts.stream().noneMatch(p -> p.contains(message))) {
                 parts.removeIf(message::contains);
                 parts.add(message);

@@ -199,10 +199,28 @@ class RouteFolderIT {
                     .replace("/hooks/{name}", "/hooks/github").replace("role: admin", "role: open"));
             Files.writeString(warren.routes().resolve("hook-status.yaml"), anyHook.replace("hook-any", "hook-status")
                     .replace("/hooks/{name}", "/hooks/github").replace("role: admin", "role: read\n        httpMethod: GET"));
+            // one method a route: a list would serve methods the guard does not know of
+            Files.writeString(warren.routes().resolve("hook-list.yaml"), anyHook.replace("hook-any", "hook-list")
+                    .replace("/hooks/{name}", "/lists/x").replace("role: admin", "role: admin\n        httpMethod: GET,POST"));
             Await.until("reported", Duration.ofSeconds(20),
-                    () -> JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").size() == 1);
-            assertError(JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").get(0), "hook-github.yaml", "line 4: ",
-                    "path /hooks/github of route hook-github and path /hooks/{name} of route hook-any can match the same request");
+                    () -> JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles").size() == 2);
+            JsonNode invalid = JSON.readTree(warren.get("/api/v1/types").body()).get("invalidFiles");
+            assertError(invalid.get(0), "hook-github.yaml", "line 4: path /hooks/github of route hook-github can match the same "
+                    + "requests as path /hooks/{name} of route hook-any of hook-any.yaml; which route", "");
+            assertError(invalid.get(1), "hook-list.yaml", "line 4: ", "httpMethod must be one of GET, POST");
+
+            // platform-http directly needs admin, below a wildcard too
+            Files.writeString(warren.routes().resolve("raw-files.yaml"), """
+                    - route:
+                        id: raw-files
+                        from:
+                          uri: platform-http:/files/*
+                          steps:
+                            - setBody:
+                                constant: file
+                    """);
+            Await.until("raw-files serves", Duration.ofSeconds(20), () -> warren.send("GET", "/files/a/b", null).statusCode() == 200);
+            assertEquals(401, warren.send("GET", "/files/a/b", null, TestWarren.NO_AUTH, "").statusCode());
             Await.until("hook-status serves", Duration.ofSeconds(20),
                     () -> warren.send("GET", "/hooks/github", null).statusCode() == 200);
             // the open route that was refused opened nothing: the path still needs hook-any's admin role

@@ -69,8 +69,10 @@ class AccessPolicyTest {
         endpoints.register(new UserEndpoints.Endpoint("/orders", "GET", null, "open", "a-list", null));
         endpoints.register(new UserEndpoints.Endpoint("/orders", "POST", Role.ADMIN, "admin", "b-create", null));
         assertEquals(Optional.empty(), policy.required("GET", "/orders"));
-        assertEquals(Optional.empty(), policy.required("HEAD", "/orders"), "a GET route answers HEAD");
         assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/orders"));
+        // no route serves the method (the server answers 405): never open by mistake
+        assertEquals(Optional.of(Role.ADMIN), policy.required("HEAD", "/orders"));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("PUT", "/orders"));
     }
 
     @Test
@@ -79,8 +81,8 @@ class AccessPolicyTest {
         endpoints.register(new UserEndpoints.Endpoint("/hooks/{name}", "POST", null, "open", "any-hook", null));
         IllegalStateException shadowed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> endpoints.register(new UserEndpoints.Endpoint("/hooks/github", "POST", Role.ADMIN, "admin", "github", null)));
-        assertEquals("path /hooks/github of route github and path /hooks/{name} of route any-hook can match the same request, "
-                + "and which route got it would depend on which started first; give them paths that cannot both match",
+        assertEquals("path /hooks/github of route github can match the same requests as path /hooks/{name} of route any-hook; "
+                + "which route got such a request would depend on which started first: give them paths that cannot both match",
                 shadowed.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> endpoints
                 .register(new UserEndpoints.Endpoint("/hooks/{id}", null, Role.ADMIN, "admin (platform-http)", "raw", null)),
@@ -101,5 +103,23 @@ class AccessPolicyTest {
         assertEquals(false, UserEndpoints.overlap("/f/{n}.json", "/f/report.xml"));
         assertEquals(false, UserEndpoints.overlap("/a/{x}", "/a/{x}/c"));
         assertEquals(false, UserEndpoints.overlap("/a/b", "/a/c"));
+        assertEquals(true, UserEndpoints.overlap("/a/{x}", "/a/{y}"));
+        assertEquals(true, UserEndpoints.overlap("/{x}/b", "/a/{y}"));
+        assertEquals(true, UserEndpoints.overlap("/a/:id", "/a/b"), "Vert.x's :name is a template too");
+        assertEquals(true, UserEndpoints.overlap("/files/*", "/files/{name}/raw"), "a wildcard covers all below it");
+        assertEquals(true, UserEndpoints.overlap("/files/*", "/files"));
+        assertEquals(false, UserEndpoints.overlap("/files/*", "/hooks/{name}"));
+    }
+
+    @Test
+    void wildcardsAndParametersNeedTheirRoutesRole() {
+        UserEndpoints endpoints = new UserEndpoints();
+        AccessPolicy policy = new AccessPolicy(true, endpoints);
+        endpoints.register(new UserEndpoints.Endpoint("/files/*", null, Role.ADMIN, "admin (platform-http)", "files", null));
+        endpoints.register(new UserEndpoints.Endpoint("/orders/:id", "GET", Role.READ, "read", "order", null));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/files/a/b.txt"));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/files"));
+        assertEquals(Optional.of(Role.READ), policy.required("GET", "/orders/42"));
+        assertEquals(Optional.empty(), policy.required("GET", "/other"));
     }
 }
