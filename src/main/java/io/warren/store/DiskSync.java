@@ -79,9 +79,13 @@ final class DiskSync {
                 // WRITE_DELAY=0 (forUrl): the commit has written the store; this is its fsync
                 session.getDatabase().getStore().getMvStore().sync();
             } else {
-                // a connection to the H2 of another process (AUTO_SERVER): its statement
+                // a connection to the H2 of another process (AUTO_SERVER): its statement, whose
+                // transaction is ended here, or the pool rolls it back, which in H2 writes a store
                 try (Statement s = c.createStatement()) {
                     s.execute("CHECKPOINT SYNC");
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
                 }
             }
         } catch (SQLException | RuntimeException e) {

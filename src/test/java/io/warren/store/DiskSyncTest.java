@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +114,30 @@ class DiskSyncTest {
         assertTrue(refused.getMessage().contains("WRITE_DELAY=0"), refused.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DiskSync.forUrl("jdbc:h2:file:" + folder.resolve("db")));
         DiskSync.forUrl("jdbc:h2:file:" + folder.resolve("db") + ";write_delay = 0;MODE=PostgreSQL");
+    }
+
+    /** A connection to the H2 of another process (AUTO_SERVER; here H2's TCP server) is synced with CHECKPOINT SYNC. */
+    @Test
+    void aRemoteSessionIsSyncedByStatement() throws Exception {
+        String file = folder.resolve("db").toString();
+        Server server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+        try {
+            JdbcDataSource db = h2("jdbc:h2:tcp://localhost:" + server.getPort() + "/" + file + ";WRITE_DELAY=0");
+            table(db);
+            DiskSync sync = DiskSync.forUrl("jdbc:h2:file:" + file + ";WRITE_DELAY=0");
+            try (Connection c = db.getConnection()) {
+                c.setAutoCommit(false);
+                inserting(1).run(c);
+                c.commit();
+                sync.require(c);
+                assertTrue(sync.usable());
+                inserting(2).run(c);
+                c.rollback(); // the sync's own transaction was ended: this one takes only its row
+            }
+            assertEquals(1, rows(db));
+        } finally {
+            server.stop();
+        }
     }
 
     @Test
