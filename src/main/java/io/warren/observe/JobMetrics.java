@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 
 /**
@@ -18,6 +21,13 @@ public class JobMetrics {
 
     private final MeterRegistry registry;
     private final RabbitAdmin admin;
+    /**
+     * Each meter per name and type, found once: a builder's register() makes an id (tags sorted,
+     * hashed) and looks it up in the registry, several times a job on the hot path.
+     */
+    private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> confirms = new ConcurrentHashMap<>();
+    private final Map<String, Timer> processing = new ConcurrentHashMap<>();
 
     public JobMetrics(MeterRegistry registry, RabbitAdmin admin) {
         this.registry = registry;
@@ -42,16 +52,18 @@ public class JobMetrics {
     public void published(String type, Duration confirmLatency) {
         count("warren.jobs.published", type);
         if (confirmLatency != null) {
-            Timer.builder("warren.publish.confirm").description("time from publish to the broker's confirm")
-                    .tag("type", type).publishPercentileHistogram().register(registry).record(confirmLatency);
+            meter(confirms, String.valueOf(type), t -> Timer.builder("warren.publish.confirm")
+                    .description("time from publish to the broker's confirm")
+                    .tag("type", t).publishPercentileHistogram().register(registry)).record(confirmLatency);
         }
     }
 
-    public void succeeded(String type, Duration processing) {
+    public void succeeded(String type, Duration took) {
         count("warren.jobs.succeeded", type);
-        if (processing != null) {
-            Timer.builder("warren.job.processing").description("time a successful attempt took, handler and bookkeeping")
-                    .tag("type", type).publishPercentileHistogram().register(registry).record(processing);
+        if (took != null) {
+            meter(processing, String.valueOf(type), t -> Timer.builder("warren.job.processing")
+                    .description("time a successful attempt took, handler and bookkeeping")
+                    .tag("type", t).publishPercentileHistogram().register(registry)).record(took);
         }
     }
 
@@ -87,6 +99,12 @@ public class JobMetrics {
     }
 
     private void count(String name, String type) {
-        Counter.builder(name).tag("type", String.valueOf(type)).register(registry).increment();
+        Map<String, Counter> byType = meter(counters, name, n -> new ConcurrentHashMap<>());
+        meter(byType, String.valueOf(type), t -> Counter.builder(name).tag("type", t).register(registry)).increment();
+    }
+
+    private static <M> M meter(Map<String, M> meters, String key, Function<String, M> create) {
+        M meter = meters.get(key);
+        return meter != null ? meter : meters.computeIfAbsent(key, create);
     }
 }
