@@ -79,14 +79,11 @@ final class DiskSync {
                 // WRITE_DELAY=0 (forUrl): the commit has written the store; this is its fsync
                 session.getDatabase().getStore().getMvStore().sync();
             } else {
-                // a connection to the H2 of another process (AUTO_SERVER): its statement, whose
-                // transaction is ended here, or the pool rolls it back, which in H2 writes a store
+                // a connection to the H2 of another process (AUTO_SERVER): its statement
                 try (Statement s = c.createStatement()) {
                     s.execute("CHECKPOINT SYNC");
                 }
-                if (!c.getAutoCommit()) {
-                    c.commit();
-                }
+                endTransaction(c);
             }
         } catch (SQLException | RuntimeException e) {
             SQLException failure = e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
@@ -95,6 +92,21 @@ final class DiskSync {
             }
             failed = failure;
             throw notSynced(failure);
+        }
+    }
+
+    /**
+     * Ends the statement's transaction: left open, the pool rolls it back when the connection
+     * returns, which in H2 writes its store once more. Synced already: a failure here is not one of
+     * the fsync.
+     */
+    private static void endTransaction(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            LOG.debug("Ending CHECKPOINT SYNC's transaction failed; the pool rolls it back", e);
         }
     }
 
