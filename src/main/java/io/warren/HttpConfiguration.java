@@ -23,7 +23,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.model.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,8 +110,7 @@ public class HttpConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(drain);
         context.getManagementStrategy().addEventNotifier(new HttpFront(securityEnabled ? apiGuard(Beans.get(context, UserEndpoints.class)) : null,
                 Beans.get(context, HttpLimits.class), drain));
-        context.getCamelContextExtension().getContextPlugin(Model.class)
-                .addModelLifecycleStrategy(new PlatformHttpRoutes(Beans.get(context, UserEndpoints.class)));
+        Beans.get(context, AsyncHttpEngine.class).setServedPaths(new PlatformHttpRoutes(Beans.get(context, UserEndpoints.class)));
     }
 
     /** The access guard. Shows a first admin key once. */

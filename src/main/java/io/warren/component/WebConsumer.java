@@ -62,7 +62,7 @@ class WebConsumer extends DefaultConsumer {
         }
         served = getEndpoint().getCamelContext()
                 .getEndpoint("platform-http:" + endpoint.path() + "?httpMethodRestrict=" + endpoint.httpMethod())
-                .createConsumer(this::serve);
+                .createConsumer(new Serve());
         if (served instanceof RouteIdAware aware) {
             aware.setRouteId(getRouteId());
         }
@@ -80,6 +80,15 @@ class WebConsumer extends DefaultConsumer {
         ServiceHelper.stopAndShutdownService(served);
         endpoint.parts().endpoints().unregister(getRouteId());
         super.doShutdown();
+    }
+
+    /** What the platform-http consumer inside hands requests to: known to PlatformHttpRoutes as a declared endpoint's. */
+    final class Serve implements Processor {
+
+        @Override
+        public void process(Exchange exchange) throws Exception {
+            serve(exchange);
+        }
     }
 
     private void serve(Exchange exchange) throws Exception {

@@ -11,6 +11,7 @@ import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxReplies;
@@ -32,9 +33,35 @@ import org.apache.camel.component.platform.http.vertx.VertxReplies;
  */
 public class AsyncHttpConsumer extends VertxPlatformHttpConsumer {
 
+    private final ServedPaths servedPaths;
+    /** Who serves the path, for ServedPaths: the route's id, or a name for a consumer of no route's own (REST DSL). */
+    private String servedBy;
+
     public AsyncHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, List<Handler<RoutingContext>> handlers,
-                             String routerName) {
+                             String routerName, ServedPaths servedPaths) {
         super(endpoint, processor, handlers, routerName);
+        this.servedPaths = servedPaths;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        PlatformHttpEndpoint endpoint = getEndpoint();
+        // as Camel's consumer gives the path to Vert.x: matchOnUriPrefix is a trailing *
+        String path = endpoint.isMatchOnUriPrefix() && !endpoint.getPath().endsWith("*") ? endpoint.getPath() + "*" : endpoint.getPath();
+        // Camel's wrapper (DefaultPlatformHttpConsumer) keeps the route's id: the route is found by its endpoint
+        servedBy = endpoint.getCamelContext().getRoutes().stream().filter(route -> route.getEndpoint() == endpoint)
+                .map(Route::getRouteId).findFirst().orElse("(" + path + " #" + Integer.toHexString(System.identityHashCode(this)) + ")");
+        servedPaths.serving(servedBy, path, endpoint.getHttpMethodRestrict(), getProcessor());
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        try {
+            super.doStop();
+        } finally {
+            servedPaths.stopped(servedBy);
+        }
     }
 
     @Override

@@ -9,8 +9,16 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 /** platform-http's Vert.x engine with warren's consumer ({@link AsyncHttpConsumer}); bound as "platform-http-engine". */
 public class AsyncHttpEngine extends VertxPlatformHttpEngine {
 
+    private ServedPaths servedPaths = ServedPaths.NONE;
+
+    /** Who is told of each path a consumer serves (the guard's endpoints). */
+    public void setServedPaths(ServedPaths servedPaths) {
+        this.servedPaths = servedPaths;
+    }
+
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
-        return new AsyncHttpConsumer(endpoint, processor, getHandlers(), VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
+        return new AsyncHttpConsumer(endpoint, processor, getHandlers(), VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()),
+                servedPaths);
     }
 }

@@ -46,15 +46,26 @@ public final class AccessPolicy {
         if (path.equals("/ui") && reading) {
             return Optional.empty(); // the page's code only: all it shows comes from /api, with a credential
         }
-        if (path.startsWith("/ui")) {
+        if (under(path, "/ui")) {
             return Optional.of(reading ? Role.READ : Role.ADMIN);
         }
-        if (path.startsWith("/observe/metrics") && !metricsOpen) {
+        if (under(path, "/observe/metrics") && !metricsOpen) {
             return Optional.of(Role.READ);
         }
-        if (path.startsWith("/observe")) {
+        if (under(path, "/observe")) {
             return Optional.empty();
         }
         return endpoints.required(method, path);
+    }
+
+    /** The path is this one or below it: /ui/app.js is, /uikit is not (a route file may serve that). */
+    private static boolean under(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
+    }
+
+    /** A path of warren's own (/api, /ui, /observe, or below one), in any case: no route file may serve one. */
+    public static boolean warrensOwn(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        return under(lower, "/api") || under(lower, "/ui") || under(lower, "/observe");
     }
 }

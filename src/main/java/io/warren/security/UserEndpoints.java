@@ -32,8 +32,8 @@ public class UserEndpoints {
         }
     }
 
-    /** A Vert.x path parameter segment, ":name". */
-    private static final Pattern PARAMETER = Pattern.compile(":[a-z_][a-z0-9_]*");
+    /** A Vert.x path parameter, ":name", anywhere in the path (Camel writes {name} as :name; /jobs/{id}:cancel has two). */
+    private static final Pattern PARAMETER = Pattern.compile(":[a-z][a-z0-9_]*");
 
     private final Map<String, Endpoint> byRoute = new ConcurrentSkipListMap<>();
 
@@ -44,6 +44,14 @@ public class UserEndpoints {
      * which role the guard asks for, would hang on start order.
      */
     public synchronized void register(Endpoint endpoint) {
+        for (String own : List.of("/api/*", "/ui/*", "/observe/*")) {
+            if (overlap(endpoint.path(), own)) {
+                // the guard decides warren's own paths by its own rules (/observe is open)
+                throw new IllegalStateException("path " + endpoint.path() + " of route " + endpoint.route() + " can match "
+                        + "requests for warren's own " + own.substring(0, own.length() - 2) + "; a route file serves outside "
+                        + "/api, /ui and /observe");
+            }
+        }
         for (Endpoint other : byRoute.values()) {
             if (other.route().equals(endpoint.route()) || !other.sharesAMethodWith(endpoint)) {
                 continue;
@@ -72,10 +80,12 @@ public class UserEndpoints {
     /**
      * The role a request to a path a route file declared needs: that of the route serving its
      * method (at most one can), else admin, so that a method a route serves after all is never
-     * open by mistake (the server answers 405 to the rest). Empty: no route file declared the path,
+     * open by mistake (the server answers 404 to the rest). Empty: no route file declared the path,
      * or the route serving it is open.
      */
-    Optional<Role> required(String method, String path) {
+    Optional<Role> required(String requestMethod, String path) {
+        // warren's HTTP front reroutes HEAD as GET (HttpFront): a HEAD is what the GET route needs
+        String method = requestMethod.equals("HEAD") ? "GET" : requestMethod;
         List<Endpoint> matching = byRoute.values().stream().filter(endpoint -> endpoint.matches(path)).toList();
         if (matching.isEmpty()) {
             return Optional.empty();
@@ -91,9 +101,13 @@ public class UserEndpoints {
      */
     static boolean overlap(String a, String b) {
         if (a.endsWith("*") || b.endsWith("*")) {
+            String other = a.endsWith("*") ? b : a;
+            if (literalHead(other).length() == other.replaceAll("/+$", "").length()) {
+                return pattern(a.endsWith("*") ? a : b).matcher(other.toLowerCase(Locale.ROOT)).matches(); // one path only
+            }
             String x = literalHead(a);
             String y = literalHead(b);
-            return x.startsWith(y) || y.startsWith(x);
+            return covers(x, a, y) || covers(y, b, x);
         }
         String[] left = segments(a);
         String[] right = segments(b);
@@ -108,12 +122,22 @@ public class UserEndpoints {
         return true;
     }
 
+    /** Whether a path whose text before its first template or wildcard is {@code head} can begin with {@code other}'s. */
+    private static boolean covers(String head, String path, String other) {
+        if (!other.startsWith(head)) {
+            return false;
+        }
+        // "/files/*" is "/files" and what lies below it, not "/filesystem"; "/files*" is both
+        boolean slashWildcard = path.endsWith("/*") && path.indexOf('{') < 0 && !PARAMETER.matcher(path.toLowerCase(Locale.ROOT)).find();
+        return !slashWildcard || other.length() == head.length() || other.charAt(head.length()) == '/';
+    }
+
     private static String literalHead(String path) {
         String lower = path.toLowerCase(Locale.ROOT);
         int cut = lower.length();
         for (int i = 0; i < lower.length(); i++) {
             char c = lower.charAt(i);
-            if (c == '{' || c == '*' || (c == ':' && i > 0 && lower.charAt(i - 1) == '/')) {
+            if (c == '{' || c == '*' || (c == ':' && i + 1 < lower.length() && Character.isLetter(lower.charAt(i + 1)))) {
                 cut = i;
                 break;
             }
@@ -121,13 +145,11 @@ public class UserEndpoints {
         return lower.substring(0, cut).replaceAll("/+$", "");
     }
 
-    /** The path's segments in lower case, a Vert.x :name segment written as {name}. */
+    /** The path's segments in lower case, each Vert.x :name written as {name}. */
     private static String[] segments(String path) {
         String[] segments = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "").split("/", -1);
         for (int i = 0; i < segments.length; i++) {
-            if (PARAMETER.matcher(segments[i]).matches()) {
-                segments[i] = "{" + segments[i].substring(1) + "}";
-            }
+            segments[i] = PARAMETER.matcher(segments[i]).replaceAll(parameter -> "{" + parameter.group().substring(1) + "}");
         }
         return segments;
     }
@@ -154,17 +176,19 @@ public class UserEndpoints {
     }
 
     /**
-     * The paths the HTTP server (Vert.x) gives the route, in lower case: "/hooks/{name}" and
-     * "/hooks/:name" match "/hooks/anything", a trailing slash is optional; "/files/*" matches all
-     * that starts with "/files" (the server: "/files", and all below it).
+     * The paths the HTTP server (Vert.x) gives the route, in lower case, or more: "/hooks/{name}"
+     * and "/hooks/:name" match "/hooks/anything" (every :name is a parameter, as Vert.x reads it), a
+     * trailing slash is optional; "/files/*" matches "/files" and all below it, "/files*" all that
+     * starts with "/files".
      */
     private static Pattern pattern(String path) {
         String lower = path.toLowerCase(Locale.ROOT);
         boolean prefix = lower.endsWith("*");
-        String fixed = (prefix ? lower.substring(0, lower.length() - 1) : lower).replaceAll("/+$", "");
-        String regex = Pattern.quote(fixed)
+        String fixed = prefix ? lower.substring(0, lower.length() - 1) : lower;
+        String below = prefix && fixed.endsWith("/") ? "(/.*)?" : prefix ? ".*" : "/?";
+        String regex = Pattern.quote(fixed.replaceAll("/+$", ""))
                 .replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q")
-                .replaceAll("(?<=/):[a-z_][a-z0-9_]*", "\\\\E[^/]+\\\\Q");
-        return Pattern.compile(regex + (prefix ? ".*" : "/?"));
+                .replaceAll(":[a-z][a-z0-9_]*", "\\\\E[^/]+\\\\Q");
+        return Pattern.compile(regex + below);
     }
 }

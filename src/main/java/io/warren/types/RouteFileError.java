@@ -36,9 +36,7 @@ final class RouteFileError {
         List<String> parts = new ArrayList<>();
         for (Throwable t = failure; t != null && parts.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
             String text = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
-            // the line and file name the route; Camel's wording says nothing more
-            String message = t instanceof ClassNotFoundException ? "class not found: " + text
-                    : STARTING.matcher(text).replaceFirst("");
+            String message = t instanceof ClassNotFoundException ? "class not found: " + text : text;
             if (!message.isEmpty() && parts.stream().noneMatch(p -> p.contains(message))) {
                 parts.removeIf(message::contains);
                 parts.add(message);
@@ -54,7 +52,8 @@ final class RouteFileError {
         }
         int line = lineOf(failure, definitions);
         if (line > 0) {
-            why = "line " + line + ": " + why;
+            // the line and the file name the route: Camel's "Failed to start route: X because:" says nothing more
+            why = "line " + line + ": " + STARTING.matcher(why).replaceFirst("");
         }
         return why.length() > MAX_CHARS ? why.substring(0, MAX_CHARS) + "…" : why;
     }

@@ -146,7 +146,7 @@ class RouteFilesIT {
         assertEquals("not_an_object", JSON.readTree(bad.body()).get("error").get("code").asText());
         assertEquals(401, warren.send("GET", "/raw/hello", null, TestWarren.NO_AUTH, "").statusCode());
         assertEquals("hello", warren.send("GET", "/raw/hello", null).body());
-        assertTrue(warren.log().contains("Route raw-hello serves /raw/hello with platform-http directly, so it needs the admin role"));
+        assertTrue(warren.log().contains("Route raw-hello serves /raw/hello outside warren:http (platform-http or the REST DSL), so it needs the admin role"));
         Files.delete(warren.routes().resolve("endpoints.yaml"));
     }
 

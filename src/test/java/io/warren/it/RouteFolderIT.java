@@ -221,6 +221,39 @@ class RouteFolderIT {
                     """);
             Await.until("raw-files serves", Duration.ofSeconds(20), () -> warren.send("GET", "/files/a/b", null).statusCode() == 200);
             assertEquals(401, warren.send("GET", "/files/a/b", null, TestWarren.NO_AUTH, "").statusCode());
+
+            // and so does the REST DSL, which warren's platform-http serves
+            Files.writeString(warren.routes().resolve("shop.yaml"), """
+                    - rest:
+                        path: /shop
+                        get:
+                          - path: /items/{id}
+                            to: direct:items
+                    - route:
+                        id: items
+                        from:
+                          uri: direct:items
+                          steps:
+                            - setBody:
+                                simple: "item ${header.id}"
+                    """);
+            Await.until("the shop serves", Duration.ofSeconds(20), () -> warren.send("GET", "/shop/items/7", null).statusCode() == 200);
+            assertEquals("item 7", warren.send("GET", "/shop/items/7", null).body());
+            assertEquals(401, warren.send("GET", "/shop/items/7", null, TestWarren.NO_AUTH, "").statusCode());
+
+            // warren's own paths are not a route file's to serve
+            Files.writeString(warren.routes().resolve("own.yaml"), """
+                    - route:
+                        id: own
+                        from:
+                          uri: platform-http:/observe/mine
+                          steps:
+                            - setBody:
+                                constant: mine
+                    """);
+            Await.until("refused", Duration.ofSeconds(20), () -> warren.log().contains("Job type file own.yaml is invalid: line 4: "
+                    + "path /observe/mine of route own can match requests for warren's own /observe"));
+            assertEquals(404, warren.send("GET", "/observe/mine", null).statusCode());
             Await.until("hook-status serves", Duration.ofSeconds(20),
                     () -> warren.send("GET", "/hooks/github", null).statusCode() == 200);
             // the open route that was refused opened nothing: the path still needs hook-any's admin role

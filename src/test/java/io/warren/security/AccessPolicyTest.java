@@ -2,6 +2,7 @@ package io.warren.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -70,8 +71,8 @@ class AccessPolicyTest {
         endpoints.register(new UserEndpoints.Endpoint("/orders", "POST", Role.ADMIN, "admin", "b-create", null));
         assertEquals(Optional.empty(), policy.required("GET", "/orders"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/orders"));
-        // no route serves the method (the server answers 405): never open by mistake
-        assertEquals(Optional.of(Role.ADMIN), policy.required("HEAD", "/orders"));
+        assertEquals(Optional.empty(), policy.required("HEAD", "/orders"), "warren's front serves a HEAD as its GET");
+        // no route serves the method (the server answers 404): never open by mistake
         assertEquals(Optional.of(Role.ADMIN), policy.required("PUT", "/orders"));
     }
 
@@ -109,6 +110,12 @@ class AccessPolicyTest {
         assertEquals(true, UserEndpoints.overlap("/files/*", "/files/{name}/raw"), "a wildcard covers all below it");
         assertEquals(true, UserEndpoints.overlap("/files/*", "/files"));
         assertEquals(false, UserEndpoints.overlap("/files/*", "/hooks/{name}"));
+        assertEquals(false, UserEndpoints.overlap("/files/*", "/filesystem/{name}"));
+        assertEquals(true, UserEndpoints.overlap("/files*", "/filesystem"));
+        assertEquals(true, UserEndpoints.overlap("/v1/jobs/{id}:cancel", "/v1/jobs/ab"));
+        assertEquals(false, UserEndpoints.overlap("/", "/api/*"));
+        assertEquals(true, UserEndpoints.overlap("/*", "/api/*"));
+        assertEquals(true, UserEndpoints.overlap("/{x}", "/observe/*"), "/observe itself");
     }
 
     @Test
@@ -119,7 +126,32 @@ class AccessPolicyTest {
         endpoints.register(new UserEndpoints.Endpoint("/orders/:id", "GET", Role.READ, "read", "order", null));
         assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/files/a/b.txt"));
         assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/files"));
+        assertEquals(Optional.empty(), policy.required("GET", "/filesystem"), "/files/* is /files and below it");
         assertEquals(Optional.of(Role.READ), policy.required("GET", "/orders/42"));
         assertEquals(Optional.empty(), policy.required("GET", "/other"));
+        // Camel writes {id} as :id, and Vert.x reads every :name as a parameter: /jobs/{id}:cancel has two
+        endpoints.register(new UserEndpoints.Endpoint("/v1/jobs/{id}:cancel", "POST", Role.ADMIN, "admin", "cancel", null));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/v1/jobs/ab"));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("POST", "/v1/jobs/42:cancel"));
+    }
+
+    @Test
+    void warrensOwnPrefixesEndAtASlash() {
+        UserEndpoints endpoints = new UserEndpoints();
+        AccessPolicy policy = new AccessPolicy(true, endpoints);
+        endpoints.register(new UserEndpoints.Endpoint("/observers", "GET", Role.ADMIN, "admin", "observers", null));
+        endpoints.register(new UserEndpoints.Endpoint("/uikit", "GET", Role.ADMIN, "admin", "uikit", null));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/observers"), "not /observe's: open");
+        assertEquals(Optional.of(Role.ADMIN), policy.required("GET", "/uikit"), "not /ui's: read");
+        assertEquals(Optional.empty(), policy.required("GET", "/observe/health"));
+        assertEquals(true, AccessPolicy.warrensOwn("/Observe/x"));
+        assertEquals(true, AccessPolicy.warrensOwn("/api"));
+        assertEquals(false, AccessPolicy.warrensOwn("/apidocs"));
+        // a route file's path that could take warren's own requests is refused
+        for (String path : List.of("/{page}", "/*", "/observe/mine")) {
+            IllegalStateException own = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> endpoints.register(new UserEndpoints.Endpoint(path, null, Role.ADMIN, "admin", "r" + path.length(), null)));
+            assertEquals(true, own.getMessage().contains("can match requests for warren's own"), own.getMessage());
+        }
     }
 }
