@@ -71,10 +71,13 @@ public class HttpConfiguration implements CamelConfiguration {
         return limits.vertxOptions();
     }
 
-    /** platform-http's engine, with a consumer that does not hold a thread while a route waits for the broker. */
+    /**
+     * platform-http's engine, with a consumer that does not hold a thread while a route waits for the
+     * broker, and that tells the guard what each route serves.
+     */
     @BindToRegistry("platform-http-engine")
-    public AsyncHttpEngine platformHttpEngine() {
-        return new AsyncHttpEngine();
+    public AsyncHttpEngine platformHttpEngine(UserEndpoints endpoints, @PropertyInject("warren.routes.dir") String routesFolder) {
+        return new AsyncHttpEngine(new PlatformHttpRoutes(endpoints, Path.of(routesFolder)));
     }
 
     /** The HTTP endpoints route files declare, and the role each needs. */
@@ -110,7 +113,6 @@ public class HttpConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(drain);
         context.getManagementStrategy().addEventNotifier(new HttpFront(securityEnabled ? apiGuard(Beans.get(context, UserEndpoints.class)) : null,
                 Beans.get(context, HttpLimits.class), drain));
-        Beans.get(context, AsyncHttpEngine.class).setServedPaths(new PlatformHttpRoutes(Beans.get(context, UserEndpoints.class)));
     }
 
     /** The access guard. Shows a first admin key once. */

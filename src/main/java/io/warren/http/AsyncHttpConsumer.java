@@ -13,6 +13,7 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxReplies;
 
@@ -34,13 +35,16 @@ import org.apache.camel.component.platform.http.vertx.VertxReplies;
 public class AsyncHttpConsumer extends VertxPlatformHttpConsumer {
 
     private final ServedPaths servedPaths;
-    /** Who serves the path, for ServedPaths: the route's id, or a name for a consumer of no route's own (REST DSL). */
+    /** For a consumer that is no route's own (warren:http's inner one): its name for ServedPaths. */
+    private final String name;
+    /** Who serves the path, for ServedPaths: the route's id, else the name. */
     private String servedBy;
 
     public AsyncHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor, List<Handler<RoutingContext>> handlers,
-                             String routerName, ServedPaths servedPaths) {
+                             String routerName, ServedPaths servedPaths, String name) {
         super(endpoint, processor, handlers, routerName);
         this.servedPaths = servedPaths;
+        this.name = name;
     }
 
     @Override
@@ -48,10 +52,14 @@ public class AsyncHttpConsumer extends VertxPlatformHttpConsumer {
         PlatformHttpEndpoint endpoint = getEndpoint();
         // as Camel's consumer gives the path to Vert.x: matchOnUriPrefix is a trailing *
         String path = endpoint.isMatchOnUriPrefix() && !endpoint.getPath().endsWith("*") ? endpoint.getPath() + "*" : endpoint.getPath();
-        // Camel's wrapper (DefaultPlatformHttpConsumer) keeps the route's id: the route is found by its endpoint
-        servedBy = endpoint.getCamelContext().getRoutes().stream().filter(route -> route.getEndpoint() == endpoint)
-                .map(Route::getRouteId).findFirst().orElse("(" + path + " #" + Integer.toHexString(System.identityHashCode(this)) + ")");
-        servedPaths.serving(servedBy, path, endpoint.getHttpMethodRestrict(), getProcessor());
+        // the route whose consumer (Camel's wrapper, a route's own or a REST operation's) holds this one;
+        // not by endpoint: Camel shares one endpoint between a route and a REST operation on its URI
+        Route route = endpoint.getCamelContext().getRoutes().stream()
+                .filter(r -> r.getConsumer() instanceof PlatformHttpConsumerAware aware && aware.getPlatformHttpConsumer() == this)
+                .findFirst().orElse(null);
+        servedBy = route == null ? name : route.getRouteId();
+        String source = route == null || route.getSourceResource() == null ? null : route.getSourceResource().getLocation();
+        servedPaths.serving(servedBy, source, path, endpoint.getHttpMethodRestrict(), getProcessor());
         super.doStart();
     }
 

@@ -1,5 +1,6 @@
 package io.warren.http;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -9,16 +10,18 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 /** platform-http's Vert.x engine with warren's consumer ({@link AsyncHttpConsumer}); bound as "platform-http-engine". */
 public class AsyncHttpEngine extends VertxPlatformHttpEngine {
 
-    private ServedPaths servedPaths = ServedPaths.NONE;
+    private static final AtomicLong CONSUMERS = new AtomicLong();
 
-    /** Who is told of each path a consumer serves (the guard's endpoints). */
-    public void setServedPaths(ServedPaths servedPaths) {
+    private final ServedPaths servedPaths;
+
+    /** @param servedPaths who is told of each path a consumer serves (the guard's endpoints) */
+    public AsyncHttpEngine(ServedPaths servedPaths) {
         this.servedPaths = servedPaths;
     }
 
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
         return new AsyncHttpConsumer(endpoint, processor, getHandlers(), VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()),
-                servedPaths);
+                servedPaths, "consumer-" + CONSUMERS.incrementAndGet());
     }
 }

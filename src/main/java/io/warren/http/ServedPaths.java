@@ -9,25 +9,16 @@ import org.apache.camel.Processor;
  */
 public interface ServedPaths {
 
-    ServedPaths NONE = new ServedPaths() {
-        @Override
-        public void serving(String servedBy, String path, String methods, Processor processor) {
-        }
-
-        @Override
-        public void stopped(String servedBy) {
-        }
-    };
-
     /**
      * Before the route is added to the server; throwing keeps it out.
      *
-     * @param servedBy the route's id, or a name for a consumer that is not a route's own (a REST DSL operation's)
-     * @param path    as the server matches it ({name} templates, a trailing * for all below it)
-     * @param methods the methods it restricts itself to, comma-separated; null or blank: every method
+     * @param servedBy the route's id, or a name of its own for a consumer that is no route's (warren:http's inner one)
+     * @param source   where the route was read from (a file's location), null when unknown
+     * @param path     as the server matches it ({name} templates, a trailing * for all below it)
+     * @param methods  the methods it restricts itself to, comma-separated; null or blank: every method
      * @param processor what the consumer hands its requests to
      */
-    void serving(String servedBy, String path, String methods, Processor processor);
+    void serving(String servedBy, String source, String path, String methods, Processor processor);
 
     void stopped(String servedBy);
 }

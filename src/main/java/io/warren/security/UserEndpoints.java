@@ -22,13 +22,13 @@ public class UserEndpoints {
             return pattern(path).matcher(requestPath).matches();
         }
 
-        /** null: any method (platform-http, taken to serve every method). Exact, as the HTTP server's routes match. */
+        /** method null: any (platform-http without a restriction); else one or several, comma-separated. Exact, as the server matches. */
         boolean serves(String requestMethod) {
-            return method == null || method.equals(requestMethod);
+            return method == null || List.of(method.split(",")).contains(requestMethod);
         }
 
         private boolean sharesAMethodWith(Endpoint other) {
-            return method == null || other.method == null || method.equals(other.method);
+            return method == null || other.method == null || List.of(method.split(",")).stream().anyMatch(other::serves);
         }
     }
 

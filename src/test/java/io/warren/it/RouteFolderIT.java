@@ -254,6 +254,17 @@ class RouteFolderIT {
             Await.until("refused", Duration.ofSeconds(20), () -> warren.log().contains("Job type file own.yaml is invalid: line 4: "
                     + "path /observe/mine of route own can match requests for warren's own /observe"));
             assertEquals(404, warren.send("GET", "/observe/mine", null).statusCode());
+            Files.writeString(warren.routes().resolve("own-api.yaml"), """
+                    - route:
+                        id: own-api
+                        from:
+                          uri: platform-http:/api/v2/mine
+                          steps:
+                            - setBody:
+                                constant: mine
+                    """);
+            Await.until("refused", Duration.ofSeconds(20), () -> warren.log().contains("Job type file own-api.yaml is invalid: line 4: "
+                    + "path /api/v2/mine of route own-api can match requests for warren's own /api"));
             Await.until("hook-status serves", Duration.ofSeconds(20),
                     () -> warren.send("GET", "/hooks/github", null).statusCode() == 200);
             // the open route that was refused opened nothing: the path still needs hook-any's admin role

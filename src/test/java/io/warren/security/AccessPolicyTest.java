@@ -74,6 +74,13 @@ class AccessPolicyTest {
         assertEquals(Optional.empty(), policy.required("HEAD", "/orders"), "warren's front serves a HEAD as its GET");
         // no route serves the method (the server answers 404): never open by mistake
         assertEquals(Optional.of(Role.ADMIN), policy.required("PUT", "/orders"));
+        // a REST DSL operation with CORS restricts itself to two methods: only those are its
+        endpoints.register(new UserEndpoints.Endpoint("/carts", "GET,OPTIONS", Role.ADMIN, "admin", "cart-read", null));
+        endpoints.register(new UserEndpoints.Endpoint("/carts", "POST", null, "open", "cart-add", null));
+        assertEquals(Optional.of(Role.ADMIN), policy.required("OPTIONS", "/carts"));
+        assertEquals(Optional.empty(), policy.required("POST", "/carts"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> endpoints.register(
+                new UserEndpoints.Endpoint("/carts", "PUT,GET", Role.READ, "read", "cart-put", null)), "GET is taken");
     }
 
     @Test
