@@ -41,8 +41,7 @@ public class PlatformHttpRoutes implements ServedPaths {
         if (processor instanceof WebConsumer.Serve) {
             return; // a warren:http route's own consumer: its route declared the endpoint, with its role, first
         }
-        String lower = path.toLowerCase(Locale.ROOT);
-        if (AccessPolicy.warrensOwn(path) && !(lower.equals("/observe") || lower.startsWith("/observe/")) && !fromRoutesFolder(source)) {
+        if (AccessPolicy.warrensOwn(path) && !AccessPolicy.observing(path) && !fromRoutesFolder(source)) {
             return; // warren's own /api and /ui: the access policy's rules (warren serves nothing of its own below /observe)
         }
         String method = methods == null || methods.isBlank() ? null : methods.replace(" ", "").toUpperCase(Locale.ROOT);

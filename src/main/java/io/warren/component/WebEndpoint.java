@@ -1,5 +1,6 @@
 package io.warren.component;
 
+import io.warren.security.AccessPolicy;
 import io.warren.security.Role;
 import io.warren.security.UserEndpoints;
 import java.util.List;
@@ -36,9 +37,7 @@ public class WebEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        String lower = path.toLowerCase(Locale.ROOT);
-        if (!path.startsWith("/") || List.of("/api", "/ui", "/observe").stream().anyMatch(own -> lower.equals(own)
-                || lower.startsWith(own + "/"))) {
+        if (!path.startsWith("/") || AccessPolicy.warrensOwn(path)) {
             throw new IllegalArgumentException("warren:http:" + path + ": the path must start with / and lie outside "
                     + "warren's own /api, /ui and /observe");
         }

@@ -1,5 +1,6 @@
 package io.warren.security;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -12,6 +13,9 @@ import java.util.regex.Pattern;
  * a route file declares needs the role its file names ({@link UserEndpoints}).
  */
 public final class AccessPolicy {
+
+    /** warren's own paths, each with all below it. */
+    static final List<String> OWN_PATHS = List.of("/api", "/ui", "/observe");
 
     private static final Pattern SUBMIT = Pattern.compile("/api/v1/jobs/[^/]+(/batch)?/?");
 
@@ -66,6 +70,11 @@ public final class AccessPolicy {
     /** A path of warren's own (/api, /ui, /observe, or below one), in any case: no route file may serve one. */
     public static boolean warrensOwn(String path) {
         String lower = path.toLowerCase(Locale.ROOT);
-        return under(lower, "/api") || under(lower, "/ui") || under(lower, "/observe");
+        return OWN_PATHS.stream().anyMatch(own -> under(lower, own));
+    }
+
+    /** Below /observe, in any case: open to anyone (health, metrics), and warren serves no route of its own there. */
+    public static boolean observing(String path) {
+        return under(path.toLowerCase(Locale.ROOT), "/observe");
     }
 }

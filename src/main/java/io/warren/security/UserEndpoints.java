@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Pattern;
 
@@ -19,7 +20,8 @@ public class UserEndpoints {
     public record Endpoint(String path, String method, Role role, String access, String route, String description) {
 
         boolean matches(String requestPath) {
-            return pattern(path).matcher(requestPath).matches();
+            // compiled once per path: the guard asks on every request outside warren's own paths
+            return PATTERNS.computeIfAbsent(path, UserEndpoints::pattern).matcher(requestPath).matches();
         }
 
         /** method null: any (platform-http without a restriction); else one or several, comma-separated. Exact, as the server matches. */
@@ -35,6 +37,8 @@ public class UserEndpoints {
     /** A Vert.x path parameter, ":name", anywhere in the path (Camel writes {name} as :name; /jobs/{id}:cancel has two). */
     private static final Pattern PARAMETER = Pattern.compile(":[a-z][a-z0-9_]*");
 
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
     private final Map<String, Endpoint> byRoute = new ConcurrentSkipListMap<>();
 
     /**
@@ -44,12 +48,11 @@ public class UserEndpoints {
      * which role the guard asks for, would hang on start order.
      */
     public synchronized void register(Endpoint endpoint) {
-        for (String own : List.of("/api/*", "/ui/*", "/observe/*")) {
-            if (overlap(endpoint.path(), own)) {
+        for (String own : AccessPolicy.OWN_PATHS) {
+            if (overlap(endpoint.path(), own + "/*")) {
                 // the guard decides warren's own paths by its own rules (/observe is open)
                 throw new IllegalStateException("path " + endpoint.path() + " of route " + endpoint.route() + " can match "
-                        + "requests for warren's own " + own.substring(0, own.length() - 2) + "; a route file serves outside "
-                        + "/api, /ui and /observe");
+                        + "requests for warren's own " + own + "; a route file serves outside /api, /ui and /observe");
             }
         }
         for (Endpoint other : byRoute.values()) {
