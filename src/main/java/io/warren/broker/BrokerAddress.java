@@ -84,7 +84,7 @@ public final class BrokerAddress {
      * verified with the given context (the JVM's default trust when null), never trusted blindly.
      */
     public ConnectionFactory clientFactory(SSLContext tls) {
-        ConnectionFactory factory = new ConnectionFactory();
+        ConnectionFactory factory = DeferredFlush.connectionFactory();
         try {
             if (isTls()) {
                 // the client's own amqps handling installs a trust-everything manager: parse as amqp

@@ -2,17 +2,17 @@ package io.warren.broker;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.AmqpTimeoutException;
@@ -51,6 +51,7 @@ import org.springframework.amqp.rabbit.support.RabbitExceptionTranslator;
  */
 public final class ConfirmedPublisher {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ConfirmedPublisher.class);
     // a channel is one process in the broker: a few let concurrent publishers run side by side
     private static final int LANES = 4;
     private static final MessagePropertiesConverter PROPERTIES = new DefaultMessagePropertiesConverter();
@@ -61,6 +62,10 @@ public final class ConfirmedPublisher {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final BlockedPublishing blocked = new BlockedPublishing();
+
+    /** A message for {@link #publishAll}. */
+    public record Outgoing(String exchange, String routingKey, Message message) {
+    }
 
     public ConfirmedPublisher(ConnectionFactory connections, int maxInFlight) {
         if (maxInFlight < 1) {
@@ -102,7 +107,44 @@ public final class ConfirmedPublisher {
         return settled;
     }
 
+    /**
+     * Publishes the messages in order, each as {@link #publish}, their frames sent to the socket in
+     * as few writes as its buffer allows rather than one per message ({@link DeferredFlush}). Throws
+     * as publish does when the broker took none; once it took some, a message it could not take and
+     * the ones after it are not sent, and their futures complete false.
+     */
+    public List<CompletableFuture<Boolean>> publishAll(List<Outgoing> messages, long deadline) {
+        List<CompletableFuture<Boolean>> confirms = new ArrayList<>(messages.size());
+        try (DeferredFlush.Run run = messages.size() > 1 ? together() : null) { // one message: nothing to gather
+            for (Outgoing message : messages) {
+                try {
+                    confirms.add(publish(message.exchange(), message.routingKey(), message.message(), deadline));
+                } catch (RuntimeException e) {
+                    if (confirms.isEmpty()) {
+                        throw e;
+                    }
+                    LOG.warn("The broker took {} of {} message(s) ({}); the rest were not sent", confirms.size(), messages.size(),
+                            e.getMessage());
+                    break;
+                }
+            }
+        }
+        while (confirms.size() < messages.size()) {
+            confirms.add(CompletableFuture.completedFuture(false));
+        }
+        return confirms;
+    }
+
+    /** Opens a run of publishes on this thread whose frames are flushed when it closes; close it before waiting for their confirms. */
+    DeferredFlush.Run together() {
+        return DeferredFlush.run();
+    }
+
     private void awaitPlace(long deadline) {
+        if (inFlight.tryAcquire()) {
+            return;
+        }
+        DeferredFlush.sendNow(); // the places may be held by this thread's own messages, not yet sent
         try {
             if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new AmqpTimeoutException(maxInFlight + " publishes wait for the broker's confirm (warren.rabbitmq.max-in-flight);"
@@ -124,12 +166,12 @@ public final class ConfirmedPublisher {
     /** One long-lived confirm channel at a time, opened again when it closed. */
     private final class Lane {
 
-        private Confirms current;
+        private ConfirmChannel current;
 
         synchronized CompletableFuture<Boolean> publish(String exchange, String routingKey, AMQP.BasicProperties properties,
                                                         byte[] body) throws IOException {
-            if (current == null || !current.channel.isOpen()) {
-                current = new Confirms(freshChannel());
+            if (current == null || !current.isOpen()) {
+                current = new ConfirmChannel(freshChannel());
             }
             blocked.require(); // again: a caller may have waited for a place or for this lane while the notice came
             return current.publish(exchange, routingKey, properties, body);
@@ -149,64 +191,6 @@ public final class ConfirmedPublisher {
             com.rabbitmq.client.Connection delegate = connection.getDelegate();
             blocked.watch(delegate);
             return delegate.createChannel();
-        }
-    }
-
-    /** A channel in confirm mode and its messages waiting for a confirm, by sequence number. */
-    private static final class Confirms implements ConfirmListener {
-
-        private final Channel channel;
-        private final ConcurrentNavigableMap<Long, CompletableFuture<Boolean>> unconfirmed = new ConcurrentSkipListMap<>();
-
-        Confirms(Channel channel) throws IOException {
-            if (channel == null) {
-                throw new IOException("no channel available on the broker connection");
-            }
-            this.channel = channel;
-            channel.confirmSelect();
-            channel.addConfirmListener(this);
-            // gone with its unconfirmed messages: not confirmed (the outbox relay or a retry publishes them)
-            channel.addShutdownListener(cause -> settle(Long.MAX_VALUE, true, false));
-        }
-
-        CompletableFuture<Boolean> publish(String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body)
-                throws IOException {
-            long sequence = channel.getNextPublishSeqNo();
-            CompletableFuture<Boolean> confirm = new CompletableFuture<>();
-            unconfirmed.put(sequence, confirm);
-            try {
-                channel.basicPublish(exchange, routingKey, false, properties, body);
-            } catch (IOException | RuntimeException e) {
-                unconfirmed.remove(sequence);
-                throw e;
-            }
-            if (!channel.isOpen()) {
-                settle(Long.MAX_VALUE, true, false); // closed meanwhile: its listener may have run before the put
-            }
-            return confirm;
-        }
-
-        @Override
-        public void handleAck(long sequence, boolean multiple) {
-            settle(sequence, multiple, true);
-        }
-
-        @Override
-        public void handleNack(long sequence, boolean multiple) {
-            settle(sequence, multiple, false);
-        }
-
-        private void settle(long sequence, boolean multiple, boolean acked) {
-            if (multiple) {
-                Map<Long, CompletableFuture<Boolean>> upTo = unconfirmed.headMap(sequence, true);
-                upTo.values().forEach(confirm -> confirm.complete(acked));
-                upTo.clear();
-            } else {
-                CompletableFuture<Boolean> confirm = unconfirmed.remove(sequence);
-                if (confirm != null) {
-                    confirm.complete(acked);
-                }
-            }
         }
     }
 }

@@ -89,10 +89,18 @@ public class JobPublisher {
 
     /** {@link #accept}, waited for: a job submitted by a route (warren:submit). */
     public void publishNew(NewJobs.Inserted stored) throws Exception {
+        joined(accept(stored), Exception.class);
+    }
+
+    /** The future's value; a failure of the given kind thrown as itself, not wrapped. */
+    private static <T, E extends Exception> T joined(CompletableFuture<T> future, Class<E> kind) throws E {
         try {
-            accept(stored).join();
+            return future.join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            if (kind.isInstance(e.getCause())) {
+                throw kind.cast(e.getCause());
+            }
+            throw e;
         }
     }
 
@@ -170,11 +178,7 @@ public class JobPublisher {
 
     /** {@link #publishAsync}, waited for. */
     public List<JobRecord> publish(List<JobRecord> jobs, boolean republished) {
-        try {
-            return publishAsync(jobs, republished).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return joined(publishAsync(jobs, republished), RuntimeException.class);
     }
 
     /**
@@ -191,23 +195,13 @@ public class JobPublisher {
         // a job's first copy is recorded a little later, with its start if that comes first (FirstRuns)
         List<JobRecord> firstJobs = republished ? List.of() : jobs.stream().filter(job -> job.publishedAt() == null).toList();
         firstRuns.publishing(firstJobs, sentAt);
-        List<CompletableFuture<Boolean>> confirms = new ArrayList<>(jobs.size());
-        for (JobRecord job : jobs) {
-            try {
-                confirms.add(broker.publish(topology.exchangeOf(job.type()), job.type(), JobMessage.of(job, republished), deadline));
-            } catch (RuntimeException e) {
-                if (confirms.isEmpty()) {
-                    firstRuns.published(List.of(), firstJobs.stream().map(JobRecord::id).toList(), sentAt);
-                    throw e;
-                }
-                LOG.warn("The broker took {} of {} job(s) ({}); the rest are left to the outbox relay", confirms.size(), jobs.size(),
-                        e.getMessage());
-                break;
-            }
-        }
-        // the ones sent are settled as they come; the rest were not sent (the relay's)
-        while (confirms.size() < jobs.size()) {
-            confirms.add(CompletableFuture.completedFuture(false));
+        List<CompletableFuture<Boolean>> confirms;
+        try {
+            confirms = broker.publishAll(jobs.stream().map(job -> new ConfirmedPublisher.Outgoing(topology.exchangeOf(job.type()),
+                    job.type(), JobMessage.of(job, republished))).toList(), deadline);
+        } catch (RuntimeException e) {
+            firstRuns.published(List.of(), firstJobs.stream().map(JobRecord::id).toList(), sentAt);
+            throw e;
         }
         // each confirm completes by the deadline at the latest (ConfirmedPublisher)
         return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new))
