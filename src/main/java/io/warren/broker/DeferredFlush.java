@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.SocketException;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A connection's socket, written once for a run of publishes instead of once per message.
@@ -25,6 +27,7 @@ import java.util.Set;
  */
 final class DeferredFlush implements FrameHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeferredFlush.class);
     private static final ThreadLocal<Run> RUN = new ThreadLocal<>();
 
     private final FrameHandler socket;
@@ -45,7 +48,7 @@ final class DeferredFlush implements FrameHandler {
         };
     }
 
-    /** Opens a run on this thread; a run opened inside another one is part of the outer run. */
+    /** Opens a run on this thread; a run opened inside another is part of it, and sends what is put off when it closes too. */
     static Run run() {
         if (RUN.get() != null) {
             return new Run(false);
@@ -158,21 +161,24 @@ final class DeferredFlush implements FrameHandler {
         private void send() {
             for (DeferredFlush socket : unsent) {
                 try {
-                    socket.connection.flush(); // as the client's own flush, so a write failure closes the connection
-                } catch (IOException e) {
-                    // the connection is closing: the run's publishes count as not confirmed when their
-                    // channel closes or their deadline passes (ConfirmedPublisher)
+                    socket.connection.flush();
+                } catch (IOException | RuntimeException e) {
+                    // the socket is broken; closed now, the channels' unconfirmed messages (this
+                    // run's) settle as not confirmed at once instead of at their deadline
+                    LOG.warn("Sending a run of publishes failed ({}); closing the broker connection", e.toString());
+                    socket.connection.abort(1_000);
                 }
             }
             unsent.clear();
         }
 
+        /** Sends what the run put off; the outer run also ends the thread's run. */
         @Override
         public void close() {
-            if (outer) {
-                try {
-                    send();
-                } finally {
+            try {
+                sendNow();
+            } finally {
+                if (outer) {
                     RUN.remove();
                 }
             }
