@@ -39,6 +39,10 @@ public class HttpFront extends EventNotifierSupport {
         int port = Integer.parseInt(context.resolvePropertyPlaceholders("{{warren.http.port}}"));
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         router.route().order(Integer.MIN_VALUE).failureHandler(HttpFront::failed);
+        // HEAD is GET without the body (RFC 9110): the routes see GET, Vert.x drops the body for
+        // HEAD. First, as a reroute starts the router again: the limits and the guard run once.
+        router.route().order(Integer.MIN_VALUE).method(HttpMethod.HEAD)
+                .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
         router.route().order(Integer.MIN_VALUE + 1).handler(limits::handle);
         router.route().order(Integer.MIN_VALUE + 1).handler(HttpFront::plainBodiesOnly);
         // the API's route takes the prefix /api/v1 (REST DSL): /api/v1dead-letters must not reach it
@@ -48,9 +52,6 @@ public class HttpFront extends EventNotifierSupport {
             router.route().order(Integer.MIN_VALUE + 2).handler(guard);
         }
         router.route("/api/*").order(Integer.MIN_VALUE + 2).handler(this::refuseWhileDraining);
-        // HEAD is GET without the body (RFC 9110): the routes see GET, Vert.x drops the body for HEAD
-        router.route().order(Integer.MIN_VALUE + 3).method(HttpMethod.HEAD)
-                .handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
         router.route().order(Integer.MAX_VALUE).handler(ctx -> send(ctx, 404, "not_found", "No such endpoint"));
     }
 

@@ -147,6 +147,18 @@ class SecurityIT {
     }
 
     @Test
+    void aHeadCountsOnceAgainstTheRateLimit() throws Exception {
+        try (WarrenProcess warren = WarrenProcess.start(List.of("echo.yaml"), Map.of(
+                "warren.security.rate-limit-per-second", "0.05", "warren.security.rate-limit-burst", "3"))) {
+            // served as its GET by a reroute, which runs the guard again: the bucket paid twice per HEAD
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, warren.send("HEAD", "/api/v1/types", null).statusCode(), "HEAD " + (i + 1) + " of the burst of 3");
+            }
+            assertEquals(429, warren.send("HEAD", "/api/v1/types", null).statusCode(), "the fourth is over the burst");
+        }
+    }
+
+    @Test
     void firstStartWithoutCredentialsMakesOneAdminKeyShownOnce() throws Exception {
         try (WarrenProcess warren = WarrenProcess.create(List.of("echo.yaml"), Map.of("warren.security.api-keys", ""))) {
             warren.launch();
