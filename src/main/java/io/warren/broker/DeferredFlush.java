@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +160,10 @@ final class DeferredFlush implements FrameHandler {
         }
 
         private void send() {
-            for (DeferredFlush socket : unsent) {
+            // a copy: an abort below runs the connection's shutdown callbacks, which may publish
+            List<DeferredFlush> sockets = List.copyOf(unsent);
+            unsent.clear();
+            for (DeferredFlush socket : sockets) {
                 try {
                     socket.connection.flush();
                 } catch (IOException | RuntimeException e) {
@@ -169,7 +173,6 @@ final class DeferredFlush implements FrameHandler {
                     socket.connection.abort(1_000);
                 }
             }
-            unsent.clear();
         }
 
         /** Sends what the run put off; the outer run also ends the thread's run. */
