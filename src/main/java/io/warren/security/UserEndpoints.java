@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.regex.Pattern;
 
@@ -19,11 +18,6 @@ public class UserEndpoints {
     /** role null: no credential at the guard (open, or signed). */
     public record Endpoint(String path, String method, Role role, String access, String route, String description) {
 
-        boolean matches(String requestPath) {
-            // compiled once per path: the guard asks on every request outside warren's own paths
-            return PATTERNS.computeIfAbsent(path, UserEndpoints::pattern).matcher(requestPath).matches();
-        }
-
         /** method null: any (platform-http without a restriction); else one or several, comma-separated. Exact, as the server matches. */
         boolean serves(String requestMethod) {
             return method == null || List.of(method.split(",")).contains(requestMethod);
@@ -37,9 +31,15 @@ public class UserEndpoints {
     /** A Vert.x path parameter, ":name", anywhere in the path (Camel writes {name} as :name; /jobs/{id}:cancel has two). */
     private static final Pattern PARAMETER = Pattern.compile(":[a-z][a-z0-9_]*");
 
-    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+    /** An endpoint with its path compiled once: the guard matches it on every request outside warren's own paths. */
+    private record Registered(Endpoint endpoint, Pattern pattern) {
 
-    private final Map<String, Endpoint> byRoute = new ConcurrentSkipListMap<>();
+        boolean matches(String requestPath) {
+            return pattern.matcher(requestPath).matches();
+        }
+    }
+
+    private final Map<String, Registered> byRoute = new ConcurrentSkipListMap<>();
 
     /**
      * Refuses a path another route serves already for a method they share, naming that route. Paths
@@ -55,7 +55,8 @@ public class UserEndpoints {
                         + "requests for warren's own " + own + "; a route file serves outside /api, /ui and /observe");
             }
         }
-        for (Endpoint other : byRoute.values()) {
+        for (Registered registered : byRoute.values()) {
+            Endpoint other = registered.endpoint();
             if (other.route().equals(endpoint.route()) || !other.sharesAMethodWith(endpoint)) {
                 continue;
             }
@@ -69,7 +70,7 @@ public class UserEndpoints {
                         + "such a request would depend on which started first: give them paths that cannot both match");
             }
         }
-        byRoute.put(endpoint.route(), endpoint);
+        byRoute.put(endpoint.route(), new Registered(endpoint, pattern(endpoint.path())));
     }
 
     public void unregister(String route) {
@@ -77,7 +78,7 @@ public class UserEndpoints {
     }
 
     public List<Endpoint> all() {
-        return List.copyOf(byRoute.values());
+        return byRoute.values().stream().map(Registered::endpoint).toList();
     }
 
     /**
@@ -89,7 +90,8 @@ public class UserEndpoints {
     Optional<Role> required(String requestMethod, String path) {
         // warren's HTTP front reroutes HEAD as GET (HttpFront): a HEAD is what the GET route needs
         String method = requestMethod.equals("HEAD") ? "GET" : requestMethod;
-        List<Endpoint> matching = byRoute.values().stream().filter(endpoint -> endpoint.matches(path)).toList();
+        List<Endpoint> matching = byRoute.values().stream().filter(registered -> registered.matches(path))
+                .map(Registered::endpoint).toList();
         if (matching.isEmpty()) {
             return Optional.empty();
         }
