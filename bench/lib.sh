@@ -236,7 +236,7 @@ jit_warm_up() {
 # writer's transaction to begin), writes_per_job (warren's write system calls per processed job:
 # sockets, files and logs) and broker_reads_per_job (the broker's read calls per processed job, as
 # /proc/PID/io counts them: read, readv and pread, not a socket's recvfrom, so these are mostly
-# the Erlang schedulers' wake-up pipe, not AMQP traffic; bench/broker-reads.sh splits them): the
+# the Erlang schedulers' wake-up pipe, not AMQP traffic; bench/syscalls.sh splits them): the
 # writer's work per job varies less between machines than the rates do. WRK_PATH: a path other than the API's (a route file's endpoint for bench jobs). Fails on
 # a refused request or an accepted job not processed.
 wrk_load() {
