@@ -12,11 +12,13 @@ echo "machine: $(nproc) cores; the broker and PerfTest share them (no warren)"
 perftest_classpath
 beam=$(pgrep -f 'beam.smp.*rabbit' | head -1)
 echo "broker: $(tr '\0' ' ' < /proc/"$beam"/cmdline | grep -oE '\+?-?sbwt[a-z]* [a-z]+|-S [0-9:]+|-stbt [a-z]+' | tr '\n' ' ')"
-# thread_ticks: "kind ticks" per broker thread (Linux's 15-character names, digits dropped)
+# thread_ticks: "kind ticks" per kind of broker thread (Linux keeps 15 characters of a name, so
+# "1_dirty_io_sche" and "10_dirty_io_sch" are one kind: the first ten letters of its name, digits
+# and underscores dropped)
 thread_ticks() {
   local task
   for task in /proc/"$beam"/task/*; do
-    printf '%s %s\n' "$(tr -d '0-9' < "$task/comm" | tr ' ' '_')" "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$task/stat")"
+    printf '%s %s\n' "$(tr -d '0-9_ ' < "$task/comm" | cut -c1-10)" "$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$task/stat")"
   done 2>/dev/null | awk '{ t[$1] += $2 } END { for (k in t) print k, t[k] }' | sort
 }
 ok=true
