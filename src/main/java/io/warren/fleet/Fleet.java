@@ -52,7 +52,12 @@ public class Fleet implements StartupListener {
         return instanceId;
     }
 
-    public void heartbeat() {
+    /**
+     * Serialized: the timer, the start-up and a command each write one. Two at once on a first
+     * start both found no row and both inserted it (the loser logged a key violation), and an
+     * older state could be written last.
+     */
+    public synchronized void heartbeat() {
         store.heartbeat(instanceId, host, port, startedAt, state().toString());
         heartbeatWritten = true;
     }
