@@ -5,6 +5,7 @@ import io.warren.broker.JobTopology;
 import io.warren.observe.JobMetrics;
 import io.warren.observe.OutageLog;
 import io.warren.store.FirstRuns;
+import io.warren.store.Futures;
 import io.warren.store.JobRecord;
 import io.warren.store.JobTransitions;
 import io.warren.store.NewJobs;
@@ -89,19 +90,7 @@ public class JobPublisher {
 
     /** {@link #accept}, waited for: a job submitted by a route (warren:submit). */
     public void publishNew(NewJobs.Inserted stored) throws Exception {
-        joined(accept(stored), Exception.class);
-    }
-
-    /** The future's value; a failure of the given kind thrown as itself, not wrapped. */
-    private static <T, E extends Exception> T joined(CompletableFuture<T> future, Class<E> kind) throws E {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (kind.isInstance(e.getCause())) {
-                throw kind.cast(e.getCause());
-            }
-            throw e;
-        }
+        Futures.join(accept(stored), Exception.class);
     }
 
     /**
@@ -178,7 +167,7 @@ public class JobPublisher {
 
     /** {@link #publishAsync}, waited for. */
     public List<JobRecord> publish(List<JobRecord> jobs, boolean republished) {
-        return joined(publishAsync(jobs, republished), RuntimeException.class);
+        return Futures.join(publishAsync(jobs, republished), RuntimeException.class);
     }
 
     /**

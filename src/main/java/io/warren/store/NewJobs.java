@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
@@ -49,7 +48,7 @@ public class NewJobs {
 
         /** Waits until the job is stored; throws what the store threw (StoreUnavailable: the database is away). */
         public void awaitStored() {
-            await(commit);
+            Futures.join(commit, RuntimeException.class);
         }
     }
 
@@ -123,16 +122,7 @@ public class NewJobs {
 
     /** {@link #takeBack} for several jobs (the batch endpoint's refused items), waited for: one shared commit, before the answer. */
     public void takeBackAll(List<String> ids) {
-        await(CompletableFuture.allOf(ids.stream().map(this::takeBack).toArray(CompletableFuture[]::new)));
-    }
-
-    /** Waits for a shared commit; throws what the store threw (StoreUnavailable: the database is away). */
-    private static void await(CompletableFuture<?> commit) {
-        try {
-            commit.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        Futures.join(CompletableFuture.allOf(ids.stream().map(this::takeBack).toArray(CompletableFuture[]::new)), RuntimeException.class);
     }
 
     /** A job without an Idempotency-Key, as a statement the writer batches with other jobs' inserts. */
