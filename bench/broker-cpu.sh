@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 echo "machine: $(nproc) cores; the broker and PerfTest share them (no warren)"
 perftest_classpath
-beam=$(pgrep -f 'beam.smp.*rabbit' | head -1)
+read -r beam _ <<< "$(broker_pids)"
 echo "broker: $(tr '\0' ' ' < /proc/"$beam"/cmdline | grep -oE '\+?-?sbwt[a-z]* [a-z]+|-S [0-9:]+|-stbt [a-z]+' | tr '\n' ' ')"
 # thread_ticks: "kind ticks" per kind of broker thread (Linux keeps 15 characters of a name, so
 # "1_dirty_io_sche" and "10_dirty_io_sch" are one kind: the first ten letters of its name, digits

@@ -59,5 +59,6 @@ traced() {
       done \
     | gawk '{ c = $1; $1 = ""; gsub(/[0-9]+/, "N", $2); $2 = substr($2, 1, 14); n[$0] += c } END { for (k in n) print " ", n[k] k }' | sort -k1,1rn
 }
-traced broker "$(pgrep -f 'beam.smp.*rabbit' | head -1)" r read,readv,pread64,preadv,recvfrom,recvmsg,recvmmsg
+read -r broker _ <<< "$(broker_pids)"
+traced broker "$broker" r read,readv,pread64,preadv,recvfrom,recvmsg,recvmmsg
 traced warren "$(pid_of main)" w write,writev,pwrite64,pwritev,sendto,sendmsg,sendmmsg,fsync,fdatasync
