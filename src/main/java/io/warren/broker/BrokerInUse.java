@@ -1,5 +1,8 @@
 package io.warren.broker;
 
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
@@ -10,10 +13,17 @@ public record BrokerInUse(BrokerAddress address, EmbeddedBroker embedded) {
         return embedded != null;
     }
 
-    /** Opens and closes a connection: reaching the broker is the whole check. */
+    /**
+     * Takes a channel of the shared connection and gives it back: reaching the broker is the whole
+     * check. A connection alone is not enough: Spring's caching factory hands out its connection
+     * after the broker closed it, until something asks it for a channel, so the readiness check
+     * said UP for seconds into an outage. Asking for a channel opens a new connection (or fails).
+     */
     public static void reach(ConnectionFactory factory) {
-        try (Connection ignored = factory.createConnection()) {
-            // nothing to do with it
+        try (Connection connection = factory.createConnection()) {
+            connection.createChannel(false).close();
+        } catch (IOException | TimeoutException e) {
+            throw new AmqpIOException(new IOException("closing the probe's channel failed", e));
         }
     }
 }

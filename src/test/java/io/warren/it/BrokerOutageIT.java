@@ -47,6 +47,8 @@ class BrokerOutageIT {
                 for (String id : during) {
                     assertEquals("ACCEPTED", JSON.readTree(warren.get("/api/v1/jobs/" + id).body()).get("status").asText());
                 }
+                // at once, not when a consumer's recovery next touches the connection: the probe asks it for a channel
+                assertEquals(503, warren.get("/observe/health/ready").statusCode(), "not ready once the broker closed the connection");
                 Await.until("health DOWN", Duration.ofSeconds(20), () -> warren.get("/observe/health").statusCode() == 503);
                 assertEquals(503, warren.get("/observe/health/ready").statusCode(), "not ready without the broker");
                 assertEquals(200, warren.get("/observe/health/live").statusCode(), "but alive: no restart needed");
