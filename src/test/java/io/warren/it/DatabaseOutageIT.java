@@ -56,6 +56,8 @@ class DatabaseOutageIT {
             Await.until("handler done", Duration.ofSeconds(20), () -> ProbeLog.read(warren.data()).count("DONE", id) == 1);
 
             proxy.restore();
+            // the probe's own connection broke with the cut: it connects again
+            Await.until("health UP", Duration.ofSeconds(20), () -> warren.get("/observe/health").statusCode() == 200);
             Await.until("success recorded", Duration.ofSeconds(60), () -> {
                 HttpResponse<String> job = warren.get("/api/v1/jobs/" + id);
                 return job.statusCode() == 200 && "SUCCEEDED".equals(JSON.readTree(job.body()).get("status").asText());
