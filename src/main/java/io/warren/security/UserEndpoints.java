@@ -87,9 +87,7 @@ public class UserEndpoints {
      * open by mistake (the server answers 404 to the rest). Empty: no route file declared the path,
      * or the route serving it is open.
      */
-    Optional<Role> required(String requestMethod, String path) {
-        // warren's HTTP front reroutes HEAD as GET (HttpFront): a HEAD is what the GET route needs
-        String method = requestMethod.equals("HEAD") ? "GET" : requestMethod;
+    Optional<Role> required(String method, String path) {
         List<Endpoint> matching = byRoute.values().stream().filter(registered -> registered.matches(path))
                 .map(Registered::endpoint).toList();
         if (matching.isEmpty()) {
