@@ -60,9 +60,9 @@ public class IntakeConfiguration implements CamelConfiguration {
                                      JobMetrics metrics,
                                      JobTopology topology,
                                      @PropertyInject("warren.rabbitmq.confirm-timeout-millis") long confirmTimeoutMillis,
+                                     @PropertyInject("warren.rabbitmq.max-in-flight") int maxInFlight,
                                      @PropertyInject(value = "warren.intake.answer-after", defaultValue = "") String answerAfter) {
         JobPublisher publisher = new JobPublisher();
-        publisher.setAnswerAfterCommit(answerAfterCommit(answerAfter));
         publisher.setBroker(broker);
         publisher.setTopology(topology);
         publisher.setConfirmTimeoutMillis(confirmTimeoutMillis);
@@ -71,15 +71,22 @@ public class IntakeConfiguration implements CamelConfiguration {
         publisher.setFirstRuns(firstRuns);
         publisher.setMetrics(metrics);
         publisher.setOutbox(outbox);
+        if (answerAfterCommit(answerAfter)) {
+            publisher.answerAfterCommit(maxInFlight);
+        }
         return publisher;
     }
 
-    /** A wrong answer-after stops start-up here, named (a lazy bean's failure surfaced as a missing endpoint). */
+    /**
+     * A wrong answer-after stops start-up here, named (a lazy bean's failure surfaced as a missing
+     * endpoint). At stop, the publishes still queued go before the broker's connection and the store close.
+     */
     @Override
     public void configure(CamelContext context) {
         boolean commit = answerAfterCommit(context.resolvePropertyPlaceholders("{{warren.intake.answer-after:}}"));
         LOG.info("A new job is answered 202 once {} (warren.intake.answer-after)",
-                commit ? "it is stored, its commit on disk, its publish in flight" : "it is stored and the broker confirmed its publish");
+                commit ? "it is stored, its commit on disk, then published" : "it is stored and the broker confirmed its publish");
+        Beans.closeAtStop(context, Beans.get(context, JobPublisher.class));
     }
 
     /** warren.intake.answer-after: commit, which needs the outbox, or confirm; unset: commit with the outbox, confirm without. */

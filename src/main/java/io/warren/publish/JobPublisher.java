@@ -31,7 +31,7 @@ import org.springframework.amqp.AmqpException;
  * in flight at once ({@link ConfirmedPublisher}); confirmed jobs are recorded QUEUED (a first
  * publish a little later, {@link FirstRuns}); the rest stay stored (ACCEPTED) for the outbox relay.
  */
-public class JobPublisher {
+public class JobPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobPublisher.class);
 
@@ -43,7 +43,8 @@ public class JobPublisher {
     private FirstRuns firstRuns;
     private JobMetrics metrics;
     private boolean outbox = true;
-    private boolean answerAfterCommit;
+    /** answer-after=commit: new jobs' publishes, after their commit; null: answered after the confirm. */
+    private PublishQueue afterCommit;
     private final OutageLog outage = new OutageLog();
 
     public void setBroker(ConfirmedPublisher broker) {
@@ -79,13 +80,16 @@ public class JobPublisher {
         this.outbox = outbox;
     }
 
-    /** warren.intake.answer-after=commit: a new job is answered once stored, its publish in flight (needs the outbox). */
-    public void setAnswerAfterCommit(boolean answerAfterCommit) {
-        this.answerAfterCommit = answerAfterCommit;
+    /**
+     * warren.intake.answer-after=commit: a new job is answered once stored, and published after its
+     * commit with others (needs the outbox); at most {@code queued} wait for their publish. After the other settings.
+     */
+    public void answerAfterCommit(int queued) {
+        afterCommit = new PublishQueue(this, queued, confirmTimeoutMillis);
     }
 
     public boolean answersAfterCommit() {
-        return answerAfterCommit;
+        return afterCommit != null;
     }
 
     /** {@link #accept}, waited for: a job submitted by a route (warren:submit). */
@@ -94,29 +98,20 @@ public class JobPublisher {
     }
 
     /**
-     * A new job (intake, warren:submit), accepted once stored and confirmed (answer-after commit:
-     * once stored); insert and publish run side by side, what follows on the later one's thread.
-     * Not confirmed: with the outbox it stays stored for the relay; without, it is taken back.
+     * A new job (intake, warren:submit), accepted once stored and confirmed; insert and publish run
+     * side by side, what follows on the later one's thread. Not confirmed: with the outbox it stays
+     * stored for the relay; without, it is taken back. answer-after=commit: {@link PublishQueue#accept}.
      */
     public CompletableFuture<Void> accept(NewJobs.Inserted stored) {
+        if (afterCommit != null) {
+            return afterCommit.accept(stored);
+        }
         JobRecord job = stored.job();
-        CompletableFuture<Exception> refusal = CompletableFuture.completedFuture(null);
+        CompletableFuture<Exception> refusal;
         try {
-            CompletableFuture<List<JobRecord>> confirmed = publishAsync(List.of(job), false);
-            if (!answerAfterCommit) {
-                refusal = confirmed.thenApply(done -> done.isEmpty()
-                        ? new TimeoutException("The broker did not confirm job " + job.id() + " within " + confirmTimeoutMillis + " ms")
-                        : null);
-            } else {
-                // the answer does not wait: a job the broker does not confirm is the relay's
-                confirmed.whenComplete((done, error) -> {
-                    if (error != null) {
-                        LOG.warn("Recording the publish of job {} failed; the outbox relay publishes it again", job.id(), error);
-                    } else if (done.isEmpty()) {
-                        refused(job, new TimeoutException("no confirm within " + confirmTimeoutMillis + " ms"));
-                    }
-                });
-            }
+            refusal = publishAsync(List.of(job), false).thenApply(done -> done.isEmpty()
+                    ? new TimeoutException("The broker did not confirm job " + job.id() + " within " + confirmTimeoutMillis + " ms")
+                    : null);
         } catch (AmqpException | RejectedExecutionException e) {
             refusal = CompletableFuture.completedFuture(e);
         }
@@ -135,7 +130,7 @@ public class JobPublisher {
                     return failure; // taken back (in the next shared commit) before the caller hears it
                 }
             }
-            metrics.accepted(job.type());
+            accepted(job);
             return (Exception) null;
         }).thenCompose(refused -> refused == null ? CompletableFuture.<Void>completedFuture(null) : newJobs.takeBack(job.id())
                 .thenRun(() -> {
@@ -143,7 +138,19 @@ public class JobPublisher {
                 }));
     }
 
-    private void refused(JobRecord job, Exception why) {
+    /** Publishes the new jobs still queued (answer-after=commit) before the broker's connection closes. */
+    @Override
+    public void close() {
+        if (afterCommit != null) {
+            afterCommit.close();
+        }
+    }
+
+    void accepted(JobRecord job) {
+        metrics.accepted(job.type());
+    }
+
+    void refused(JobRecord job, Exception why) {
         if (outage.refused()) {
             LOG.warn("Broker did not take job {} ({}); {}. Further jobs are counted until the broker takes one again",
                     job.id(), why.getMessage(), outbox ? "it is stored and the outbox relay will publish it" : "answered 503");

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job database goes away mid-run (PostgreSQL behind a proxy the test cuts; H2 is in-process
- * and cannot go away): nothing is accepted that is not stored, and a job that finishes meanwhile is
- * recorded when the database is back, without running again.
+ * and cannot go away): nothing is accepted that is not stored, nothing refused is published, and a
+ * job that finishes meanwhile is recorded when the database is back, without running again.
  */
 class DatabaseOutageIT {
 
@@ -63,6 +63,13 @@ class DatabaseOutageIT {
                 return job.statusCode() == 200 && "SUCCEEDED".equals(JSON.readTree(job.body()).get("status").asText());
             });
             assertEquals(1, ProbeLog.read(warren.data()).count("START", id), "the handler ran once");
+
+            // a job answered 503 was never published: after one more job, only the two accepted ones ran
+            HttpResponse<String> last = warren.post("probe", "{}");
+            assertEquals(202, last.statusCode(), last.body());
+            String lastId = JSON.readTree(last.body()).get("jobId").asText();
+            Await.until("the last job run", Duration.ofSeconds(30), () -> ProbeLog.read(warren.data()).count("DONE", lastId) == 1);
+            assertEquals(2, ProbeLog.read(warren.data()).count("START"), "only the accepted jobs ran");
         }
     }
 }
