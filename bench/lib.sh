@@ -84,10 +84,12 @@ start_warren() {
   disown "$pid" # no job notice when a drill kills it
   PIDS+=("$pid")
   eval "PID_$name=$pid PORT_$name=$port"
-  for _ in $(seq 1 120); do
+  # READY_POLL_SECONDS: how often readiness is asked for (bench/startup.sh times the start by it)
+  local poll=${READY_POLL_SECONDS:-1}
+  for _ in $(seq 1 "$(awk -v p="$poll" 'BEGIN { printf "%d", 120 / p }')"); do
     curl -fs "http://127.0.0.1:$port/observe/health/ready" >/dev/null 2>&1 && return 0
     kill -0 "$pid" 2>/dev/null || { echo "warren $name did not start:"; tail -20 "$WORK/$name.log"; return 1; }
-    sleep 1
+    sleep "$poll"
   done
   echo "warren $name was not ready after 120 s"; return 1
 }
