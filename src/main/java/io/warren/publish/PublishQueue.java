@@ -3,7 +3,10 @@ package io.warren.publish;
 import io.warren.store.JobRecord;
 import io.warren.store.NewJobs;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -114,7 +117,9 @@ final class PublishQueue implements AutoCloseable {
                 if (error != null) {
                     LOG.warn("Recording the publish of {} job(s) failed; the outbox relay publishes them again", jobs.size(), error);
                 } else if (confirmed.size() < jobs.size()) {
-                    jobs.stream().filter(job -> !confirmed.contains(job))
+                    Set<JobRecord> taken = Collections.newSetFromMap(new IdentityHashMap<>()); // a turn holds up to 500
+                    taken.addAll(confirmed);
+                    jobs.stream().filter(job -> !taken.contains(job))
                             .forEach(job -> publisher.refused(job, new TimeoutException("no confirm within " + timeoutMillis + " ms")));
                 }
             });
