@@ -72,7 +72,7 @@ public class IntakeConfiguration implements CamelConfiguration {
         publisher.setMetrics(metrics);
         publisher.setOutbox(outbox);
         if (answerAfterCommit(answerAfter)) {
-            publisher.answerAfterCommit(maxInFlight);
+            publisher.answerAfterCommit(maxInFlight, confirmTimeoutMillis);
         }
         return publisher;
     }

@@ -82,10 +82,10 @@ public class JobPublisher implements AutoCloseable {
 
     /**
      * warren.intake.answer-after=commit: a new job is answered once stored, and published after its
-     * commit with others (needs the outbox); at most {@code queued} wait for their publish. After the other settings.
+     * commit with others (needs the outbox); at most {@code queued} wait for their publish, a request up to {@code timeoutMillis} for a place.
      */
-    public void answerAfterCommit(int queued) {
-        afterCommit = new PublishQueue(this, queued, confirmTimeoutMillis);
+    public void answerAfterCommit(int queued, long timeoutMillis) {
+        afterCommit = new PublishQueue(this, queued, timeoutMillis);
     }
 
     public boolean answersAfterCommit() {
