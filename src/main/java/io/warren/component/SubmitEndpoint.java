@@ -6,6 +6,7 @@ import io.warren.api.JobRejected;
 import io.warren.api.RouteHeaders;
 import io.warren.http.ApiError;
 import io.warren.http.RequestBody;
+import io.warren.store.Futures;
 import io.warren.store.NewJobs;
 import java.util.Map;
 import org.apache.camel.Component;
@@ -66,7 +67,7 @@ public class SubmitEndpoint extends DefaultEndpoint {
             throw new JobRejected(type, e.status(), e.code(), e.getMessage());
         }
         if (!stored.existing()) {
-            parts.publisher().publishNew(stored);
+            Futures.join(parts.publisher().accept(stored), Exception.class); // the route goes on once the job is accepted
         }
         message.setHeader(RouteHeaders.JOB_ID, stored.job().id());
         message.setHeader(RouteHeaders.EXISTING, stored.existing());

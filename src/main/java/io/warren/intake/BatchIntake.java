@@ -27,9 +27,11 @@ import org.springframework.amqp.AmqpException;
 
 /**
  * POST /api/v1/jobs/{type}/batch: a JSON array (or NDJSON) of up to {@value #MAX_ITEMS} jobs, each
- * checked like a single one; the valid ones are stored in one transaction, published on one channel
- * and confirmed by the broker together, then the answer lists per item its job id or its error, in
- * order. Java rather than a route: Camel's producer waits for each confirm in turn, the batch waits
+ * checked like a single one; the valid ones are stored in one transaction, then the answer lists
+ * per item its job id or its error, in order. With answer-after=commit (the default) the stored jobs
+ * are answered at once and published after, by the thread that publishes single jobs; with
+ * answer-after=confirm they are published on one channel and confirmed by the broker together
+ * first. Java rather than a route: Camel's producer waits for each confirm in turn, the batch waits
  * once. Outbox rules as for one job: what the broker does not take is published later by the relay
  * (or, with the outbox off, taken back and reported per item as 503).
  */
@@ -100,14 +102,19 @@ public class BatchIntake implements Processor {
         }
         if (!jobs.isEmpty()) {
             newJobs.insertAll(jobs);
-            Set<JobRecord> confirmed = publish(jobs);
+            // answer-after=commit: stored is accepted; the publishing thread takes them as it takes
+            // single jobs (and counts them), so no request thread waits on the broker
+            boolean queued = publisher.acceptCommitted(jobs);
+            Set<JobRecord> confirmed = queued ? Set.of() : publish(jobs);
             List<String> refused = new ArrayList<>();
             for (int j = 0; j < jobs.size(); j++) {
                 JobRecord job = jobs.get(j);
                 int i = positions.get(j);
-                if (confirmed.contains(job) || outbox) {
+                if (queued || confirmed.contains(job) || outbox) {
                     results[i] = new Item(i, job.id(), "ACCEPTED", null);
-                    metrics.accepted(type);
+                    if (!queued) {
+                        metrics.accepted(type);
+                    }
                 } else {
                     refused.add(job.id());
                     results[i] = Item.failed(i, "broker_unavailable", "The broker did not take the job; it was not accepted");
@@ -119,32 +126,19 @@ public class BatchIntake implements Processor {
         HttpReply.send(exchange, 200, new Batch(type, accepted, results.length - accepted, List.of(results)), Map.of());
     }
 
-    /**
-     * The jobs the broker confirmed; the others stay stored for the outbox relay (or are taken back
-     * without it). With answer-after commit, all of them: stored is accepted, the confirms not waited for.
-     */
+    /** answer-after=confirm: the jobs the broker confirmed; the others stay stored for the outbox relay (or are taken back without it). */
     private Set<JobRecord> publish(List<JobRecord> jobs) {
         try {
-            if (publisher.answersAfterCommit()) {
-                publisher.publishAsync(jobs, false).whenComplete((confirmed, error) -> warnUnconfirmed(jobs, confirmed, error));
-                return Set.copyOf(jobs);
-            }
             List<JobRecord> confirmed = publisher.publish(jobs, false);
-            warnUnconfirmed(jobs, confirmed, null);
+            if (confirmed.size() < jobs.size()) {
+                LOG.warn("The broker did not confirm {} of a batch of {} jobs{}", jobs.size() - confirmed.size(), jobs.size(),
+                        outbox ? "; the outbox relay will publish them" : "");
+            }
             return new HashSet<>(confirmed);
         } catch (AmqpException | RejectedExecutionException e) {
             LOG.warn("The broker did not take a batch of {} jobs ({}){}", jobs.size(), e.getMessage(),
                     outbox ? "; the outbox relay will publish them" : "");
             return Set.of();
-        }
-    }
-
-    private void warnUnconfirmed(List<JobRecord> jobs, List<JobRecord> confirmed, Throwable error) {
-        if (error != null) {
-            LOG.warn("Recording the publish of a batch of {} jobs failed; the outbox relay publishes them again", jobs.size(), error);
-        } else if (confirmed.size() < jobs.size()) {
-            LOG.warn("The broker did not confirm {} of a batch of {} jobs{}", jobs.size() - confirmed.size(), jobs.size(),
-                    outbox ? "; the outbox relay will publish them" : "");
         }
     }
 

@@ -88,13 +88,12 @@ public class JobPublisher implements AutoCloseable {
         afterCommit = new PublishQueue(this, queued, timeoutMillis);
     }
 
-    public boolean answersAfterCommit() {
+    /** answer-after=commit: the batch endpoint's committed jobs, queued as {@link #accept}'s (true); otherwise false, the caller publishes them. */
+    public boolean acceptCommitted(List<JobRecord> committed) {
+        if (afterCommit != null) {
+            afterCommit.acceptAll(committed);
+        }
         return afterCommit != null;
-    }
-
-    /** {@link #accept}, waited for: a job submitted by a route (warren:submit). */
-    public void publishNew(NewJobs.Inserted stored) throws Exception {
-        Futures.join(accept(stored), Exception.class);
     }
 
     /**

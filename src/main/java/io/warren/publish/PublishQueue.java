@@ -58,8 +58,22 @@ final class PublishQueue implements AutoCloseable {
      * published at all; one that waited in vain for a place is the outbox relay's to publish.
      */
     CompletableFuture<Void> accept(NewJobs.Inserted stored) {
+        return accept(stored, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    }
+
+    /**
+     * Committed jobs of one request (the batch endpoint), accepted as {@link #accept}'s: they wait
+     * for their places together, up to the timeout in all, so a full queue holds the request no
+     * longer than it holds one job, and never on the broker.
+     */
+    void acceptAll(List<JobRecord> committed) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        committed.forEach(job -> accept(new NewJobs.Inserted(job, false, CompletableFuture.completedFuture(null)), deadline));
+    }
+
+    private CompletableFuture<Void> accept(NewJobs.Inserted stored, long deadline) {
         JobRecord job = stored.job();
-        boolean placed = reserve(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        boolean placed = reserve(deadline);
         if (!placed) {
             publisher.refused(job, new TimeoutException("no place to publish it within " + timeoutMillis + " ms"));
         }
