@@ -26,8 +26,8 @@ import org.springframework.amqp.AmqpException;
  * CPU per job and half the paced tail (docs/benchmarks.md, thirty-fifth round). A job is published
  * only once stored, so a worker's claim always finds its row.
  *
- * <p>Back-pressure as before: at most {@code places} jobs wait here. A request takes its place
- * before its insert, on its own thread, and waits for one as long as it waited for a place among
+ * <p>Back-pressure as before: at most {@code places} jobs wait here. A single job's request takes
+ * its place before its insert, a batch's after its one insert ({@link #acceptAll}), on its own thread, and waits for one as long as it waited for a place among
  * the confirms in flight when it published itself; the publishing thread waits for those. A job
  * that got no place in time is answered all the same, and the outbox relay publishes it.
  */
