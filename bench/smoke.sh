@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI's short run of the harness (bin/test calls it): the no-loss test with 1,000 jobs, the stress
-# test with 5,000, and a throughput run of 1,000 jobs with a 5 s PerfTest. It checks counts, never
-# speed: it fails when a job is lost, run twice or refused, not when a rate is low. The runs' raw
+# test with 5,000, a throughput run of 1,000 jobs with a 5 s PerfTest, and one round of the start-up
+# measure. It checks counts, never speed: it fails when a job is lost, run twice or refused, or a
+# warren does not start or stop, not when a rate is low or a start slow. The runs' raw
 # output goes to a temp folder (BENCH_RESULTS), not to bench/results: CI works on a clean clone and
 # a smoke run is no figure anyone cites.
 set -euo pipefail
@@ -21,4 +22,5 @@ for mode in single batch100; do
 done
 echo "$out" | grep -q "^ratio batch100 (java load): .* x the limit" || { echo "bench smoke: no yardstick"; exit 1; }
 echo "$out" | grep -q "^ratio batch100 (wrk load): " || { echo "bench smoke: no wrk run"; exit 1; }
+IDLE_SECONDS=2 bench/startup.sh 1
 echo "bench smoke: PASS (raw output: $BENCH_RESULTS)"
