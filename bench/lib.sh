@@ -199,6 +199,11 @@ syscalls() {
   local kind=$1 pid; shift
   for pid in "$@"; do cat /proc/"$pid"/io 2>/dev/null; done | awk -v k="sysc$kind:" '$1 == k { n += $2 } END { printf "%d", n }'
 }
+# disk_bytes PID...: bytes these processes sent to storage so far (/proc/PID/io write_bytes)
+disk_bytes() {
+  local pid
+  for pid in "$@"; do cat /proc/"$pid"/io 2>/dev/null; done | awk '$1 == "write_bytes:" { n += $2 } END { printf "%d", n }'
+}
 # cpu_pct TICKS SECONDS: those clock ticks over that time, in % of one core (the machine has nproc x 100 %)
 cpu_pct() { awk -v d="$1" -v s="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%d", d / hz / s * 100 }'; }
 # cpu_ms_per TICKS JOBS: those clock ticks in ms of CPU per job
@@ -238,7 +243,9 @@ jit_warm_up() {
 # writer's transaction to begin), writes_per_job (warren's write system calls per processed job:
 # sockets, files and logs) and broker_reads_per_job (the broker's read calls per processed job, as
 # /proc/PID/io counts them: read, readv and pread, not a socket's recvfrom, so these are mostly
-# the Erlang schedulers' wake-up pipe, not AMQP traffic; bench/syscalls.sh splits them): the
+# the Erlang schedulers' wake-up pipe, not AMQP traffic; bench/syscalls.sh splits them) and
+# broker_disk_kb_per_job (what the broker wrote to storage per processed job: its message store and
+# queue indexes; a message consumed and acked before the store wrote it is never written): the
 # writer's work per job varies less between machines than the rates do. WRK_PATH: a path other than the API's (a route file's endpoint for bench jobs). Fails on
 # a refused request or an accepted job not processed.
 wrk_load() {
@@ -249,10 +256,10 @@ wrk_load() {
   for name in "${names[@]}"; do warren_pids+=("$(pid_of "$name")"); done
   broker=$(broker_pids)
   postgres_pids=$(pgrep -x postgres | tr '\n' ' ' || true)
-  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1 q0 q1 n0 n1 s0 s1 d0 d1 t0 t1 u0 u1 x0 x1 r0 r1
+  local w0 b0 p0 i0 w1 b1 p1 i1 c0 c1 q0 q1 n0 n1 s0 s1 d0 d1 t0 t1 u0 u1 x0 x1 r0 r1 k0 k1
   before=$(processed "${names[@]}"); c0=$(commits "${names[@]}"); q0=$(confirm_us "${names[@]}"); n0=$(confirms "${names[@]}")
   s0=$(switches "${warren_pids[@]}"); d0=$(writer_ns "${warren_pids[@]}"); t0=$(store_wait_us "${names[@]}"); u0=$(store_waits "${names[@]}")
-  x0=$(syscalls w "${warren_pids[@]}"); r0=$(syscalls r $broker)
+  x0=$(syscalls w "${warren_pids[@]}"); r0=$(syscalls r $broker); k0=$(disk_bytes $broker)
   w0=$(ticks "${warren_pids[@]}"); b0=$(ticks $broker); p0=$(ticks $postgres_pids); i0=$(idle_ticks)
   start=$(date +%s.%N)
   local wrks=()
@@ -279,7 +286,7 @@ wrk_load() {
   end=$(date +%s.%N)
   c1=$(commits "${names[@]}"); q1=$(confirm_us "${names[@]}"); n1=$(confirms "${names[@]}")
   s1=$(switches "${warren_pids[@]}"); d1=$(writer_ns "${warren_pids[@]}"); t1=$(store_wait_us "${names[@]}"); u1=$(store_waits "${names[@]}")
-  x1=$(syscalls w "${warren_pids[@]}"); r1=$(syscalls r $broker)
+  x1=$(syscalls w "${warren_pids[@]}"); r1=$(syscalls r $broker); k1=$(disk_bytes $broker)
   # processed may exceed accepted_jobs: wrk does not count the requests still in flight when it
   # stops, though warren answered them 202; the rate counts every job warren processed
   echo "wrk mode=$mode instances=${#names[@]} clients=$((conns * ${#names[@]})) accepted_jobs=$accepted" \
@@ -294,6 +301,7 @@ wrk_load() {
     "switches_per_job=$(awk -v s="$((s1 - s0))" -v a="$((after - before))" 'BEGIN { printf "%.2f", a ? s / a : 0 }')" \
     "writes_per_job=$(awk -v s="$((x1 - x0))" -v a="$((after - before))" 'BEGIN { printf "%.2f", a ? s / a : 0 }')" \
     "broker_reads_per_job=$(awk -v s="$((r1 - r0))" -v a="$((after - before))" 'BEGIN { printf "%.2f", a ? s / a : 0 }')" \
+    "broker_disk_kb_per_job=$(awk -v s="$((k1 - k0))" -v a="$((after - before))" 'BEGIN { printf "%.2f", a ? s / a / 1024 : 0 }')" \
     "$(writer_fields $((d1 - d0)) $((after - before)) $((t1 - t0)) $((u1 - u0)))"
   [ "$refused" = 0 ] && [ "$errors" = 0 ] && [ "$((after - before))" -ge "$accepted" ] && [ "$accepted" -gt 0 ]
 }
