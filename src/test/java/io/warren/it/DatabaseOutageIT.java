@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job database goes away mid-run (PostgreSQL behind a proxy the test cuts; H2 is in-process
- * and cannot go away): nothing is accepted that is not stored, nothing refused is published, and a
- * job that finishes meanwhile is recorded when the database is back, without running again.
+ * and cannot go away): nothing is accepted that is not stored (single jobs or a batch), nothing
+ * refused is published, and a job that finishes meanwhile is recorded when the database is back, without running again.
  */
 class DatabaseOutageIT {
 
@@ -48,6 +48,10 @@ class DatabaseOutageIT {
             HttpResponse<String> refused = warren.post("probe", "{}");
             assertEquals(503, refused.statusCode(), refused.body());
             assertEquals("store_unavailable", JSON.readTree(refused.body()).get("error").get("code").asText());
+            // a batch is stored in one transaction or not at all: refused whole, none of it published
+            HttpResponse<String> batch = warren.post("probe/batch", "[{}, {}, {}]");
+            assertEquals(503, batch.statusCode(), batch.body());
+            assertEquals("store_unavailable", JSON.readTree(batch.body()).get("error").get("code").asText());
             Await.until("health DOWN", Duration.ofSeconds(20), () -> warren.get("/observe/health").statusCode() == 503);
             // once the probe has seen it down, the intake refuses without waiting for the pool
             HttpResponse<String> known = warren.post("probe", "{}");
