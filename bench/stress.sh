@@ -16,7 +16,7 @@ ensure_wrk
 JOBS=${1:-1000000}
 MODE=${2:-running}
 PORT=18091
-BATCH=500
+BATCH=${STRESS_BATCH:-500} # jobs per request
 CONCURRENCY=4
 
 DB_ENV=()
