@@ -245,7 +245,7 @@ jit_warm_up() {
 # /proc/PID/io counts them: read, readv and pread, not a socket's recvfrom, so these are mostly
 # the Erlang schedulers' wake-up pipe, not AMQP traffic; bench/syscalls.sh splits them) and
 # broker_disk_kb_per_job (what the broker wrote to storage per processed job: its message store and
-# queue indexes; a message consumed and acked before the store wrote it is never written): the
+# queue indexes): the
 # writer's work per job varies less between machines than the rates do. WRK_PATH: a path other than the API's (a route file's endpoint for bench jobs). Fails on
 # a refused request or an accepted job not processed.
 wrk_load() {

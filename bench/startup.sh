@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start-up and idle memory: for each jar (default target/warren.jar), a warren on a fresh H2 folder
 # and the local broker, timed from launch to its first ready answer (polled every 0.1 s), its RSS
-# (VmRSS) after 15 s idle (IDLE_SECONDS), then stopped and started again on the same folder (a restart: no schema
-# to create) and measured the same way. The jars are alternated ROUNDS times (the machine's speed
+# (VmRSS) after 15 s idle (IDLE_SECONDS), then stopped and started again on the same folder (a
+# restart: no schema to create) and measured the same way. The jars are alternated ROUNDS times (the machine's speed
 # drifts between runs minutes apart), so a before/after of a change is read side by side.
 #   bench/startup.sh [ROUNDS] [JAR ...]
 # Judges nothing about speed: exits 1 only when a warren did not start or did not stop.
