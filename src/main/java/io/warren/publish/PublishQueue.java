@@ -68,15 +68,14 @@ final class PublishQueue implements AutoCloseable {
      */
     void acceptAll(List<JobRecord> committed) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        committed.forEach(job -> accept(new NewJobs.Inserted(job, false, CompletableFuture.completedFuture(null)), deadline));
+        for (JobRecord job : committed) {
+            queue(job, reserve(job, deadline));
+        }
     }
 
     private CompletableFuture<Void> accept(NewJobs.Inserted stored, long deadline) {
         JobRecord job = stored.job();
-        boolean placed = reserve(deadline);
-        if (!placed) {
-            publisher.refused(job, new TimeoutException("no place to publish it within " + timeoutMillis + " ms"));
-        }
+        boolean placed = reserve(job, deadline);
         return stored.commit().handle((done, error) -> {
             if (error != null) {
                 if (placed) {
@@ -84,20 +83,31 @@ final class PublishQueue implements AutoCloseable {
                 }
                 throw error instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
             }
-            publisher.accepted(job);
-            if (placed) {
-                queue.add(job);
-            }
+            queue(job, placed);
             return null;
         });
     }
 
-    private boolean reserve(long deadline) {
+    /** A place for the job's publish, waited for until the deadline; without one it is the relay's. */
+    private boolean reserve(JobRecord job, long deadline) {
+        boolean placed;
         try {
-            return places.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            placed = places.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            placed = false;
+        }
+        if (!placed) {
+            publisher.refused(job, new TimeoutException("no place to publish it within " + timeoutMillis + " ms"));
+        }
+        return placed;
+    }
+
+    /** A stored job, accepted: queued for its publish if it has its place. */
+    private void queue(JobRecord job, boolean placed) {
+        publisher.accepted(job);
+        if (placed) {
+            queue.add(job);
         }
     }
 
