@@ -396,6 +396,24 @@ ledger_lines() { cat "$WORK"/*/data/ledger.txt 2>/dev/null || true; }
 # peak_rss PID: the process's peak resident set (VmHWM), in MB
 peak_rss() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
+# cpu_seconds PID: the CPU seconds the process has used (user and system, from /proc)
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# jit_cpu_seconds PID: the CPU seconds of the JVM's JIT compiler threads (from /proc). jstat's
+# compile time is the compiles' summed wall time, which counts each compile's waits for a core:
+# on this 2-core machine about three times the CPU. A compiler thread the JVM ended is not
+# counted (on 2 cores it keeps its one C1 and one C2 thread).
+jit_cpu_seconds() {
+  local ticks=0 task comm
+  for task in /proc/"$1"/task/*; do
+    comm=$(cat "$task/comm" 2>/dev/null) || continue
+    case $comm in "C1 CompilerThre"* | "C2 CompilerThre"*)
+      ticks=$((ticks + $(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'
+}
+
 # heap_sampler PID FILE: in the background, keeps the largest heap in use (MB, jstat every 2 s) in FILE
 heap_sampler() {
   ( while kill -0 "$1" 2>/dev/null && sleep 2; do

@@ -10,6 +10,7 @@
 # Then the broker's limit for warren's topology (as bench/throughput.sh measures it) and the run's
 # time against issue 15's target, N / (0.4 x that limit).
 # BENCH_DB=postgres: on a fresh PostgreSQL database instead (db_dir_mb is then warren's data folder only).
+# cpu_seconds and jit_cpu_seconds: warren's CPU in the run, and its JIT compiler threads' share of it.
 #   bench/stress.sh [jobs] [--paused]
 source "$(dirname "$0")/lib.sh"
 ensure_wrk
@@ -17,7 +18,7 @@ JOBS=${1:-1000000}
 MODE=${2:-running}
 PORT=18091
 BATCH=${STRESS_BATCH:-500} # jobs per request
-CONCURRENCY=4
+CONCURRENCY=${STRESS_CONCURRENCY:-4} # connections, each with one batch in flight
 
 DB_ENV=()
 [ "${BENCH_DB:-h2}" = postgres ] && postgres_db warren_stress
@@ -66,7 +67,8 @@ elapsed=$((done_at - started))
 echo "stress ($MODE): $result accept_seconds=$((accepted_at - started)) total_seconds=$elapsed" \
   "jobs_per_s=$(( JOBS / (elapsed > 0 ? elapsed : 1) )) peak_rss_mb=$(peak_rss "$pid") peak_heap_mb=$(tail -1 "$WORK/heap.txt" 2>/dev/null)" \
   "db_dir_mb=$(du -sm "$WORK/main/data" | cut -f1)" \
-  "jit_seconds=$(jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 { print $4 }')" # the run starts cold: the compiler's share
+  "cpu_seconds=$(cpu_seconds "$pid") jit_cpu_seconds=$(jit_cpu_seconds "$pid")" \
+  "jit_seconds=$(jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 { print $4 }')" # the run starts cold: the compiler's share (jit_seconds: jstat's wall time)
 
 # lost=0 duplicated=0 alone would pass a run that accepted only part of the jobs
 ok=true
