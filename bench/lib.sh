@@ -401,8 +401,8 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / h
 
 # jit_cpu_seconds PID: the CPU seconds of the JVM's JIT compiler threads (from /proc). jstat's
 # compile time is the compiles' summed wall time, which counts each compile's waits for a core:
-# on this 2-core machine about three times the CPU. A compiler thread the JVM ended is not
-# counted (on 2 cores it keeps its one C1 and one C2 thread).
+# on this 2-core machine two to three times the CPU (docs/benchmarks.md, thirty-eighth round).
+# A compiler thread the JVM ended is not counted (on 2 cores it keeps its one C1 and one C2 thread).
 jit_cpu_seconds() {
   local ticks=0 task comm
   for task in /proc/"$1"/task/*; do
