@@ -168,7 +168,8 @@ metric_sum() {
   echo "$total"
 }
 
-# ticks PID...: CPU time (user + system, clock ticks) of these processes so far
+# ticks PID...: CPU time (user + system, clock ticks) of these processes so far (or threads, as
+# PID/task/TID; a thread's name may hold a space, so the fields are counted after its closing ")")
 ticks() {
   local pid sum=0
   for pid in "$@"; do
@@ -396,22 +397,20 @@ ledger_lines() { cat "$WORK"/*/data/ledger.txt 2>/dev/null || true; }
 # peak_rss PID: the process's peak resident set (VmHWM), in MB
 peak_rss() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
-# cpu_seconds PID: the CPU seconds the process has used (user and system, from /proc)
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+# cpu_seconds PID...: the CPU seconds (user and system) these processes or threads have used so far
+cpu_seconds() { awk -v t="$(ticks "$@")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'; }
 
 # jit_cpu_seconds PID: the CPU seconds of the JVM's JIT compiler threads (from /proc). jstat's
 # compile time is the compiles' summed wall time, which counts each compile's waits for a core:
 # on this 2-core machine two to three times the CPU (docs/benchmarks.md, thirty-eighth round).
 # A compiler thread the JVM ended is not counted (on 2 cores it keeps its one C1 and one C2 thread).
 jit_cpu_seconds() {
-  local ticks=0 task comm
+  local task comm threads=()
   for task in /proc/"$1"/task/*; do
     comm=$(cat "$task/comm" 2>/dev/null) || continue
-    case $comm in "C1 CompilerThre"* | "C2 CompilerThre"*)
-      ticks=$((ticks + $(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null || echo 0))) ;;
-    esac
+    case $comm in "C1 CompilerThre"* | "C2 CompilerThre"*) threads+=("$1/task/${task##*/}") ;; esac
   done
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'
+  cpu_seconds "${threads[@]}"
 }
 
 # heap_sampler PID FILE: in the background, keeps the largest heap in use (MB, jstat every 2 s) in FILE
