@@ -10,7 +10,8 @@
 # Then the broker's limit for warren's topology (as bench/throughput.sh measures it) and the run's
 # time against issue 15's target, N / (0.4 x that limit).
 # BENCH_DB=postgres: on a fresh PostgreSQL database instead (db_dir_mb is then warren's data folder only).
-# cpu_seconds and jit_cpu_seconds: warren's CPU in the run, and its JIT compiler threads' share of it.
+# cpu_seconds and jit_cpu_seconds: warren's CPU in the run, and its JIT compiler threads' share of it;
+# broker_cpu_seconds: the broker's from the load's start to the last job processed.
 #   bench/stress.sh [jobs] [--paused]
 source "$(dirname "$0")/lib.sh"
 ensure_wrk
@@ -26,6 +27,8 @@ start_warren main $PORT "${DB_ENV[@]}"
 pid=$(pid_of main)
 heap_sampler "$pid" "$WORK/heap.txt"
 [ "$MODE" = "--paused" ] && api $PORT POST /api/v1/types/ledger/pause >/dev/null
+broker=$(broker_pids)
+broker_ticks=$(ticks $broker)
 started=$(date +%s)
 # judged below with the other counts: the jobs it did get accepted must still run, once each
 : > "$WORK/accepted.txt" # (empty, not missing, if the load program dies before writing it)
@@ -61,6 +64,7 @@ fi
 waited=true
 await_processed "$WORK/accepted.txt" 7200 || waited=false
 done_at=$(date +%s)
+broker_ticks=$(( $(ticks $broker) - broker_ticks ))
 sleep 2
 result=$(verdict "$WORK/accepted.txt")
 elapsed=$((done_at - started))
@@ -68,6 +72,7 @@ echo "stress ($MODE): $result accept_seconds=$((accepted_at - started)) total_se
   "jobs_per_s=$(( JOBS / (elapsed > 0 ? elapsed : 1) )) peak_rss_mb=$(peak_rss "$pid") peak_heap_mb=$(tail -1 "$WORK/heap.txt" 2>/dev/null)" \
   "db_dir_mb=$(du -sm "$WORK/main/data" | cut -f1)" \
   "cpu_seconds=$(cpu_seconds "$pid") jit_cpu_seconds=$(jit_cpu_seconds "$pid")" \
+  "broker_cpu_seconds=$(awk -v t="$broker_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')" \
   "jit_seconds=$(jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 { print $4 }')" # the run starts cold: the compiler's share (jit_seconds: jstat's wall time)
 
 # lost=0 duplicated=0 alone would pass a run that accepted only part of the jobs
