@@ -418,8 +418,9 @@ jit_cpu_seconds() {
 # 0.35 s of CPU a call here, so every 2 s (as until 2026-12-07) took some 9 % of the two cores from
 # the run it measured.
 heap_sampler() {
-  ( while kill -0 "$1" 2>/dev/null && sleep "${HEAP_SAMPLE_SECONDS:-10}"; do
+  ( while kill -0 "$1" 2>/dev/null; do
       jstat -gc "$1" 2>/dev/null | awk 'NR == 2 { printf "%d\n", ($3 + $4 + $6 + $8) / 1024 }'
+      sleep "${HEAP_SAMPLE_SECONDS:-10}"
     done | awk '$1 > max { max = $1; print max; fflush() }' > "$2" ) &
   PIDS+=("$!")
 }
