@@ -397,8 +397,10 @@ ledger_lines() { cat "$WORK"/*/data/ledger.txt 2>/dev/null || true; }
 # peak_rss PID: the process's peak resident set (VmHWM), in MB
 peak_rss() { awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 
+# tick_seconds TICKS: clock ticks (as ticks counts them) in seconds, one decimal
+tick_seconds() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'; }
 # cpu_seconds PID...: the CPU seconds (user and system) these processes or threads have used so far
-cpu_seconds() { awk -v t="$(ticks "$@")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'; }
+cpu_seconds() { tick_seconds "$(ticks "$@")"; }
 
 # jit_cpu_seconds PID: the CPU seconds of the JVM's JIT compiler threads (from /proc). jstat's
 # compile time is the compiles' summed wall time, which counts each compile's waits for a core:

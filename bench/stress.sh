@@ -72,7 +72,7 @@ echo "stress ($MODE): $result accept_seconds=$((accepted_at - started)) total_se
   "jobs_per_s=$(( JOBS / (elapsed > 0 ? elapsed : 1) )) peak_rss_mb=$(peak_rss "$pid") peak_heap_mb=$(tail -1 "$WORK/heap.txt" 2>/dev/null)" \
   "db_dir_mb=$(du -sm "$WORK/main/data" | cut -f1)" \
   "cpu_seconds=$(cpu_seconds "$pid") jit_cpu_seconds=$(jit_cpu_seconds "$pid")" \
-  "broker_cpu_seconds=$(awk -v t="$broker_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')" \
+  "broker_cpu_seconds=$(tick_seconds "$broker_ticks")" \
   "jit_seconds=$(jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 { print $4 }')" # the run starts cold: the compiler's share (jit_seconds: jstat's wall time)
 
 # lost=0 duplicated=0 alone would pass a run that accepted only part of the jobs
