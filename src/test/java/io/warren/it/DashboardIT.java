@@ -43,7 +43,8 @@ class DashboardIT {
             Await.until("dead", Duration.ofSeconds(30), () -> warren.get("/api/v1/jobs/" + dead).body().contains("\"DEAD\""));
             Files.delete(broken);
 
-            WebDriver browser = chromium();
+            Path profile = Files.createTempDirectory("chromium");
+            WebDriver browser = chromium(profile);
             try {
                 browser.get(warren.url("/ui") + "#key=" + TestWarren.ADMIN_KEY);
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
@@ -65,16 +66,17 @@ class DashboardIT {
                 assertTrue(!browser.getCurrentUrl().contains(TestWarren.ADMIN_KEY), "the key left the address bar");
             } finally {
                 browser.quit();
+                Folders.delete(profile);
             }
         }
     }
 
-    private static WebDriver chromium() throws Exception {
+    private static WebDriver chromium(Path profile) throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                "--user-data-dir=" + Files.createTempDirectory("chromium"));
+                "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
         return new ChromeDriver(service, options);

@@ -18,13 +18,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** warren's own port over HTTPS, with a certificate made by keytool for 127.0.0.1. */
 class HttpsIT {
 
     @Test
-    void apiAndHealthAnswerOverHttps() throws Exception {
-        Path dir = Files.createTempDirectory("warren-tls");
+    void apiAndHealthAnswerOverHttps(@TempDir Path dir) throws Exception {
         Path keystore = dir.resolve("server.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "warren", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",

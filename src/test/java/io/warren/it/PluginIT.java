@@ -12,6 +12,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A user's processor: compiled apart from warren, dropped as a jar into the plugins folder, named
@@ -57,9 +58,9 @@ class PluginIT {
             """;
 
     @Test
-    void handlerFromAPluginJarRunsJobs() throws Exception {
-        Path plugins = Files.createTempDirectory("warren-plugins");
-        buildPluginJar(plugins.resolve("greeter.jar"));
+    void handlerFromAPluginJarRunsJobs(@TempDir Path work) throws Exception {
+        Path plugins = Files.createDirectory(work.resolve("plugins"));
+        buildPluginJar(work, plugins.resolve("greeter.jar"));
         // the plugin must not be on warren's own class path: the child gets it from the plugins folder only
         try (WarrenProcess warren = WarrenProcess.start(List.of("probe.yaml"), Map.of("warren.plugins.dir", plugins.toString()))) {
             Files.writeString(warren.routes().resolve("greet.yaml"), ROUTE);
@@ -77,9 +78,9 @@ class PluginIT {
         }
     }
 
-    private static void buildPluginJar(Path jar) throws Exception {
-        Path src = Files.createTempDirectory("greeter-src");
-        Path classes = Files.createTempDirectory("greeter-classes");
+    private static void buildPluginJar(Path work, Path jar) throws Exception {
+        Path src = Files.createDirectory(work.resolve("greeter-src"));
+        Path classes = Files.createDirectory(work.resolve("greeter-classes"));
         Path file = src.resolve("com/acme/Greeter.java");
         Files.createDirectories(file.getParent());
         Files.writeString(file, SOURCE);
@@ -111,8 +112,7 @@ class PluginIT {
 
     /** The README's way to add a component: bin/add-plugin with its Maven coordinate, then a route file uses it. */
     @Test
-    void aComponentAddedByItsMavenCoordinateWorksInARouteFile() throws Exception {
-        Path plugins = Files.createTempDirectory("warren-plugins");
+    void aComponentAddedByItsMavenCoordinateWorksInARouteFile(@TempDir Path plugins) throws Exception {
         Process add = new ProcessBuilder("bin/add-plugin", "org.apache.camel:camel-base64:4.17.0", plugins.toString())
                 .redirectErrorStream(true).start();
         String output = new String(add.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

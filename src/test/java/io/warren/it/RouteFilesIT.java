@@ -26,6 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Route files as a Camel user writes them: the examples/ folder run as shipped, and job types
@@ -40,7 +41,8 @@ class RouteFilesIT {
 
     private static HttpServer service;
     private static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    private static Path feed;
+    @TempDir
+    static Path feed;
     private static InProcessWarren warren;
     private static Amqp amqp;
 
@@ -57,7 +59,6 @@ class RouteFilesIT {
             exchange.close();
         });
         service.start();
-        feed = Files.createTempDirectory("warren-feed");
         warren = InProcessWarren.start(List.of("probe.yaml", "echo.yaml"), Map.of(
                 "notify.url", "http://127.0.0.1:" + service.getAddress().getPort() + "/hook",
                 "feeder.dir", feed.toString(),

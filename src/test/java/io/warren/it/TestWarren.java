@@ -192,8 +192,23 @@ public abstract class TestWarren implements AutoCloseable {
     /** Stops warren (however it runs), then removes its queues, exchanges and database. */
     protected abstract void stop() throws Exception;
 
+    /** Stops warren and removes what it left: its queues, exchanges, database (its first instance) and folders. */
     @Override
     public void close() throws Exception {
+        try {
+            stopAndRemoveBrokerAndDatabase();
+        } finally {
+            keepLog();
+            Folders.delete(routes);
+            Folders.delete(data);
+        }
+    }
+
+    /** Copies what warren logged to a file of its own, where it outlives the data folder; in the test's JVM, its output has it. */
+    protected void keepLog() {
+    }
+
+    private void stopAndRemoveBrokerAndDatabase() throws Exception {
         listedQueues.addAll(ownQueues());
         stop();
         try (Amqp amqp = new Amqp(TestBroker.url())) {

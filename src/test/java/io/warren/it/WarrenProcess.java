@@ -130,6 +130,19 @@ public final class WarrenProcess extends TestWarren {
         return process.exitValue();
     }
 
+    /** Into target/warren-logs/PREFIX-INSTANCE/, each launch's log, for a failed test's reader. */
+    @Override
+    protected void keepLog() {
+        try (var logs = Files.newDirectoryStream(data, "warren-*.log")) {
+            Path kept = Files.createDirectories(Path.of("target", "warren-logs", prefix + "-" + instanceId()));
+            for (Path launch : logs) {
+                Files.copy(launch, kept.resolve(launch.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("warren's logs in " + data + " were not kept: " + e);
+        }
+    }
+
     @Override
     protected void stop() throws Exception {
         if (process != null && process.isAlive()) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SecretsTest {
 
@@ -28,9 +29,9 @@ class SecretsTest {
     }
 
     @Test
-    void credentialsFileIgnoresPlainSecretsAndUnknownRolesLineByLine() throws Exception {
+    void credentialsFileIgnoresPlainSecretsAndUnknownRolesLineByLine(@TempDir Path dir) throws Exception {
         // a bad line is logged and grants nothing; the file's other lines still count
-        Path file = Files.createTempFile("credentials", "");
+        Path file = dir.resolve("credentials");
         String good = Secrets.newApiKey();
         Files.writeString(file, "key ci submit plain-text-key\nkey ok read sha256:" + Secrets.sha256(good) + "\n");
         Credentials plain = new Credentials(file, null);
