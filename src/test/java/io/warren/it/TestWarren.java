@@ -189,7 +189,7 @@ public abstract class TestWarren implements AutoCloseable {
         return data;
     }
 
-    /** Stops warren (however it runs), then removes its queues, exchanges and database. */
+    /** Stops warren, however it runs. */
     protected abstract void stop() throws Exception;
 
     /** Stops warren and removes what it left: its queues, exchanges, database (its first instance) and folders. */
@@ -204,7 +204,7 @@ public abstract class TestWarren implements AutoCloseable {
         }
     }
 
-    /** Copies what warren logged to a file of its own, where it outlives the data folder; in the test's JVM, its output has it. */
+    /** Keeps what warren logged outside its data folder, which close removes (a warren in the test's JVM logs to the test's output: nothing to keep). */
     protected void keepLog() {
     }
 
