@@ -104,8 +104,11 @@ port_of() { eval "echo \$PORT_$1"; }
 ensure_command() {
   command -v "$1" >/dev/null && return 0
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  # apt's notes (debconf's "delaying package configuration" among them) would land in the result
+  # file: they go to a log, shown only if the install fails
   # shellcheck disable=SC2086 # the packages are words on purpose
-  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq ${2:-$1} >/dev/null
+  { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${2:-$1}; } \
+    > "$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; return 1; }
 }
 ensure_wrk() { ensure_command wrk; }
 
