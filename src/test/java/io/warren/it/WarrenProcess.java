@@ -84,8 +84,6 @@ public final class WarrenProcess extends TestWarren {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
-        // Vert.x's file cache folder, which a killed JVM leaves behind: in the data folder, removed with it
-        command.add("-Dvertx.cacheDirBase=" + data.resolve("vertx-cache"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
