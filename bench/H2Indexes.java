@@ -9,15 +9,17 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * H2 alone, no warren (bench/h2-indexes.sh): what a job costs the store's writer with the jobs
- * table's indexes before V12 (five) and after (three), on a file database opened as warren opens
- * it. Each job is warren's keyless insert and its start-and-succeed update, committed PER_COMMIT
+ * table's indexes before V12 (five) and after (three), and with V12's and its ids as UUID columns
+ * (16 bytes, compared as two numbers) instead of VARCHAR(36) (v12uuid), on a file database opened
+ * as warren opens it. Each job is warren's keyless insert and its start-and-succeed update, committed PER_COMMIT
  * (50 unless given) at a time as the group commit does; prints the committing thread's CPU per job,
  * a first pass (JIT warming) and a second. With a small PER_COMMIT: what a commit costs, shared by
  * the jobs it carries (how many works GroupCommit's transactions hold).
- *   java -cp h2.jar bench/H2Indexes.java v11|v12 JOBS [PER_COMMIT]
+ *   java -cp h2.jar bench/H2Indexes.java v11|v12|v12uuid JOBS [PER_COMMIT]
  */
 public class H2Indexes {
 
@@ -25,6 +27,7 @@ public class H2Indexes {
         String schema = args[0];
         int jobs = Integer.parseInt(args[1]);
         int perCommit = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        boolean uuid = schema.equals("v12uuid");
         Path dir = Files.createTempDirectory("h2-indexes");
         String url = "jdbc:h2:file:" + dir + "/jobs;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                 + ";WRITE_DELAY=0;RETENTION_TIME=1000";
@@ -40,26 +43,28 @@ public class H2Indexes {
             for (int pass = 1; pass <= 2; pass++) {
                 long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 long started = System.nanoTime();
-                List<String> ids = new ArrayList<>();
+                List<Object> ids = new ArrayList<>();
                 for (int i = 0; i < jobs; i++) {
-                    // ordered like warren's UUIDv7 ids
-                    String id = String.format("%012x", System.nanoTime()) + UUID.randomUUID().toString().substring(12);
+                    // a UUIDv7 as warren's JobIds makes them: the millisecond, then random bits
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    String id = new UUID(System.currentTimeMillis() << 16 | 0x7000 | random.nextInt(1 << 12),
+                            random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L).toString();
                     OffsetDateTime now = OffsetDateTime.now();
-                    insert.setString(1, id);
+                    insert.setObject(1, uuid ? UUID.fromString(id) : id);
                     insert.setString(2, payload);
                     insert.setString(3, id);
                     insert.setObject(4, now);
                     insert.setObject(5, now.plusSeconds(5));
                     insert.addBatch();
-                    ids.add(id);
+                    ids.add(uuid ? UUID.fromString(id) : id);
                     if (ids.size() == perCommit) {
                         insert.executeBatch();
                         c.commit();
-                        for (String done : ids) {
+                        for (Object done : ids) {
                             succeed.setObject(1, now);
                             succeed.setObject(2, now);
                             succeed.setObject(3, now);
-                            succeed.setString(4, done);
+                            succeed.setObject(4, done);
                             succeed.addBatch();
                         }
                         succeed.executeBatch();
@@ -74,10 +79,11 @@ public class H2Indexes {
         }
     }
 
-    /** The jobs table as V1..V11 leave it; v11 with its five indexes, v12 with V12's three. */
+    /** The jobs table as V1..V11 leave it; v11 with its five indexes, v12 with V12's three, v12uuid with UUID ids. */
     private static void create(Connection c, String schema) throws Exception {
+        String id = schema.equals("v12uuid") ? "UUID" : "VARCHAR(36)";
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE jobs (id VARCHAR(36) PRIMARY KEY, type VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL,"
+            s.execute("CREATE TABLE jobs (id " + id + " PRIMARY KEY, type VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL,"
                     + " attempts INTEGER NOT NULL DEFAULT 0, payload TEXT NOT NULL, correlation_id VARCHAR(128), producer VARCHAR(255),"
                     + " host VARCHAR(255), idempotency_key VARCHAR(255), idempotency_scope VARCHAR(255), request_hash VARCHAR(64),"
                     + " accepted_at TIMESTAMP WITH TIME ZONE NOT NULL, published_at TIMESTAMP WITH TIME ZONE, started_at TIMESTAMP WITH TIME ZONE,"
@@ -86,7 +92,7 @@ public class H2Indexes {
                     + " relay_at TIMESTAMP WITH TIME ZONE, waiting_type VARCHAR(64))");
             s.execute("CREATE INDEX jobs_type_id ON jobs (type, id)");
             s.execute("CREATE TABLE job_events (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,"
-                    + " job_id VARCHAR(36) NOT NULL REFERENCES jobs (id) ON DELETE CASCADE, at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                    + " job_id " + id + " NOT NULL REFERENCES jobs (id) ON DELETE CASCADE, at TIMESTAMP WITH TIME ZONE NOT NULL,"
                     + " event VARCHAR(32) NOT NULL, attempt INTEGER, detail VARCHAR(2000))");
             switch (schema) {
                 case "v11" -> {
@@ -94,13 +100,13 @@ public class H2Indexes {
                     s.execute("CREATE INDEX jobs_relay_at ON jobs (relay_at)");
                     s.execute("CREATE INDEX jobs_waiting_type ON jobs (waiting_type)");
                 }
-                case "v12" -> {
+                case "v12", "v12uuid" -> {
                     s.execute("CREATE INDEX jobs_waiting ON jobs (relay_at, waiting_type)");
                     s.execute("CREATE TABLE idempotency_keys (idempotency_scope VARCHAR(255) NOT NULL, idempotency_key VARCHAR(255) NOT NULL,"
-                            + " job_id VARCHAR(36) NOT NULL REFERENCES jobs (id) ON DELETE CASCADE, PRIMARY KEY (idempotency_scope, idempotency_key))");
+                            + " job_id " + id + " NOT NULL REFERENCES jobs (id) ON DELETE CASCADE, PRIMARY KEY (idempotency_scope, idempotency_key))");
                     s.execute("CREATE INDEX idempotency_keys_job ON idempotency_keys (job_id)");
                 }
-                default -> throw new IllegalArgumentException("schema: v11 or v12, not " + schema);
+                default -> throw new IllegalArgumentException("schema: v11, v12 or v12uuid, not " + schema);
             }
         }
     }

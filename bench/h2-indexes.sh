@@ -2,7 +2,8 @@
 # H2 alone, no warren (bench/H2Indexes.java): the store writer's CPU per job with the jobs table's
 # indexes before V12 and after, alternated ROUNDS times (the machine's speed drifts). Each run
 # inserts and completes JOBS jobs twice on a fresh file database; the second pass is the warm one.
-# H2_SCHEMAS ("v11 v12") and H2_PER_COMMIT (50: jobs per commit, a list runs each) pick the runs:
+# H2_SCHEMAS ("v11 v12"; v12uuid: V12's with the ids as UUID columns) and H2_PER_COMMIT (50: jobs
+# per commit, a list runs each) pick the runs:
 # H2_SCHEMAS=v12 H2_PER_COMMIT="1 2 3 5 10 20 50" shows what a commit costs, shared by the jobs it carries.
 #   bench/h2-indexes.sh [rounds] [jobs]
 set -euo pipefail
