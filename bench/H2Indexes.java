@@ -13,8 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * H2 alone, no warren (bench/h2-indexes.sh): what a job costs the store's writer with the jobs
- * table's indexes before V12 (five) and after (three), and with V12's and its ids as UUID columns
- * (16 bytes, compared as two numbers) instead of VARCHAR(36) (v12uuid), on a file database opened
+ * table's indexes before V12 (five) and after (three), and after with the ids as UUID columns
+ * (v12uuid: 16 bytes, compared as two numbers, instead of VARCHAR(36)), on a file database opened
  * as warren opens it. Each job is warren's keyless insert and its start-and-succeed update, committed PER_COMMIT
  * (50 unless given) at a time as the group commit does; prints the committing thread's CPU per job,
  * a first pass (JIT warming) and a second. With a small PER_COMMIT: what a commit costs, shared by
