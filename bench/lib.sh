@@ -1,6 +1,7 @@
 # Shared by the bench scripts (sourced): build warren, start and stop instances of it on the local
 # RabbitMQ with queues named bench.*, and count what the ledger job type ran.
 set -euo pipefail
+CALLER_DIR=$(pwd) # a relative BENCH_JAR (bench/ab.sh's and bench/startup.sh's jars) is relative to it
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 
@@ -73,13 +74,15 @@ start_warren() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "port $port is taken (a warren left from another run?)"; return 1
   fi
+  local jar=${BENCH_JAR:-$ROOT/target/warren.jar}
+  [[ $jar = /* ]] || jar=$CALLER_DIR/$jar
   mkdir -p "$WORK/$name"
   (cd "$WORK/$name" && exec env MALLOC_ARENA_MAX=2 WARREN_BROKER=external WARREN_HTTP_PORT="$port" WARREN_ROUTES_DIR="$WORK/routes" \
     WARREN_PLUGINS_DIR="$WORK/plugins" WARREN_DATA_DIR="$WORK/$name/data" WARREN_INSTANCE_ID="$name" \
     WARREN_SECURITY_API_KEYS="bench:admin:$HASH" WARREN_EXCHANGE_JOBS="$RUN.jobs" WARREN_EXCHANGE_DEAD="$RUN.dlx" \
     WARREN_QUEUE_AUDIT="$RUN.audit" WARREN_QUEUE_WORK_PREFIX="$RUN.work." WARREN_QUEUE_DEAD_PREFIX="$RUN.dead." \
     WARREN_EXCHANGE_COMMANDS="$RUN.commands" WARREN_QUEUE_COMMANDS_PREFIX="$RUN.commands." ${BENCH_WARREN_ENV:-} "$@" \
-    "$ROOT/bin/java" -Xmx${BENCH_HEAP:-192m} ${BENCH_JAVA_OPTS:-} -jar "${BENCH_JAR:-$ROOT/target/warren.jar}" > "$WORK/$name.log" 2>&1) &
+    "$ROOT/bin/java" -Xmx${BENCH_HEAP:-192m} ${BENCH_JAVA_OPTS:-} -jar "$jar" > "$WORK/$name.log" 2>&1) &
   local pid=$!
   disown "$pid" # no job notice when a drill kills it
   PIDS+=("$pid")
