@@ -2,6 +2,7 @@ package io.warren;
 
 import io.warren.component.PlatformHttpRoutes;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.warren.http.AsyncHttpEngine;
 import io.warren.http.ContractErrors;
 import io.warren.http.Drain;
@@ -65,10 +66,16 @@ public class HttpConfiguration implements CamelConfiguration {
         return new HttpLimits(idleTimeoutSeconds, requestTimeoutSeconds, maxConnections);
     }
 
-    /** platform-http's Vert.x instance takes its options (the connection limits) from this bean. */
+    /**
+     * platform-http's Vert.x instance takes its options from this bean: the connection limits, and no
+     * classpath resolution. Warren serves no file through Vert.x (StaticResource reads the classpath
+     * itself); resolving it would make a /tmp/vertx-cache-* folder at every start, which a killed
+     * warren never removes.
+     */
     @BindToRegistry(value = "vertxOptions", lazy = true)
     public VertxOptions vertxOptions(HttpLimits limits) {
-        return limits.vertxOptions();
+        return limits.vertxOptions()
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false));
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.warren.http;
 
 import io.vertx.core.VertxOptions;
-import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.metrics.MetricsOptions;
@@ -41,14 +40,9 @@ public final class HttpLimits {
         this.maxConnections = maxConnections;
     }
 
-    /**
-     * For the registry: Camel creates its Vert.x instance with these. Warren serves no file through
-     * Vert.x (its static documents are read from the classpath), so Vert.x does not resolve the
-     * classpath either: that would make a vertx-cache-* folder in /tmp, which a killed warren leaves.
-     */
+    /** For the registry: Camel creates its Vert.x instance with these. */
     public VertxOptions vertxOptions() {
-        return new VertxOptions().setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false))
-                .setMetricsOptions(new MetricsOptions().setEnabled(true).setFactory(options -> new VertxMetrics() {
+        return new VertxOptions().setMetricsOptions(new MetricsOptions().setEnabled(true).setFactory(options -> new VertxMetrics() {
             @Override
             public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions server, SocketAddress address) {
                 if (idleTimeoutSeconds > 0) {
