@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.util.regex.Pattern;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,11 @@ final class DiskSync {
         try {
             if (c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
                 // WRITE_DELAY=0 (forUrl): the commit has written the store; this is its fsync
-                session.getDatabase().getStore().getMvStore().sync();
+                MVStore store = session.getDatabase().getStore().getMvStore();
+                store.sync();
+                if (store.isClosed()) { // closed after sync's own check (a panic): it skipped the fsync
+                    throw new SQLException("H2 closed its file before the commit was synced to disk");
+                }
             } else {
                 // a connection to the H2 of another process (AUTO_SERVER): its statement
                 try (Statement s = c.createStatement()) {
