@@ -116,12 +116,11 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public BatchIntake batchIntake(JobIntake intake, NewJobs newJobs, JobPublisher publisher, JobMetrics metrics) {
+    public BatchIntake batchIntake(JobIntake intake, NewJobs newJobs, JobPublisher publisher) {
         BatchIntake batch = new BatchIntake();
         batch.setIntake(intake);
         batch.setNewJobs(newJobs);
         batch.setPublisher(publisher);
-        batch.setMetrics(metrics);
         batch.setOutbox(outbox);
         return batch;
     }

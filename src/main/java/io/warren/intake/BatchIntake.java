@@ -6,7 +6,6 @@ import io.warren.http.ApiError;
 import io.warren.http.ErrorBody;
 import io.warren.http.HttpReply;
 import io.warren.http.RequestBody;
-import io.warren.observe.JobMetrics;
 import io.warren.publish.JobPublisher;
 import io.warren.store.JobRecord;
 import io.warren.store.NewJobs;
@@ -43,7 +42,6 @@ public class BatchIntake implements Processor {
     private JobIntake intake;
     private NewJobs newJobs;
     private JobPublisher publisher;
-    private JobMetrics metrics;
     private boolean outbox = true;
 
     public void setIntake(JobIntake intake) {
@@ -56,10 +54,6 @@ public class BatchIntake implements Processor {
 
     public void setPublisher(JobPublisher publisher) {
         this.publisher = publisher;
-    }
-
-    public void setMetrics(JobMetrics metrics) {
-        this.metrics = metrics;
     }
 
     public void setOutbox(boolean outbox) {
@@ -112,8 +106,8 @@ public class BatchIntake implements Processor {
                 int i = positions.get(j);
                 if (queued || confirmed.contains(job) || outbox) {
                     results[i] = new Item(i, job.id(), "ACCEPTED", null);
-                    if (!queued) {
-                        metrics.accepted(type);
+                    if (!queued) { // queued ones are counted as the publishing thread takes them
+                        publisher.accepted(job);
                     }
                 } else {
                     refused.add(job.id());

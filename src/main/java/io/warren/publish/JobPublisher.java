@@ -145,7 +145,8 @@ public class JobPublisher implements AutoCloseable {
         }
     }
 
-    void accepted(JobRecord job) {
+    /** Counts an accepted job: the one place the accepted counter is kept (single, batch, queued after commit). */
+    public void accepted(JobRecord job) {
         metrics.accepted(job.type());
     }
 

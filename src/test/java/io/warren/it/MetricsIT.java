@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** warren's meters at /observe/metrics: per-type counts, timings, queue depths; kept across route reloads. */
 class MetricsIT {
@@ -52,6 +54,20 @@ class MetricsIT {
             Files.writeString(file, Files.readString(file) + "\n# touched\n");
             Await.until("reloaded", Duration.ofSeconds(20), () -> warren.log().split("Job type file probe.yaml loaded", -1).length > 2);
             assertEquals(1.0, value(warren.get("/observe/metrics").body(), "warren_jobs_succeeded_total{type=\"probe\"}"));
+        }
+    }
+
+    /** Each accepted job counted once, single or in a batch, whether answered after its commit or its confirm. */
+    @ParameterizedTest
+    @ValueSource(strings = {"commit", "confirm"})
+    void everyAcceptedJobIsCountedOnce(String answerAfter) throws Exception {
+        try (InProcessWarren warren = InProcessWarren.start(List.of("probe.yaml"), Map.of("warren.intake.answer-after", answerAfter))) {
+            assertEquals(202, warren.post("probe", "{}").statusCode());
+            String batch = warren.post("probe/batch", "[{}, \"not an object\", {\"a\": 1}]").body();
+            assertEquals(2, JSON.readTree(batch).get("accepted").asInt(), batch);
+            Await.until("all three ran", Duration.ofSeconds(30),
+                    () -> value(warren.get("/observe/metrics").body(), "warren_jobs_succeeded_total{type=\"probe\"}") == 3.0);
+            assertEquals(3.0, value(warren.get("/observe/metrics").body(), "warren_jobs_accepted_total{type=\"probe\"}"));
         }
     }
 
