@@ -19,7 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * (50 unless given) at a time as the group commit does; prints the committing thread's CPU per job,
  * a first pass (JIT warming) and a second. With a small PER_COMMIT: what a commit costs, shared by
  * the jobs it carries (how many works GroupCommit's transactions hold).
- *   java -cp h2.jar bench/H2Indexes.java v11|v12|v12uuid JOBS [PER_COMMIT]
+ * PAYLOAD: the payload's length in characters (100 unless given; in H2's PostgreSQL mode a TEXT
+ * column is CHARACTER VARYING, kept in the row, never in H2's LOB store); v12split keeps the payload
+ * in a table of its own, written once, so the update rewrites a row without it.
+ *   java -cp h2.jar bench/H2Indexes.java v11|v12|v12uuid|v12split JOBS [PER_COMMIT [PAYLOAD]]
  */
 public class H2Indexes {
 
@@ -27,19 +30,25 @@ public class H2Indexes {
         String schema = args[0];
         int jobs = Integer.parseInt(args[1]);
         int perCommit = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        int payloadLength = args.length > 3 ? Integer.parseInt(args[3]) : 100;
         boolean uuid = schema.equals("v12uuid");
+        boolean split = schema.equals("v12split");
         Path dir = Files.createTempDirectory("h2-indexes");
         String url = "jdbc:h2:file:" + dir + "/jobs;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                 + ";WRITE_DELAY=0;RETENTION_TIME=1000";
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
             create(c, schema);
             c.setAutoCommit(false);
-            PreparedStatement insert = c.prepareStatement("INSERT INTO jobs (id, type, status, attempts, payload, correlation_id,"
-                    + " producer, host, accepted_at, relay_at, waiting_type) VALUES (?, 'noop', 'ACCEPTED', 0, ?, ?, 'bench', 'host', ?, ?, 'noop')");
+            PreparedStatement insert = c.prepareStatement(split
+                    ? "INSERT INTO jobs (id, type, status, attempts, correlation_id, producer, host, accepted_at, relay_at, waiting_type)"
+                            + " VALUES (?, 'noop', 'ACCEPTED', 0, ?, 'bench', 'host', ?, ?, 'noop')"
+                    : "INSERT INTO jobs (id, type, status, attempts, correlation_id, producer, host, accepted_at, relay_at, waiting_type,"
+                            + " payload) VALUES (?, 'noop', 'ACCEPTED', 0, ?, 'bench', 'host', ?, ?, 'noop', ?)");
+            PreparedStatement insertPayload = split ? c.prepareStatement("INSERT INTO job_payloads (job_id, payload) VALUES (?, ?)") : null;
             PreparedStatement succeed = c.prepareStatement("UPDATE jobs SET status = 'SUCCEEDED', attempts = GREATEST(attempts + 1, 1),"
                     + " started_at = COALESCE(started_at, ?), published_at = COALESCE(published_at, ?), finished_at = ?, relay_at = NULL,"
                     + " waiting_type = NULL, last_error_stack = NULL, result = NULL WHERE id = ? AND status IN ('ACCEPTED', 'QUEUED', 'RETRYING')");
-            String payload = "x".repeat(100);
+            String payload = "x".repeat(payloadLength);
             for (int pass = 1; pass <= 2; pass++) {
                 long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 long started = System.nanoTime();
@@ -51,14 +60,23 @@ public class H2Indexes {
                             random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L).toString();
                     OffsetDateTime now = OffsetDateTime.now();
                     insert.setObject(1, uuid ? UUID.fromString(id) : id);
-                    insert.setString(2, payload);
-                    insert.setString(3, id);
-                    insert.setObject(4, now);
-                    insert.setObject(5, now.plusSeconds(5));
+                    insert.setString(2, id);
+                    insert.setObject(3, now);
+                    insert.setObject(4, now.plusSeconds(5));
+                    if (split) {
+                        insertPayload.setString(1, id);
+                        insertPayload.setString(2, payload);
+                        insertPayload.addBatch();
+                    } else {
+                        insert.setString(5, payload);
+                    }
                     insert.addBatch();
                     ids.add(uuid ? UUID.fromString(id) : id);
                     if (ids.size() == perCommit) {
                         insert.executeBatch();
+                        if (split) {
+                            insertPayload.executeBatch();
+                        }
                         c.commit();
                         for (Object done : ids) {
                             succeed.setObject(1, now);
@@ -73,18 +91,23 @@ public class H2Indexes {
                     }
                 }
                 cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu;
-                System.out.printf("schema=%s per_commit=%d pass=%d jobs=%d seconds=%.2f cpu_us_per_job=%.1f%n", schema, perCommit,
-                        pass, jobs, (System.nanoTime() - started) / 1e9, cpu / 1e3 / jobs);
+                System.out.printf("schema=%s per_commit=%d payload=%d pass=%d jobs=%d seconds=%.2f cpu_us_per_job=%.1f"
+                        + " file_mb=%.1f%n", schema, perCommit, payloadLength, pass, jobs,
+                        (System.nanoTime() - started) / 1e9, cpu / 1e3 / jobs, Files.size(dir.resolve("jobs.mv.db")) / 1e6);
             }
         }
     }
 
-    /** The jobs table as V1..V11 leave it; v11 with its five indexes, v12 with V12's three, v12uuid with UUID ids. */
+    /**
+     * The jobs table as V1..V11 leave it; v11 with its five indexes, v12 with V12's three, v12uuid
+     * with UUID ids, v12split with V12's and the payload in a table of its own.
+     */
     private static void create(Connection c, String schema) throws Exception {
         String id = schema.equals("v12uuid") ? "UUID" : "VARCHAR(36)";
         try (Statement s = c.createStatement()) {
+            String payload = schema.equals("v12split") ? "" : " payload TEXT NOT NULL,";
             s.execute("CREATE TABLE jobs (id " + id + " PRIMARY KEY, type VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL,"
-                    + " attempts INTEGER NOT NULL DEFAULT 0, payload TEXT NOT NULL, correlation_id VARCHAR(128), producer VARCHAR(255),"
+                    + " attempts INTEGER NOT NULL DEFAULT 0," + payload + " correlation_id VARCHAR(128), producer VARCHAR(255),"
                     + " host VARCHAR(255), idempotency_key VARCHAR(255), idempotency_scope VARCHAR(255), request_hash VARCHAR(64),"
                     + " accepted_at TIMESTAMP WITH TIME ZONE NOT NULL, published_at TIMESTAMP WITH TIME ZONE, started_at TIMESTAMP WITH TIME ZONE,"
                     + " finished_at TIMESTAMP WITH TIME ZONE, last_error_class VARCHAR(255), last_error_message VARCHAR(1000),"
@@ -100,13 +123,17 @@ public class H2Indexes {
                     s.execute("CREATE INDEX jobs_relay_at ON jobs (relay_at)");
                     s.execute("CREATE INDEX jobs_waiting_type ON jobs (waiting_type)");
                 }
-                case "v12", "v12uuid" -> {
+                case "v12", "v12uuid", "v12split" -> {
                     s.execute("CREATE INDEX jobs_waiting ON jobs (relay_at, waiting_type)");
                     s.execute("CREATE TABLE idempotency_keys (idempotency_scope VARCHAR(255) NOT NULL, idempotency_key VARCHAR(255) NOT NULL,"
                             + " job_id " + id + " NOT NULL REFERENCES jobs (id) ON DELETE CASCADE, PRIMARY KEY (idempotency_scope, idempotency_key))");
                     s.execute("CREATE INDEX idempotency_keys_job ON idempotency_keys (job_id)");
+                    if (schema.equals("v12split")) {
+                        s.execute("CREATE TABLE job_payloads (job_id " + id + " PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,"
+                                + " payload TEXT NOT NULL)");
+                    }
                 }
-                default -> throw new IllegalArgumentException("schema: v11, v12 or v12uuid, not " + schema);
+                default -> throw new IllegalArgumentException("schema: v11, v12, v12uuid or v12split, not " + schema);
             }
         }
     }

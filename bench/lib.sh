@@ -118,6 +118,12 @@ ensure_wrk() { ensure_command wrk; }
 # processed_at_least NAME N: the instance has processed N bench jobs
 processed_at_least() { [ "$(processed "$1")" -ge "$2" ]; }
 
+# job_json: the benchmark's job, as bench/wrk/jobs.lua sends it: BENCH_PAYLOAD bytes of JSON when
+# set (and the yardstick's messages as long), else 90 (and 100)
+job_json() {
+  printf '{"pad":"%s"}' "$(head -c $((${BENCH_PAYLOAD:-90} - 10)) /dev/zero | tr '\0' x)"
+}
+
 # paced_load NAME RATE SECONDS: the single-job endpoint of instance NAME at RATE requests/s for
 # SECONDS after 5 s not counted (bench/pacer.c: each request sent when due, open loop, 64
 # connections, latency counted from then); prints the pacer's line after "warren ", then waits
@@ -125,7 +131,7 @@ processed_at_least() { [ "$(processed "$1")" -ge "$2" ]; }
 paced_load() {
   local name=$1 rate=$2 seconds=$3 before line
   ensure_pacer
-  printf '{"pad":"%s"}' "$(head -c 80 /dev/zero | tr '\0' x)" > "$WORK/job.json"
+  job_json > "$WORK/job.json"
   local pid d0 t0 u0 after
   pid=$(pid_of "$name")
   before=$(processed "$name"); d0=$(writer_ns "$pid"); t0=$(store_wait_us "$name"); u0=$(store_waits "$name")
@@ -524,7 +530,7 @@ topology_limit() {
   broker=$(broker_pids)
   b0=$(ticks $broker); started=$(date +%s.%N)
   java -cp "$CP" com.rabbitmq.perf.PerfTest -h amqp://guest:guest@127.0.0.1:5672 -x "$producers" -y 0 -e "$exchange" -t direct \
-    -k job -p -u "$RUN.limit.work" -f persistent -c "$in_flight" -s 100 ${rate:+-r "$rate"} -z "$seconds" \
+    -k job -p -u "$RUN.limit.work" -f persistent -c "$in_flight" -s "${BENCH_PAYLOAD:-100}" ${rate:+-r "$rate"} -z "$seconds" \
     > "$WORK/limit-producer.txt" 2>&1 || true
   b1=$(ticks $broker)
   local elapsed; elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')

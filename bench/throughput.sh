@@ -24,7 +24,7 @@ source "$(dirname "$0")/lib.sh"
 JOBS=${1:-10000}
 CONCURRENCY=${2:-8}
 CHART=${3:-$ROOT/target/bench-throughput.png}
-SIZE=100
+SIZE=${BENCH_PAYLOAD:-100}
 PORT=18080
 
 # BENCH_DB=postgres: the job database is PostgreSQL (a fresh one), not the embedded H2 file

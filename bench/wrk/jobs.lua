@@ -1,8 +1,9 @@
 -- What the wrk scripts send (require "bench.wrk.jobs"; they run from the repository's root): the
--- benchmark's job, 100 bytes as PerfTest's messages, a batch of them, and the bench key's headers.
+-- benchmark's job, 90 bytes of JSON (near PerfTest's 100-byte messages; BENCH_PAYLOAD=N: N bytes, and
+-- the yardstick's messages as long), a batch of them, and the bench key's headers.
 local jobs = {}
 
-jobs.job = '{"pad":"' .. string.rep("x", 80) .. '"}'
+jobs.job = '{"pad":"' .. string.rep("x", (tonumber(os.getenv("BENCH_PAYLOAD")) or 90) - 10) .. '"}'
 
 function jobs.batch(n)
   local list = {}
