@@ -7,9 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * H2 alone, no warren (bench/h2-indexes.sh): what a job costs the store's writer with the jobs
@@ -31,11 +33,22 @@ public class H2Indexes {
         int jobs = Integer.parseInt(args[1]);
         int perCommit = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         int payloadLength = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-        boolean uuid = schema.equals("v12uuid");
-        boolean split = schema.equals("v12split");
         Path dir = Files.createTempDirectory("h2-indexes");
         String url = "jdbc:h2:file:" + dir + "/jobs;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                 + ";WRITE_DELAY=0;RETENTION_TIME=1000";
+        try {
+            run(url, schema, jobs, perCommit, payloadLength, dir);
+        } finally {
+            // the file grows to gigabytes with long payloads (no compaction here)
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(String url, String schema, int jobs, int perCommit, int payloadLength, Path dir) throws Exception {
+        boolean uuid = schema.equals("v12uuid");
+        boolean split = schema.equals("v12split");
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
             create(c, schema);
             c.setAutoCommit(false);
